@@ -1,0 +1,236 @@
+/**
+ * The simulated fleet: real MQTT.js clients that connect to the dev broker and show every case
+ * of the seed (clear and unclear IDs, org-suffixed usernames, TCP and WebSocket, MQTT 3.1 and
+ * 3.1.1, QoS 0/1/2 subscriptions, clients that come back after a kick and clients that do not).
+ * Tests use `connectClient` to put exactly the clients they need on their own broker.
+ */
+import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
+import { connect as netConnect } from 'node:net';
+
+/** One simulated client. */
+export interface FleetClientSpec {
+  clientId: string;
+  username?: string;
+  password?: string;
+  transport?: 'tcp' | 'ws';
+  /** 3 = MQTT 3.1, 4 = MQTT 3.1.1 (aedes refuses 5). */
+  protocolVersion?: 3 | 4;
+  /** A loopback address to connect from (127.0.0.x), so clients show distinct IPs. */
+  localAddress?: string;
+  clean?: boolean;
+  keepalive?: number;
+  subscriptions?: { topic: string; qos: 0 | 1 | 2 }[];
+  /** Whether the client reconnects after it is kicked (MQTT.js `reconnectPeriod`). */
+  reconnect?: boolean;
+  /** Publish a telemetry message this often, so traffic counters move. */
+  publishEveryMs?: number;
+}
+
+/** Where the fleet connects. */
+export interface BrokerTarget {
+  host: string;
+  mqttPort: number;
+  wsUrl: string;
+}
+
+/** A connected simulated client and what it has seen. */
+export interface FleetClient {
+  readonly spec: FleetClientSpec;
+  readonly mqtt: MqttClient;
+  /** How many times the connection closed (a kick shows here). */
+  readonly closes: number;
+  /** How many times it (re)connected. */
+  readonly connects: number;
+  /** Stops the client for good. */
+  end(): Promise<void>;
+}
+
+/** Connects one client and resolves once the broker accepted it (CONNACK and SUBACK). */
+export function connectClient(spec: FleetClientSpec, target: BrokerTarget): Promise<FleetClient> {
+  const options: IClientOptions = {
+    clientId: spec.clientId,
+    username: spec.username,
+    password: spec.password,
+    protocolVersion: spec.protocolVersion ?? 4,
+    protocolId: spec.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
+    clean: spec.clean ?? true,
+    keepalive: spec.keepalive ?? 60,
+    reconnectPeriod: spec.reconnect === false ? 0 : 1500 + Math.floor(Math.random() * 1500),
+    connectTimeout: 10_000,
+  };
+  let client: MqttClient;
+  if (spec.transport === 'ws') {
+    client = mqtt.connect(target.wsUrl, {
+      ...options,
+      wsOptions: spec.localAddress ? { localAddress: spec.localAddress } : {},
+    });
+  } else {
+    // mqtt.connect() ignores localAddress, so dial the socket ourselves.
+    client = new MqttClient(
+      () =>
+        netConnect({ host: target.host, port: target.mqttPort, localAddress: spec.localAddress }),
+      options,
+    );
+  }
+  let closes = 0;
+  let connects = 0;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const state: FleetClient = {
+    spec,
+    mqtt: client,
+    get closes() {
+      return closes;
+    },
+    get connects() {
+      return connects;
+    },
+    end: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        client.end(true, {}, () => resolve());
+      }),
+  };
+  const subscribeAll = (done: (error?: Error | null) => void) => {
+    const subs = spec.subscriptions ?? [];
+    if (subs.length === 0) return done();
+    client.subscribe(Object.fromEntries(subs.map((s) => [s.topic, { qos: s.qos }])), done);
+  };
+  client.on('close', () => closes++);
+  client.on('error', () => {
+    // Errors end in 'close'; the reconnect policy decides what happens next.
+  });
+  return new Promise<FleetClient>((resolve, reject) => {
+    const fail = (error: Error) => {
+      client.end(true);
+      reject(error);
+    };
+    client.once('error', fail);
+    // A broker that drops the CONNECT (e.g. an unsupported protocol) closes without an error.
+    client.once('close', () => {
+      if (connects === 0) fail(new Error(`${spec.clientId}: connection closed before CONNACK`));
+    });
+    client.on('connect', (connack) => {
+      connects++;
+      // A clean session comes back empty after a kick: subscribe again, as a real device would.
+      const first = connects === 1;
+      if (first) client.off('error', fail);
+      if (connack.sessionPresent) return first ? ready() : undefined;
+      subscribeAll((error) => {
+        if (!first) return;
+        if (error) fail(error);
+        else ready();
+      });
+    });
+    function ready() {
+      if (spec.publishEveryMs) {
+        timer = setInterval(() => {
+          if (client.connected) {
+            client.publish(`telemetry/${spec.clientId}`, JSON.stringify({ t: Date.now() }));
+          }
+        }, spec.publishEveryMs);
+        timer.unref?.();
+      }
+      resolve(state);
+    }
+  });
+}
+
+const ORGS = ['org_k7xm4pqr2n5t', 'org_p2m9q4w8z1xc', 'org_h5j3n8v2b6rt'];
+const CLEAR_PREFIXES = [
+  'agent-summarizer-prod',
+  'mobile-app-user',
+  'backend-processor-prod',
+  'sensor-hall-a',
+  'gateway-eu-west',
+  'agent-router-staging',
+  'dashboard-kiosk-lobby',
+];
+const UNCLEAR_IDS = ['client1', 'abc123', 'test', 'device', 'esp32', 'x1', 'mqttjs_4f2a9c'];
+const TOPICS: { topic: string; qos: 0 | 1 | 2 }[] = [
+  { topic: 'agents/+/state', qos: 1 },
+  { topic: 'config/updates', qos: 1 },
+  { topic: 'alerts/#', qos: 2 },
+  { topic: 'telemetry/+/temperature', qos: 0 },
+  { topic: 'commands/broadcast', qos: 2 },
+];
+
+/** A small deterministic generator, so the demo fleet looks the same on every start. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/** The specs of a fleet of `size` clients: every case of the seed, in stable proportions. */
+export function fleetSpecs(size: number, seed = 42): FleetClientSpec[] {
+  const rnd = random(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
+  const specs: FleetClientSpec[] = [];
+  const used = new Set<string>();
+  for (let i = 0; i < size; i++) {
+    const org = ORGS[i % ORGS.length]!;
+    let clientId: string;
+    if (i % 10 === 7) {
+      clientId = UNCLEAR_IDS[(i / 10) % UNCLEAR_IDS.length | 0]!;
+    } else if (i % 10 === 9) {
+      clientId = Array.from({ length: 12 }, () => pick([...'0123456789abcdef'])).join(''); // random: unclear
+    } else {
+      clientId = `${pick(CLEAR_PREFIXES)}-${String(i + 1).padStart(3, '0')}`;
+    }
+    if (used.has(clientId)) clientId = `${clientId}-${i}`;
+    used.add(clientId);
+    // MQTT 3.1 allows client IDs of at most 23 characters.
+    const protocolVersion = i % 6 === 5 && clientId.length <= 23 ? 3 : 4;
+    const user =
+      i % 13 === 4 ? 'ops@example.com' : i % 17 === 3 ? undefined : `${clientId.split('-')[0]}@${org}`;
+    const subscriptions = TOPICS.filter(() => rnd() < 0.4);
+    if (clientId.startsWith('agent')) {
+      subscriptions.push({ topic: `agents/${clientId}/#`, qos: 0 });
+    }
+    specs.push({
+      clientId,
+      username: user,
+      transport: i % 3 === 2 ? 'ws' : 'tcp',
+      protocolVersion,
+      localAddress: `127.0.0.${2 + (i % 40)}`,
+      clean: i % 11 !== 6,
+      keepalive: pick([30, 60, 60, 120]),
+      subscriptions,
+      reconnect: i % 7 !== 3,
+      publishEveryMs: 10_000 + Math.floor(rnd() * 20_000),
+    });
+  }
+  return specs;
+}
+
+/** A running fleet. */
+export interface Fleet {
+  readonly clients: FleetClient[];
+  /** Spec clients that failed to connect, with the reason. */
+  readonly failures: { clientId: string; error: string }[];
+  stop(): Promise<void>;
+}
+
+/** Connects a fleet a few clients at a time, so the broker never sees one connection storm. */
+export async function startFleet(target: BrokerTarget, size = 150): Promise<Fleet> {
+  const clients: FleetClient[] = [];
+  const failures: { clientId: string; error: string }[] = [];
+  const specs = fleetSpecs(size);
+  for (let i = 0; i < specs.length; i += 10) {
+    const batch = specs.slice(i, i + 10);
+    const results = await Promise.allSettled(batch.map((spec) => connectClient(spec, target)));
+    results.forEach((result, j) => {
+      if (result.status === 'fulfilled') clients.push(result.value);
+      else failures.push({ clientId: batch[j]!.clientId, error: String(result.reason) });
+    });
+  }
+  return {
+    clients,
+    failures,
+    stop: async () => {
+      await Promise.all(clients.map((c) => c.end()));
+    },
+  };
+}

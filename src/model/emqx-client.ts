@@ -1,0 +1,90 @@
+/**
+ * Normalisation of EMQX v5 payloads (`GET /api/v5/clients`, `/clients/{id}`,
+ * `/clients/{id}/subscriptions`) onto the session model. Shapes: `shared/docs/brokers.md`.
+ */
+import {
+  DEFAULT_USERNAME_SUFFIX,
+  protocolFromLevel,
+  sessionKey,
+  stripUsernameSuffix,
+  transportFromListener,
+  type Session,
+  type Subscription,
+} from './session.js';
+
+/** Options of the normalisation that a workspace may change. */
+export interface NormalizeOptions {
+  /** The organisation suffix removed from usernames for display. */
+  usernameSuffix?: RegExp;
+  /** Workspace label stamped on each session. */
+  workspace?: string;
+}
+
+type Json = Record<string, unknown>;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+
+/** RFC 3339 string (or epoch ms) → epoch ms; anything else → undefined. */
+export function parseTimestamp(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v !== 'string' || v === '') return undefined;
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * One EMQX client object → a `Session`, or `undefined` when it has no usable client ID
+ * (such an entry cannot be shown or acted on).
+ */
+export function sessionFromEmqx(raw: unknown, options: NormalizeOptions = {}): Session | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const c = raw as Json;
+  const clientId = str(c['clientid']);
+  if (clientId === undefined) return undefined;
+  const username = str(c['username']);
+  const node = str(c['node']);
+  const listener = str(c['listener']);
+  const { transport, tls } = transportFromListener(listener);
+  return {
+    key: sessionKey(node, clientId),
+    clientId,
+    username,
+    displayUsername: stripUsernameSuffix(username, options.usernameSuffix ?? DEFAULT_USERNAME_SUFFIX),
+    workspace: options.workspace,
+    node,
+    connected: bool(c['connected']),
+    connectedAt: parseTimestamp(c['connected_at']),
+    ip: str(c['ip_address']),
+    port: num(c['port']),
+    protocol: protocolFromLevel(c['proto_ver']),
+    transport,
+    tls,
+    listener,
+    subscriptions: num(c['subscriptions_cnt']),
+    cleanSession: bool(c['clean_start']),
+    keepAlive: num(c['keepalive']),
+    expiryInterval: num(c['expiry_interval']),
+    queuedMessages: num(c['mqueue_len']),
+    recvPackets: num(c['recv_pkt']),
+    sentPackets: num(c['send_pkt']),
+    recvBytes: num(c['recv_oct']),
+    sentBytes: num(c['send_oct']),
+  };
+}
+
+/** EMQX subscription entries (`{topic, qos, ...}`) → subscriptions; entries without a topic drop. */
+export function subscriptionsFromEmqx(raw: unknown): Subscription[] {
+  if (!Array.isArray(raw)) return [];
+  const out: Subscription[] = [];
+  for (const entry of raw) {
+    if (entry === null || typeof entry !== 'object') continue;
+    const topic = str((entry as Json)['topic']);
+    if (topic === undefined) continue;
+    const qos = (entry as Json)['qos'];
+    out.push({ topic, qos: qos === 0 || qos === 1 || qos === 2 ? qos : undefined });
+  }
+  return out;
+}

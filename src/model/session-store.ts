@@ -1,0 +1,61 @@
+import type { Session } from './session.js';
+
+/**
+ * The single place that knows the current sessions. A poll replaces the contents (a snapshot);
+ * an action or a live event patches it. Each change makes a new `sessions` array, so a renderer
+ * can compare by identity.
+ */
+export class SessionStore {
+  #sessions: readonly Session[] = [];
+  #byKey = new Map<string, Session>();
+  #updatedAt: number | undefined;
+
+  /** Current sessions, in the order the broker listed them. */
+  get sessions(): readonly Session[] {
+    return this.#sessions;
+  }
+
+  /** When the last snapshot arrived (epoch ms), or undefined before the first. */
+  get updatedAt(): number | undefined {
+    return this.#updatedAt;
+  }
+
+  /** Whether a snapshot has ever arrived (an empty one counts). */
+  get loaded(): boolean {
+    return this.#updatedAt !== undefined;
+  }
+
+  get(key: string): Session | undefined {
+    return this.#byKey.get(key);
+  }
+
+  /** Replaces everything with a fresh snapshot. A key listed twice keeps its first entry. */
+  replace(sessions: readonly Session[], at: number = Date.now()): void {
+    const byKey = new Map<string, Session>();
+    const list: Session[] = [];
+    for (const s of sessions) {
+      if (byKey.has(s.key)) continue;
+      byKey.set(s.key, s);
+      list.push(s);
+    }
+    this.#byKey = byKey;
+    this.#sessions = list;
+    this.#updatedAt = at;
+  }
+
+  /** Puts one session in (new or updated), keeping list order for an existing key. */
+  upsert(session: Session): void {
+    const had = this.#byKey.has(session.key);
+    this.#byKey.set(session.key, session);
+    this.#sessions = had
+      ? this.#sessions.map((s) => (s.key === session.key ? session : s))
+      : [...this.#sessions, session];
+  }
+
+  /** Removes a session; returns whether it was there. */
+  remove(key: string): boolean {
+    if (!this.#byKey.delete(key)) return false;
+    this.#sessions = this.#sessions.filter((s) => s.key !== key);
+    return true;
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The one session model every broker payload is mapped onto.
+ *
+ * Fields the broker did not give are `undefined` (rendered as an em dash), never `0` or `false`.
+ */
+
+/** MQTT protocol version as people write it. */
+export type ProtocolVersion = '3.1' | '3.1.1' | '5.0';
+
+/** How the client's bytes reach the broker. */
+export type Transport = 'TCP' | 'WebSocket' | 'QUIC';
+
+/** One connected (or, for persistent sessions, remembered) MQTT client. */
+export interface Session {
+  /** Stable identity of this row: node and client ID (two nodes may hold the same client ID). */
+  readonly key: string;
+  /** The MQTT client identifier, exactly as the client sent it. */
+  readonly clientId: string;
+  /** The username as sent, including any `@org_...` suffix. */
+  readonly username: string | undefined;
+  /** The username without the organisation suffix, as the seed shows it. */
+  readonly displayUsername: string | undefined;
+  /** Workspace this session belongs to, where one applies. */
+  readonly workspace: string | undefined;
+  /** Broker node holding the connection. */
+  readonly node: string | undefined;
+  /** Whether the network connection is up (false for a remembered persistent session). */
+  readonly connected: boolean | undefined;
+  /** When the connection was established, epoch milliseconds. */
+  readonly connectedAt: number | undefined;
+  /** Client's source IP address. */
+  readonly ip: string | undefined;
+  /** Client's source port. */
+  readonly port: number | undefined;
+  /** MQTT version. */
+  readonly protocol: ProtocolVersion | undefined;
+  /** TCP, WebSocket or QUIC. */
+  readonly transport: Transport | undefined;
+  /** Whether the connection is encrypted. */
+  readonly tls: boolean | undefined;
+  /** The broker listener the client connected to (e.g. `tcp:default`). */
+  readonly listener: string | undefined;
+  /** Number of topic subscriptions. */
+  readonly subscriptions: number | undefined;
+  /** Clean session (3.1.1) / clean start (5.0). */
+  readonly cleanSession: boolean | undefined;
+  /** Keep-alive interval in seconds; 0 means none. */
+  readonly keepAlive: number | undefined;
+  /** Session expiry interval in seconds. */
+  readonly expiryInterval: number | undefined;
+  /** Messages waiting for delivery. */
+  readonly queuedMessages: number | undefined;
+  /** Packets received from the client. */
+  readonly recvPackets: number | undefined;
+  /** Packets sent to the client. */
+  readonly sentPackets: number | undefined;
+  /** Bytes received from the client. */
+  readonly recvBytes: number | undefined;
+  /** Bytes sent to the client. */
+  readonly sentBytes: number | undefined;
+}
+
+/** One topic subscription of a session. */
+export interface Subscription {
+  readonly topic: string;
+  readonly qos: 0 | 1 | 2 | undefined;
+}
+
+/** What renders for a value the broker did not give. */
+export const UNKNOWN = '\u2014';
+
+/**
+ * The default organisation suffix: `@org_` and an ID at the end of the username.
+ * An e-mail-like username (`ops@example.com`) keeps its domain.
+ */
+export const DEFAULT_USERNAME_SUFFIX = /@org_[A-Za-z0-9]+$/;
+
+/** Removes the organisation suffix from a username (`mydevice@org_k7xm4pqr2n5t` → `mydevice`). */
+export function stripUsernameSuffix(
+  username: string | undefined,
+  suffix: RegExp = DEFAULT_USERNAME_SUFFIX,
+): string | undefined {
+  if (username === undefined) return undefined;
+  const stripped = username.replace(suffix, '');
+  // A username that is only a suffix keeps its full form rather than becoming empty.
+  return stripped === '' ? username : stripped;
+}
+
+/** Maps the MQTT protocol level byte (3, 4, 5) to the version people know. */
+export function protocolFromLevel(level: unknown): ProtocolVersion | undefined {
+  switch (level) {
+    case 3:
+      return '3.1';
+    case 4:
+      return '3.1.1';
+    case 5:
+      return '5.0';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Transport and TLS from an EMQX listener ID (`tcp:default`, `ssl:default`, `ws:default`,
+ * `wss:default`, `quic:default`). EMQX has no socket-type field: the listener type is the truth.
+ */
+export function transportFromListener(listener: string | undefined): {
+  transport: Transport | undefined;
+  tls: boolean | undefined;
+} {
+  const type = listener?.split(':', 1)[0]?.toLowerCase();
+  switch (type) {
+    case 'tcp':
+      return { transport: 'TCP', tls: false };
+    case 'ssl':
+      return { transport: 'TCP', tls: true };
+    case 'ws':
+      return { transport: 'WebSocket', tls: false };
+    case 'wss':
+      return { transport: 'WebSocket', tls: true };
+    case 'quic':
+      return { transport: 'QUIC', tls: true };
+    default:
+      return { transport: undefined, tls: undefined };
+  }
+}
+
+/** The identity of a session row: node and client ID. */
+export function sessionKey(node: string | undefined, clientId: string): string {
+  return `${node ?? ''}\u0000${clientId}`;
+}
+
+/** Protocol cell text: `3.1.1`, `5.0`, `3.1.1 WebSocket`. */
+export function formatProtocol(session: Pick<Session, 'protocol' | 'transport'>): string {
+  const parts: string[] = [];
+  if (session.protocol) parts.push(session.protocol);
+  if (session.transport === 'WebSocket' || session.transport === 'QUIC') {
+    parts.push(session.transport);
+  }
+  return parts.length ? parts.join(' ') : UNKNOWN;
+}
+
+/** `ip:port`, with brackets around an IPv6 address. */
+export function formatAddress(ip: string | undefined, port: number | undefined): string {
+  if (ip === undefined) return UNKNOWN;
+  if (port === undefined) return ip;
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+/** A yes/no value, or an em dash when unknown. */
+export function formatBoolean(value: boolean | undefined): string {
+  return value === undefined ? UNKNOWN : value ? 'yes' : 'no';
+}
+
+/** A number, or an em dash when unknown. */
+export function formatCount(value: number | undefined): string {
+  return value === undefined ? UNKNOWN : value.toLocaleString('en-US');
+}
+
+/** A duration in seconds as `2 d 3 h`, `3 h 4 min`, `4 min 5 s` or `5 s`. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const d = Math.floor(total / 86400);
+  const h = Math.floor((total % 86400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (d > 0) return `${d} d ${h} h`;
+  if (h > 0) return `${h} h ${m} min`;
+  if (m > 0) return `${m} min ${s} s`;
+  return `${s} s`;
+}

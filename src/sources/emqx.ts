@@ -1,0 +1,267 @@
+/**
+ * `EmqxSource`: sessions from the EMQX v5 management API (`shared/docs/brokers.md`), also spoken
+ * by the dev broker. In a page, point it at a same-origin proxy: EMQX answers no CORS preflight.
+ */
+import {
+  sessionFromEmqx,
+  subscriptionsFromEmqx,
+  type NormalizeOptions,
+} from '../model/emqx-client.js';
+import type { Session, Subscription } from '../model/session.js';
+import {
+  SourceError,
+  type DisconnectOutcome,
+  type ListOptions,
+  type RequestOptions,
+  type SessionList,
+  type SessionSource,
+} from './source.js';
+
+/** How to reach an EMQX v5 management API. */
+export interface EmqxSourceOptions extends NormalizeOptions {
+  /** Base URL of the API, e.g. `/api/v5` behind a proxy or `http://127.0.0.1:18083/api/v5`. */
+  baseUrl: string;
+  /** API key (HTTP Basic user name). Leave unset when a proxy adds the credentials. */
+  apiKey?: string;
+  /** API secret (HTTP Basic password). */
+  apiSecret?: string;
+  /** The `fetch` to use (a proxying or instrumented one); defaults to the global. */
+  fetch?: typeof globalThis.fetch;
+  /** Rows per page when listing (EMQX allows 1..10000). */
+  pageSize?: number;
+  /** Milliseconds before a request counts as timed out. */
+  timeoutMs?: number;
+}
+
+/** The most pages one list call follows, so a broker that ignores `page` cannot loop us forever. */
+const MAX_PAGES = 10_000;
+
+function base64Utf8(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export class EmqxSource implements SessionSource {
+  readonly label: string;
+  readonly #baseUrl: string;
+  readonly #authorization: string | undefined;
+  readonly #fetch: typeof globalThis.fetch;
+  readonly #pageSize: number;
+  readonly #timeoutMs: number;
+  readonly #normalize: NormalizeOptions;
+
+  constructor(options: EmqxSourceOptions) {
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.label = `EMQX at ${this.#baseUrl}`;
+    this.#authorization =
+      options.apiKey !== undefined
+        ? `Basic ${base64Utf8(`${options.apiKey}:${options.apiSecret ?? ''}`)}`
+        : undefined;
+    const f = options.fetch ?? globalThis.fetch;
+    this.#fetch = (input, init) => f(input, init);
+    this.#pageSize = Math.min(10_000, Math.max(1, Math.floor(options.pageSize ?? 1000)));
+    this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#normalize = { usernameSuffix: options.usernameSuffix, workspace: options.workspace };
+  }
+
+  async list(options: ListOptions = {}): Promise<SessionList> {
+    const sessions: Session[] = [];
+    let skipped = 0;
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const query = new URLSearchParams({
+        page: String(page),
+        limit: String(this.#pageSize),
+        conn_state: 'connected',
+      });
+      const body = await this.#json('GET', `/clients?${query}`, options.signal);
+      if (!isRecord(body) || !Array.isArray(body['data'])) {
+        throw new SourceError(
+          'invalid-response',
+          `${this.label} answered the client list with something that is not an EMQX page.`,
+        );
+      }
+      const pageSessions: Session[] = [];
+      for (const raw of body['data']) {
+        const s = sessionFromEmqx(raw, this.#normalize);
+        if (s) pageSessions.push(s);
+        else skipped++;
+      }
+      sessions.push(...pageSessions);
+      options.onPage?.(pageSessions);
+      const meta = isRecord(body['meta']) ? body['meta'] : {};
+      const hasNext =
+        typeof meta['hasnext'] === 'boolean'
+          ? meta['hasnext']
+          : body['data'].length >= this.#pageSize;
+      if (!hasNext || body['data'].length === 0) break;
+    }
+    return { sessions, skipped };
+  }
+
+  async get(clientId: string, options: RequestOptions = {}): Promise<Session> {
+    const body = await this.#json('GET', `/clients/${encodeURIComponent(clientId)}`, options.signal, {
+      clientId,
+    });
+    const session = sessionFromEmqx(body, this.#normalize);
+    if (!session) {
+      throw new SourceError(
+        'invalid-response',
+        `${this.label} answered for client ${JSON.stringify(clientId)} without a client ID.`,
+      );
+    }
+    return session;
+  }
+
+  async subscriptions(clientId: string, options: RequestOptions = {}): Promise<Subscription[]> {
+    const body = await this.#json(
+      'GET',
+      `/clients/${encodeURIComponent(clientId)}/subscriptions`,
+      options.signal,
+      { clientId },
+    );
+    if (!Array.isArray(body)) {
+      throw new SourceError(
+        'invalid-response',
+        `${this.label} answered the subscriptions of ${JSON.stringify(clientId)} with something that is not a list.`,
+      );
+    }
+    return subscriptionsFromEmqx(body);
+  }
+
+  async disconnect(clientId: string, options: RequestOptions = {}): Promise<DisconnectOutcome> {
+    try {
+      const res = await this.#request(
+        'DELETE',
+        `/clients/${encodeURIComponent(clientId)}`,
+        options.signal,
+        { clientId },
+      );
+      await res.body?.cancel();
+      return 'disconnected';
+    } catch (error) {
+      if (error instanceof SourceError && error.kind === 'not-found') return 'already-gone';
+      throw error;
+    }
+  }
+
+  async #json(
+    method: string,
+    path: string,
+    signal: AbortSignal | undefined,
+    context: { clientId?: string } = {},
+  ): Promise<unknown> {
+    const res = await this.#request(method, path, signal, context);
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (cause) {
+      throw this.#transportError(cause, signal);
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (cause) {
+      throw new SourceError(
+        'invalid-response',
+        `${this.label} answered with a body that is not JSON (HTTP ${res.status}).`,
+        { status: res.status, cause },
+      );
+    }
+  }
+
+  async #request(
+    method: string,
+    path: string,
+    signal: AbortSignal | undefined,
+    context: { clientId?: string },
+  ): Promise<Response> {
+    if (signal?.aborted) throw new SourceError('aborted', 'The request was cancelled.');
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.#authorization) headers['authorization'] = this.#authorization;
+    let res: Response;
+    try {
+      res = await this.#fetch(`${this.#baseUrl}${path}`, {
+        method,
+        headers,
+        signal: combined,
+        credentials: 'same-origin',
+      });
+    } catch (cause) {
+      throw this.#transportError(cause, signal, timeout);
+    }
+    if (!res.ok) throw await this.#httpError(res, context);
+    return res;
+  }
+
+  #transportError(cause: unknown, signal?: AbortSignal, timeout?: AbortSignal): SourceError {
+    if (signal?.aborted) return new SourceError('aborted', 'The request was cancelled.', { cause });
+    if (timeout?.aborted || (cause instanceof DOMException && cause.name === 'TimeoutError')) {
+      return new SourceError(
+        'timeout',
+        `${this.label} did not answer within ${Math.round(this.#timeoutMs / 1000)} s.`,
+        { cause },
+      );
+    }
+    return new SourceError(
+      'network',
+      `Could not reach ${this.label}: check the URL and that the broker (or its proxy) is running.`,
+      { cause },
+    );
+  }
+
+  async #httpError(res: Response, context: { clientId?: string }): Promise<SourceError> {
+    let code: string | undefined;
+    let brokerMessage: string | undefined;
+    try {
+      const body: unknown = JSON.parse(await res.text());
+      if (isRecord(body)) {
+        if (typeof body['code'] === 'string') code = body['code'];
+        if (typeof body['message'] === 'string') brokerMessage = body['message'];
+      }
+    } catch {
+      // A proxy's HTML error page or an empty body: the status says enough.
+    }
+    const status = res.status;
+    const said = [`HTTP ${status}`, code, brokerMessage].filter(Boolean).join(' ');
+    const details = { status, code };
+    const who = context.clientId !== undefined ? `Client ${JSON.stringify(context.clientId)}` : '';
+    if (status === 401) {
+      return new SourceError(
+        'auth',
+        `${this.label} refused the credentials (${said}). Check the API key and secret.`,
+        details,
+      );
+    }
+    if (status === 403) {
+      return new SourceError(
+        'forbidden',
+        `${this.label} does not allow this API key to do that (${said}).`,
+        details,
+      );
+    }
+    if (status === 404) {
+      return new SourceError(
+        'not-found',
+        who ? `${who} is not connected any more (${said}).` : `${this.label}: not found (${said}).`,
+        details,
+      );
+    }
+    if (status === 429) {
+      return new SourceError(
+        'rate-limited',
+        `${this.label} is rate-limiting requests (${said}).`,
+        details,
+      );
+    }
+    if (status >= 500) {
+      return new SourceError('server', `${this.label} failed to answer (${said}).`, details);
+    }
+    return new SourceError('bad-request', `${this.label} refused the request (${said}).`, details);
+  }
+}

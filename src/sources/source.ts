@@ -1,0 +1,80 @@
+import type { Session, Subscription } from '../model/session.js';
+
+/** Options every source call accepts. */
+export interface RequestOptions {
+  /** Aborts the request (a superseded refresh, a closed popup). */
+  signal?: AbortSignal;
+}
+
+/** Options of a list call. */
+export interface ListOptions extends RequestOptions {
+  /** Called with each page as it arrives, so rows are usable before the last page. */
+  onPage?: (sessions: readonly Session[]) => void;
+}
+
+/** The result of listing a source's active sessions. */
+export interface SessionList {
+  sessions: Session[];
+  /** Entries the broker returned that could not be read as a session (no client ID). */
+  skipped: number;
+}
+
+/** The outcome of disconnecting one client. */
+export type DisconnectOutcome = 'disconnected' | 'already-gone';
+
+/** Where sessions come from: one broker's admin API (or a simulation). */
+export interface SessionSource {
+  /** Human-readable name of the source for messages (`EMQX at /api/v5`). */
+  readonly label: string;
+  /** Every active (connected) session. */
+  list(options?: ListOptions): Promise<SessionList>;
+  /** One session, fresh from the broker. Throws `SourceError` kind `not-found` when gone. */
+  get(clientId: string, options?: RequestOptions): Promise<Session>;
+  /** A session's subscriptions with QoS. */
+  subscriptions(clientId: string, options?: RequestOptions): Promise<Subscription[]>;
+  /** Closes a client's connection; a client that is no longer there is `already-gone`. */
+  disconnect(clientId: string, options?: RequestOptions): Promise<DisconnectOutcome>;
+}
+
+/** What went wrong, in terms a user can act on. */
+export type SourceErrorKind =
+  | 'auth'
+  | 'forbidden'
+  | 'not-found'
+  | 'bad-request'
+  | 'rate-limited'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'aborted'
+  | 'invalid-response';
+
+/** A typed, user-readable failure of a source call. Its message never holds a secret. */
+export class SourceError extends Error {
+  override readonly name = 'SourceError';
+  constructor(
+    readonly kind: SourceErrorKind,
+    message: string,
+    readonly details: { status?: number; code?: string; cause?: unknown } = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  }
+
+  /** HTTP status, when the broker answered. */
+  get status(): number | undefined {
+    return this.details.status;
+  }
+
+  /** The broker's own error code (`CLIENTID_NOT_FOUND`), when it gave one. */
+  get code(): string | undefined {
+    return this.details.code;
+  }
+}
+
+/** Whether an error is an abort (a superseded or cancelled request), which is not a failure. */
+export function isAbort(error: unknown): boolean {
+  return (
+    (error instanceof SourceError && error.kind === 'aborted') ||
+    (error instanceof DOMException && error.name === 'AbortError')
+  );
+}
