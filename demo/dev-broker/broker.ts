@@ -200,7 +200,7 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
   });
 
   const api = createHttpServer(
-    createEmqxApi({ registry, apiKey, apiSecret, node, persistence: aedes.persistence }),
+    createEmqxApi({ registry, apiKey, apiSecret, node, persistence: (aedes as unknown as { persistence: unknown }).persistence }),
   );
   api.keepAliveTimeout = 1000;
 

@@ -153,7 +153,7 @@ export function createEmqxApi(options: EmqxApiOptions) {
 
   async function subscriptionsOf(r: SessionRecord): Promise<{ topic: string; qos: number; nl: number; rap: number; rh: number }[]> {
     if (r.client) {
-      return Object.entries(r.client.subscriptions as Record<string, { qos: number; nl?: boolean; rap?: boolean; rh?: number }>).map(
+      return Object.entries((r.client as unknown as { subscriptions: object }).subscriptions as Record<string, { qos: number; nl?: boolean; rap?: boolean; rh?: number }>).map(
         ([topic, s]) => ({ topic, qos: s.qos, nl: s.nl ? 1 : 0, rap: s.rap ? 1 : 0, rh: s.rh ?? 0 }),
       );
     }

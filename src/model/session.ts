@@ -169,3 +169,15 @@ export function formatDuration(ms: number): string {
   if (m > 0) return `${m} min ${s} s`;
   return `${s} s`;
 }
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A time as `YYYY-MM-DD HH:MM:SS` in the viewer's time zone, or an em dash when unknown. */
+export function formatDateTime(ms: number | undefined): string {
+  if (ms === undefined) return UNKNOWN;
+  const d = new Date(ms);
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+  );
+}

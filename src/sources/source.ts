@@ -22,6 +22,14 @@ export interface SessionList {
 /** The outcome of disconnecting one client. */
 export type DisconnectOutcome = 'disconnected' | 'already-gone';
 
+/** The result of one client in a disconnect action. */
+export interface DisconnectResult {
+  clientId: string;
+  outcome: DisconnectOutcome | 'failed';
+  /** Why it failed, in words a user can act on. */
+  error?: string;
+}
+
 /** Where sessions come from: one broker's admin API (or a simulation). */
 export interface SessionSource {
   /** Human-readable name of the source for messages (`EMQX at /api/v5`). */

@@ -1,0 +1,257 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    --cs-font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    --cs-font-size: 14px;
+    --cs-color-text: #1d2330;
+    --cs-color-muted: #5b6475;
+    --cs-color-background: #ffffff;
+    --cs-color-surface: #f5f7fa;
+    --cs-color-border: #d9dee7;
+    --cs-color-accent: #1f5fbf;
+    --cs-color-selected: #e3edfb;
+    --cs-color-danger: #b42318;
+    --cs-color-warning-bg: #fff4e5;
+    --cs-color-warning-text: #7a4a00;
+    --cs-radius: 6px;
+    --cs-spacing: 8px;
+    --cs-row-height: 36px;
+    --cs-table-height: 420px;
+    --cs-columns: minmax(12rem, 2fr) minmax(8rem, 1.2fr) 11rem 8.5rem 9rem 7rem;
+
+    display: block;
+    font-family: var(--cs-font-family);
+    font-size: var(--cs-font-size);
+    color: var(--cs-color-text);
+    background: var(--cs-color-background);
+  }
+
+  * {
+    box-sizing: border-box;
+  }
+
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+
+  .toolbar {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--cs-spacing);
+    padding: var(--cs-spacing) 0;
+  }
+
+  input[type='search'] {
+    flex: 1 1 16rem;
+    min-width: 10rem;
+    padding: 6px 10px;
+    font: inherit;
+    border: 1px solid var(--cs-color-border);
+    border-radius: var(--cs-radius);
+  }
+
+  button {
+    font: inherit;
+    padding: 6px 12px;
+    border-radius: var(--cs-radius);
+    border: 1px solid var(--cs-color-border);
+    background: var(--cs-color-surface);
+    color: var(--cs-color-text);
+    cursor: pointer;
+  }
+  button:disabled {
+    opacity: 0.6;
+    cursor: default;
+  }
+  button.danger {
+    background: var(--cs-color-danger);
+    border-color: var(--cs-color-danger);
+    color: #fff;
+  }
+  :focus-visible {
+    outline: 2px solid var(--cs-color-accent);
+    outline-offset: 1px;
+  }
+
+  .switch {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+  }
+  .switch .track {
+    width: 28px;
+    height: 16px;
+    border-radius: 8px;
+    background: var(--cs-color-border);
+    position: relative;
+  }
+  .switch .track::after {
+    content: '';
+    position: absolute;
+    top: 2px;
+    left: 2px;
+    width: 12px;
+    height: 12px;
+    border-radius: 50%;
+    background: #fff;
+    transition: left 0.1s;
+  }
+  .switch[aria-checked='true'] .track {
+    background: var(--cs-color-accent);
+  }
+  .switch[aria-checked='true'] .track::after {
+    left: 14px;
+  }
+
+  .status {
+    display: flex;
+    gap: var(--cs-spacing);
+    color: var(--cs-color-muted);
+    margin-left: auto;
+  }
+  .status .count {
+    color: var(--cs-color-text);
+    font-weight: 600;
+  }
+
+  .banner {
+    padding: var(--cs-spacing);
+    margin-bottom: var(--cs-spacing);
+    border-radius: var(--cs-radius);
+    background: var(--cs-color-warning-bg);
+    color: var(--cs-color-warning-text);
+  }
+  .banner.error {
+    color: var(--cs-color-danger);
+  }
+
+  .grid {
+    border: 1px solid var(--cs-color-border);
+    border-radius: var(--cs-radius);
+    overflow: hidden;
+  }
+  .grid.stale .row {
+    opacity: 0.7;
+  }
+  .row {
+    display: grid;
+    grid-template-columns: var(--cs-columns);
+    width: 100%;
+    min-height: var(--cs-row-height);
+    align-items: center;
+    border-bottom: 1px solid var(--cs-color-border);
+    cursor: pointer;
+  }
+  .row[aria-selected='true'] {
+    background: var(--cs-color-selected);
+  }
+  .row:hover {
+    background: var(--cs-color-surface);
+  }
+  .header-row {
+    cursor: default;
+    background: var(--cs-color-surface);
+    font-weight: 600;
+  }
+  .cell {
+    padding: 0 var(--cs-spacing);
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .numeric {
+    text-align: right;
+    font-variant-numeric: tabular-nums;
+  }
+  lit-virtualizer {
+    height: var(--cs-table-height);
+    width: 100%;
+  }
+  .message {
+    padding: calc(var(--cs-spacing) * 2);
+    color: var(--cs-color-muted);
+  }
+
+  .details {
+    margin-top: var(--cs-spacing);
+    padding: var(--cs-spacing) calc(var(--cs-spacing) * 2);
+    border: 1px solid var(--cs-color-border);
+    border-radius: var(--cs-radius);
+  }
+  .details-header {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+  }
+  .details h2 {
+    font-size: 1.1em;
+    margin: var(--cs-spacing) 0;
+  }
+  .details h3 {
+    font-size: 1em;
+    margin: calc(var(--cs-spacing) * 1.5) 0 var(--cs-spacing);
+  }
+  dl {
+    display: grid;
+    grid-template-columns: max-content 1fr;
+    gap: 4px calc(var(--cs-spacing) * 2);
+    margin: 0;
+  }
+  dt {
+    color: var(--cs-color-muted);
+  }
+  dd {
+    margin: 0;
+    min-width: 0;
+  }
+  .full {
+    overflow-wrap: anywhere;
+    white-space: pre-wrap;
+  }
+  .subscriptions {
+    margin: 0;
+    padding-left: 1.2em;
+  }
+  .subscriptions code {
+    overflow-wrap: anywhere;
+  }
+  .muted {
+    color: var(--cs-color-muted);
+  }
+  .error-text {
+    color: var(--cs-color-danger);
+  }
+  .notice {
+    background: var(--cs-color-warning-bg);
+    color: var(--cs-color-warning-text);
+    padding: var(--cs-spacing);
+    border-radius: var(--cs-radius);
+  }
+  .details-actions {
+    margin: calc(var(--cs-spacing) * 2) 0 var(--cs-spacing);
+  }
+
+  dialog {
+    max-width: 32rem;
+    border: 1px solid var(--cs-color-border);
+    border-radius: var(--cs-radius);
+    color: var(--cs-color-text);
+    background: var(--cs-color-background);
+  }
+  dialog h2 {
+    font-size: 1.1em;
+    margin-top: 0;
+  }
+  dialog .actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: var(--cs-spacing);
+  }
+`;

@@ -1,0 +1,53 @@
+import type { Session } from '../../src/model/session.js';
+import type { DisconnectResult, SourceErrorKind } from '../../src/sources/source.js';
+
+/** `cs-session-select`: the user opened a session's details. */
+export interface SessionSelectDetail {
+  session: Session;
+}
+
+/** `cs-disconnect-request` (cancelable): about to disconnect these clients. */
+export interface DisconnectRequestDetail {
+  clientIds: string[];
+}
+
+/** `cs-disconnect`: one disconnect action finished, with a result for each client. */
+export interface DisconnectDetail {
+  results: DisconnectResult[];
+}
+
+/** What started a refresh. */
+export type RefreshTrigger = 'initial' | 'auto' | 'user' | 'action';
+
+/** `cs-refresh`: a fresh list arrived from the source. */
+export interface RefreshDetail {
+  count: number;
+  trigger: RefreshTrigger;
+}
+
+/** `cs-error`: a source call failed. The message names the cause and holds no secret. */
+export interface ErrorDetail {
+  message: string;
+  kind: SourceErrorKind | 'unknown';
+  /** What the element was doing: listing, reading one session, or disconnecting. */
+  operation: 'list' | 'details' | 'disconnect';
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'cs-session-select': CustomEvent<SessionSelectDetail>;
+    'cs-disconnect-request': CustomEvent<DisconnectRequestDetail>;
+    'cs-disconnect': CustomEvent<DisconnectDetail>;
+    'cs-refresh': CustomEvent<RefreshDetail>;
+    'cs-error': CustomEvent<ErrorDetail>;
+  }
+}
+
+/** Builds a bubbling, composed event with a typed detail. */
+export function csEvent<K extends keyof GlobalEventHandlersEventMap>(
+  type: K,
+  detail: GlobalEventHandlersEventMap[K] extends CustomEvent<infer D> ? D : never,
+  cancelable = false,
+): CustomEvent {
+  return new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable });
+}

@@ -1,0 +1,35 @@
+/** Browser-side wrappers of the dev-broker plugin's commands. */
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { FleetClientSpec } from '../../demo/fleet.js';
+import { EmqxSource } from '../../src/sources/emqx.js';
+
+export interface BrokerInfo {
+  id: string;
+  apiUrl: string;
+  wsUrl: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+export interface ClientState {
+  connected: boolean;
+  closes: number;
+  connects: number;
+}
+
+export const startBroker = () => executeServerCommand<BrokerInfo, object>('broker-start', {});
+
+export const stopBroker = (broker: BrokerInfo) =>
+  executeServerCommand('broker-stop', { broker: broker.id });
+
+/** Connects real MQTT.js clients (in Node) to the test's broker; resolves once all are in. */
+export const connectClients = (broker: BrokerInfo, clients: FleetClientSpec[]) =>
+  executeServerCommand('mqtt-connect', { broker: broker.id, clients });
+
+/** What a test client has seen: whether it is connected, how often it closed and connected. */
+export const clientState = (broker: BrokerInfo, clientId: string) =>
+  executeServerCommand<ClientState, object>('mqtt-client', { broker: broker.id, clientId });
+
+/** An `EmqxSource` for the test's broker, straight to its API (the dev broker allows CORS). */
+export const sourceFor = (broker: BrokerInfo, secret = broker.apiSecret) =>
+  new EmqxSource({ baseUrl: broker.apiUrl, apiKey: broker.apiKey, apiSecret: secret });

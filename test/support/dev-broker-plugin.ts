@@ -1,0 +1,80 @@
+/**
+ * A web-test-runner plugin that gives browser tests their own real dev broker and real MQTT.js
+ * clients (in Node), through `executeServerCommand`. Each test starts its broker on free ports.
+ */
+import type { TestRunnerPlugin } from '@web/test-runner';
+import { startDevBroker, type DevBroker } from '../../demo/dev-broker/broker.js';
+import { connectClient, type FleetClient, type FleetClientSpec } from '../../demo/fleet.js';
+import type { BrokerInfo, ClientState } from './broker-commands.js';
+
+interface Running {
+  broker: DevBroker;
+  clients: Map<string, FleetClient>;
+}
+
+export function devBrokerPlugin(): TestRunnerPlugin {
+  const running = new Map<string, Running>();
+  let nextId = 1;
+
+  const get = (id: string): Running => {
+    const r = running.get(id);
+    if (!r) throw new Error(`No dev broker ${id} is running`);
+    return r;
+  };
+
+  const stop = async (id: string) => {
+    const r = running.get(id);
+    if (!r) return;
+    running.delete(id);
+    await Promise.all([...r.clients.values()].map((c) => c.end()));
+    await r.broker.close();
+  };
+
+  return {
+    name: 'dev-broker',
+    async executeCommand({ command, payload }) {
+      const p = (payload ?? {}) as Record<string, unknown>;
+      switch (command) {
+        case 'broker-start': {
+          const broker = await startDevBroker({ mqttPort: 0, wsPort: 0, apiPort: 0 });
+          const id = String(nextId++);
+          running.set(id, { broker, clients: new Map() });
+          const info: BrokerInfo = {
+            id,
+            apiUrl: broker.apiUrl,
+            wsUrl: broker.wsUrl,
+            apiKey: broker.apiKey,
+            apiSecret: broker.apiSecret,
+          };
+          return info;
+        }
+        case 'broker-stop':
+          await stop(String(p['broker']));
+          return true;
+        case 'mqtt-connect': {
+          const r = get(String(p['broker']));
+          const target = { host: r.broker.host, mqttPort: r.broker.mqttPort, wsUrl: r.broker.wsUrl };
+          const specs = p['clients'] as FleetClientSpec[];
+          const clients = await Promise.all(specs.map((spec) => connectClient(spec, target)));
+          for (const c of clients) r.clients.set(c.spec.clientId, c);
+          return true;
+        }
+        case 'mqtt-client': {
+          const c = get(String(p['broker'])).clients.get(String(p['clientId']));
+          if (!c) throw new Error(`No test client ${String(p['clientId'])}`);
+          const state: ClientState = {
+            connected: c.mqtt.connected,
+            closes: c.closes,
+            connects: c.connects,
+          };
+          return state;
+        }
+        default:
+          return undefined;
+      }
+    },
+    async serverStop() {
+      await Promise.all([...running.keys()].map(stop));
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// Browser tests: real Chromium (Debian's, no browser download), each test with its own dev broker.
+// Run through tsx (see package.json) so the dev-broker plugin, written in TypeScript, loads.
+import { defaultReporter } from '@web/test-runner';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { ensureChrome } from './scripts/find-chrome.mjs';
+import { devBrokerPlugin } from './test/support/dev-broker-plugin.ts';
+import { summaryReporter } from './test/support/summary-reporter.mjs';
+
+export default {
+  files: ['test/components/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['browser', 'development'] },
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' }), devBrokerPlugin()],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: ensureChrome(),
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+  concurrency: 1,
+  testFramework: { config: { timeout: 20000 } },
+  testsFinishTimeout: 10 * 60 * 1000,
+  browserStartTimeout: 60 * 1000,
+  reporters: [defaultReporter(), summaryReporter()],
+};
