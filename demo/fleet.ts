@@ -173,7 +173,7 @@ export function fleetSpecs(size: number, seed = 42): FleetClientSpec[] {
     const org = ORGS[i % ORGS.length]!;
     let clientId: string;
     if (i % 10 === 7) {
-      clientId = UNCLEAR_IDS[(i / 10) % UNCLEAR_IDS.length | 0]!;
+      clientId = UNCLEAR_IDS[((i / 10) % UNCLEAR_IDS.length) | 0]!;
     } else if (i % 10 === 9) {
       clientId = Array.from({ length: 12 }, () => pick([...'0123456789abcdef'])).join(''); // random: unclear
     } else {
@@ -184,7 +184,11 @@ export function fleetSpecs(size: number, seed = 42): FleetClientSpec[] {
     // MQTT 3.1 allows client IDs of at most 23 characters.
     const protocolVersion = i % 6 === 5 && clientId.length <= 23 ? 3 : 4;
     const user =
-      i % 13 === 4 ? 'ops@example.com' : i % 17 === 3 ? undefined : `${clientId.split('-')[0]}@${org}`;
+      i % 13 === 4
+        ? 'ops@example.com'
+        : i % 17 === 3
+          ? undefined
+          : `${clientId.split('-')[0]}@${org}`;
     const subscriptions = TOPICS.filter(() => rnd() < 0.4);
     if (clientId.startsWith('agent')) {
       subscriptions.push({ topic: `agents/${clientId}/#`, qos: 0 });

@@ -30,10 +30,15 @@ export function ensureChrome() {
   let found = findChrome();
   if (found) return found;
   if (isDebian() && isRoot()) {
-    console.error('No Chromium or Chrome found: installing Debian\'s chromium (apt-get install -y chromium)…');
+    console.error(
+      "No Chromium or Chrome found: installing Debian's chromium (apt-get install -y chromium)…",
+    );
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    const install = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+    const install = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
+      stdio: 'inherit',
+      env,
+    });
     if (update.status === 0 && install.status === 0) found = findChrome();
   }
   if (found) return found;

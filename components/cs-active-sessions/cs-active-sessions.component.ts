@@ -162,10 +162,7 @@ export class CsActiveSessions extends LitElement {
       const current = this._sessions.store.get(this._selectedKey);
       if (current && current !== this._selected) this._selected = current;
     }
-    if (
-      this._activeKey === undefined ||
-      !this.#visible.some((s) => s.key === this._activeKey)
-    ) {
+    if (this._activeKey === undefined || !this.#visible.some((s) => s.key === this._activeKey)) {
       this._activeKey = this.#visible[0]?.key;
     }
     if (changed.has('_selectedKey') || changed.has('_activeKey')) {
@@ -395,14 +392,17 @@ export class CsActiveSessions extends LitElement {
     const { error, store } = this._sessions;
     if (!this._sessions.source) {
       return html`<p class="banner">
-        No broker configured: set the <code>src</code> attribute or the <code>source</code> property.
+        No broker configured: set the <code>src</code> attribute or the
+        <code>source</code> property.
       </p>`;
     }
     if (!error) return nothing;
     return html`<div class="banner error" role="alert">
-      ${store.loaded
-        ? `Could not refresh: ${error.message} Showing the sessions as of ${formatDateTime(store.updatedAt)}.`
-        : `Could not load sessions: ${error.message}`}
+      ${
+        store.loaded
+          ? `Could not refresh: ${error.message} Showing the sessions as of ${formatDateTime(store.updatedAt)}.`
+          : `Could not load sessions: ${error.message}`
+      }
     </div>`;
   }
 
@@ -414,9 +414,11 @@ export class CsActiveSessions extends LitElement {
     }
     if (this.#visible.length > 0) return nothing;
     return html`<p class="message">
-      ${store.sessions.length === 0
-        ? 'No active sessions.'
-        : html`No sessions match “<bdi>${this._query.trim()}</bdi>”.`}
+      ${
+        store.sessions.length === 0
+          ? 'No active sessions.'
+          : html`No sessions match “<bdi>${this._query.trim()}</bdi>”.`
+      }
     </p>`;
   }
 
@@ -430,26 +432,33 @@ export class CsActiveSessions extends LitElement {
       aria-describedby="confirm-description"
       @cancel=${this._onDialogCancel}
     >
-      ${target
-        ? html`<h2 id="confirm-title">Disconnect this client?</h2>
-            <p id="confirm-description">
-              <bdi>${target.clientId}</bdi> will be disconnected at once. A client set to
-              reconnect will start a new session.
-            </p>
-            <div class="actions">
-              <button type="button" autofocus ?disabled=${this._busy} @click=${this._onDialogCancel}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                class="danger"
-                ?disabled=${this._busy}
-                @click=${this._onConfirmDisconnect}
-              >
-                ${this._busy ? html`<span aria-hidden="true">…</span>` : nothing}Disconnect
-              </button>
-            </div>`
-        : nothing}
+      ${
+        target
+          ? html`<h2 id="confirm-title">Disconnect this client?</h2>
+              <p id="confirm-description">
+                <bdi>${target.clientId}</bdi> will be disconnected at once. A client set to
+                reconnect will start a new session.
+              </p>
+              <div class="actions">
+                <button
+                  type="button"
+                  autofocus
+                  ?disabled=${this._busy}
+                  @click=${this._onDialogCancel}
+                >
+                  Cancel
+                </button>
+                <button
+                  type="button"
+                  class="danger"
+                  ?disabled=${this._busy}
+                  @click=${this._onConfirmDisconnect}
+                >
+                  ${this._busy ? html`<span aria-hidden="true">…</span>` : nothing}Disconnect
+                </button>
+              </div>`
+          : nothing
+      }
     </dialog>`;
   }
 
@@ -492,7 +501,11 @@ export class CsActiveSessions extends LitElement {
           .value=${this._query}
           @input=${this._onSearch}
         />
-        <button type="button" @click=${this._onRefreshClick} aria-busy=${loading ? 'true' : 'false'}>
+        <button
+          type="button"
+          @click=${this._onRefreshClick}
+          aria-busy=${loading ? 'true' : 'false'}
+        >
           Refresh
         </button>
         <button
@@ -525,18 +538,19 @@ export class CsActiveSessions extends LitElement {
             )}
           </div>
         </div>
-        ${store.loaded && this.#visible.length > 0
-          ? html`<lit-virtualizer
-              role="rowgroup"
-              scroller
-              .items=${this.#visible}
-              .keyFunction=${(s: Session) => s.key}
-              .renderItem=${this.#renderItem}
-            ></lit-virtualizer>`
-          : nothing}
+        ${
+          store.loaded && this.#visible.length > 0
+            ? html`<lit-virtualizer
+                role="rowgroup"
+                scroller
+                .items=${this.#visible}
+                .keyFunction=${(s: Session) => s.key}
+                .renderItem=${this.#renderItem}
+              ></lit-virtualizer>`
+            : nothing
+        }
       </div>
-      ${this._renderMessage()}
-      ${this._selected ? this._renderDetails(this._selected) : nothing}
+      ${this._renderMessage()} ${this._selected ? this._renderDetails(this._selected) : nothing}
       ${this._renderDialog()}
       <div class="visually-hidden" aria-live="polite">${this._announcement}</div>
     </section>`;

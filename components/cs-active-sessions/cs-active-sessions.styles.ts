@@ -18,7 +18,7 @@ export const styles = css`
     --cs-spacing: 8px;
     --cs-row-height: 36px;
     --cs-table-height: 420px;
-    --cs-columns: minmax(12rem, 2fr) minmax(8rem, 1.2fr) 11rem 8.5rem 9rem 7rem;
+    --cs-columns: minmax(12rem, 2fr) minmax(8rem, 1.2fr) 11rem 8.5rem 9rem 8.5rem;
 
     display: block;
     font-family: var(--cs-font-family);

@@ -34,7 +34,9 @@ export interface DetailsHandlers {
   onClose(): void;
 }
 
-const row = (term: string, value: unknown) => html`<dt>${term}</dt><dd>${value}</dd>`;
+const row = (term: string, value: unknown) =>
+  html`<dt>${term}</dt>
+    <dd>${value}</dd>`;
 
 function renderSubscriptions(state: SubscriptionsState): TemplateResult {
   switch (state.status) {
@@ -63,30 +65,29 @@ export function renderSessionDetails(state: DetailsState, on: DetailsHandlers): 
   const duration =
     s.connectedAt === undefined ? '' : ` (for ${formatDuration(state.now - s.connectedAt)})`;
   const keepAlive = s.keepAlive === undefined ? UNKNOWN : `${s.keepAlive} s`;
-  return html`<section
-    class="details"
-    part="details"
-    role="region"
-    aria-labelledby="details-title"
-  >
+  return html`<section class="details" part="details" role="region" aria-labelledby="details-title">
     <header class="details-header">
       <h2 id="details-title">Session details</h2>
       <button type="button" class="secondary" @click=${on.onClose}>Close details</button>
     </header>
-    ${state.gone
-      ? html`<p class="notice">This session has ended: the client is no longer connected.</p>`
-      : nothing}
+    ${
+      state.gone
+        ? html`<p class="notice">This session has ended: the client is no longer connected.</p>`
+        : nothing
+    }
     <h3>Connection</h3>
     <dl>
       ${row('Client ID', html`<bdi class="full">${s.clientId}</bdi>`)}
       ${row('Username', html`<bdi class="full">${s.username ?? UNKNOWN}</bdi>`)}
-      ${s.displayUsername !== undefined && s.displayUsername !== s.username
-        ? row('Shown as', html`<bdi class="full">${s.displayUsername}</bdi>`)
-        : nothing}
+      ${
+        s.displayUsername !== undefined && s.displayUsername !== s.username
+          ? row('Shown as', html`<bdi class="full">${s.displayUsername}</bdi>`)
+          : nothing
+      }
       ${row('Connected at', `${formatDateTime(s.connectedAt)}${duration}`)}
-      ${row('IP and port', formatAddress(s.ip, s.port))}
-      ${row('TLS', formatBoolean(s.tls))} ${row('Protocol', formatProtocol(s))}
-      ${row('Listener', s.listener ?? UNKNOWN)} ${row('Node', s.node ?? UNKNOWN)}
+      ${row('IP and port', formatAddress(s.ip, s.port))} ${row('TLS', formatBoolean(s.tls))}
+      ${row('Protocol', formatProtocol(s))} ${row('Listener', s.listener ?? UNKNOWN)}
+      ${row('Node', s.node ?? UNKNOWN)}
     </dl>
     <h3>Subscriptions</h3>
     ${renderSubscriptions(state.subscriptions)}

@@ -51,6 +51,8 @@ export function renderSessionRow(session: Session, index: number, state: RowStat
     <div role="gridcell" part="cell" class="cell">${formatDateTime(session.connectedAt)}</div>
     <div role="gridcell" part="cell" class="cell">${session.ip ?? UNKNOWN}</div>
     <div role="gridcell" part="cell" class="cell">${formatProtocol(session)}</div>
-    <div role="gridcell" part="cell" class="cell numeric">${formatCount(session.subscriptions)}</div>
+    <div role="gridcell" part="cell" class="cell numeric">
+      ${formatCount(session.subscriptions)}
+    </div>
   </div>`;
 }

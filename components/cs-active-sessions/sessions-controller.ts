@@ -11,7 +11,10 @@ import type { RefreshTrigger } from './events.js';
 /** What the host hears from the controller, so it can fire its events. */
 export interface SessionsControllerCallbacks {
   onRefresh(count: number, trigger: RefreshTrigger): void;
-  onError(error: { message: string; kind: SourceErrorKind | 'unknown' }, trigger: RefreshTrigger): void;
+  onError(
+    error: { message: string; kind: SourceErrorKind | 'unknown' },
+    trigger: RefreshTrigger,
+  ): void;
 }
 
 /**

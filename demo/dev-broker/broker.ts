@@ -100,7 +100,12 @@ function countTraffic(stream: Duplex, counters: TrafficCounters): void {
   }) as typeof stream.write;
 }
 
-function listen(server: Server | HttpServer, port: number, host: string, which: 'mqtt' | 'ws' | 'api') {
+function listen(
+  server: Server | HttpServer,
+  port: number,
+  host: string,
+  which: 'mqtt' | 'ws' | 'api',
+) {
   return new Promise<number>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE' ? new PortInUseError(which, port) : error);
@@ -181,7 +186,9 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
   });
 
   const wsHttp = createHttpServer((_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket: connect to /mqtt');
+    res
+      .writeHead(426, { 'content-type': 'text/plain' })
+      .end('MQTT over WebSocket: connect to /mqtt');
   });
   const wss = new WebSocketServer({ server: wsHttp, path: '/mqtt' });
   wss.on('connection', (ws, req) => {
@@ -200,7 +207,13 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
   });
 
   const api = createHttpServer(
-    createEmqxApi({ registry, apiKey, apiSecret, node, persistence: (aedes as unknown as { persistence: unknown }).persistence }),
+    createEmqxApi({
+      registry,
+      apiKey,
+      apiSecret,
+      node,
+      persistence: (aedes as unknown as { persistence: unknown }).persistence,
+    }),
   );
   api.keepAliveTimeout = 1000;
 
@@ -210,9 +223,7 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
     for (const client of wss.clients) client.terminate();
     (api as HttpServer).closeAllConnections?.();
     wsHttp.closeAllConnections?.();
-    await Promise.all(
-      servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
-    );
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   };
 
   try {

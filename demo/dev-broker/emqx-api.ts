@@ -90,7 +90,11 @@ function parseFilters(params: URLSearchParams): ClientFilters {
   }
   const ipAddress = params.get('ip_address') ?? undefined;
   if (ipAddress !== undefined && isIP(ipAddress) === 0) {
-    throw new ApiError(400, 'BAD_REQUEST', `ip_address: ${JSON.stringify(ipAddress)} is not an IP address`);
+    throw new ApiError(
+      400,
+      'BAD_REQUEST',
+      `ip_address: ${JSON.stringify(ipAddress)} is not an IP address`,
+    );
   }
   const protoVerRaw = params.get('proto_ver');
   if (protoVerRaw !== null && !['3', '4', '5'].includes(protoVerRaw)) {
@@ -125,7 +129,8 @@ function matches(r: SessionRecord, f: ClientFilters, node: string): boolean {
   if (f.connState === 'idle') return false;
   if (f.node !== undefined && f.node !== node) return false;
   if (f.clientIds.length && !f.clientIds.includes(r.clientId)) return false;
-  if (f.usernames.length && (r.username === null || !f.usernames.includes(r.username))) return false;
+  if (f.usernames.length && (r.username === null || !f.usernames.includes(r.username)))
+    return false;
   if (f.ipAddress !== undefined && r.ip !== f.ipAddress) return false;
   if (f.protoVer !== undefined && r.protoVer !== f.protoVer) return false;
   if (f.cleanStart !== undefined && r.clean !== f.cleanStart) return false;
@@ -151,15 +156,34 @@ export function createEmqxApi(options: EmqxApiOptions) {
     return n;
   }
 
-  async function subscriptionsOf(r: SessionRecord): Promise<{ topic: string; qos: number; nl: number; rap: number; rh: number }[]> {
+  async function subscriptionsOf(
+    r: SessionRecord,
+  ): Promise<{ topic: string; qos: number; nl: number; rap: number; rh: number }[]> {
     if (r.client) {
-      return Object.entries((r.client as unknown as { subscriptions: object }).subscriptions as Record<string, { qos: number; nl?: boolean; rap?: boolean; rh?: number }>).map(
-        ([topic, s]) => ({ topic, qos: s.qos, nl: s.nl ? 1 : 0, rap: s.rap ? 1 : 0, rh: s.rh ?? 0 }),
-      );
+      return Object.entries(
+        (r.client as unknown as { subscriptions: object }).subscriptions as Record<
+          string,
+          { qos: number; nl?: boolean; rap?: boolean; rh?: number }
+        >,
+      ).map(([topic, s]) => ({
+        topic,
+        qos: s.qos,
+        nl: s.nl ? 1 : 0,
+        rap: s.rap ? 1 : 0,
+        rh: s.rh ?? 0,
+      }));
     }
     const stored = await persistence.subscriptionsByClient({ id: r.clientId });
-    const list = Array.isArray(stored) ? (stored as { topic: string; qos: number; nl?: boolean; rap?: boolean; rh?: number }[]) : [];
-    return list.map((s) => ({ topic: s.topic, qos: s.qos, nl: s.nl ? 1 : 0, rap: s.rap ? 1 : 0, rh: s.rh ?? 0 }));
+    const list = Array.isArray(stored)
+      ? (stored as { topic: string; qos: number; nl?: boolean; rap?: boolean; rh?: number }[])
+      : [];
+    return list.map((s) => ({
+      topic: s.topic,
+      qos: s.qos,
+      nl: s.nl ? 1 : 0,
+      rap: s.rap ? 1 : 0,
+      rh: s.rh ?? 0,
+    }));
   }
 
   async function clientJson(r: SessionRecord) {
@@ -292,12 +316,10 @@ export function createEmqxApi(options: EmqxApiOptions) {
     const url = new URL(req.url ?? '/', 'http://dev-broker');
     if (req.headers.authorization !== expected) {
       const code = req.headers.authorization ? 'BAD_API_KEY_OR_SECRET' : 'UNAUTHORIZED';
-      const message = req.headers.authorization ? 'Check api_key/api_secret' : 'Authorization required';
-      return send(
-        401,
-        { code, message },
-        { 'www-authenticate': 'Basic Realm="emqx-dashboard"' },
-      );
+      const message = req.headers.authorization
+        ? 'Check api_key/api_secret'
+        : 'Authorization required';
+      return send(401, { code, message }, { 'www-authenticate': 'Basic Realm="emqx-dashboard"' });
     }
     route(req.method ?? 'GET', url.pathname, url.searchParams).then(
       ({ status, body }) => send(status, body),

@@ -52,7 +52,10 @@ export function sessionFromEmqx(raw: unknown, options: NormalizeOptions = {}): S
     key: sessionKey(node, clientId),
     clientId,
     username,
-    displayUsername: stripUsernameSuffix(username, options.usernameSuffix ?? DEFAULT_USERNAME_SUFFIX),
+    displayUsername: stripUsernameSuffix(
+      username,
+      options.usernameSuffix ?? DEFAULT_USERNAME_SUFFIX,
+    ),
     workspace: options.workspace,
     node,
     connected: bool(c['connected']),

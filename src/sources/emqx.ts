@@ -104,9 +104,14 @@ export class EmqxSource implements SessionSource {
   }
 
   async get(clientId: string, options: RequestOptions = {}): Promise<Session> {
-    const body = await this.#json('GET', `/clients/${encodeURIComponent(clientId)}`, options.signal, {
-      clientId,
-    });
+    const body = await this.#json(
+      'GET',
+      `/clients/${encodeURIComponent(clientId)}`,
+      options.signal,
+      {
+        clientId,
+      },
+    );
     const session = sessionFromEmqx(body, this.#normalize);
     if (!session) {
       throw new SourceError(

@@ -347,7 +347,10 @@ describe('<cs-active-sessions>', () => {
     await waitForRows(el, 1);
     // Headless Chromium is never hidden: shadow the getter for this test only.
     try {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      Object.defineProperty(document, 'visibilityState', {
+        configurable: true,
+        get: () => 'hidden',
+      });
       document.dispatchEvent(new Event('visibilitychange'));
       let refreshes = 0;
       el.addEventListener('cs-refresh', () => refreshes++);
@@ -371,7 +374,9 @@ describe('<cs-active-sessions>', () => {
 
   it('should render hostile client IDs as text', async () => {
     const hostile = '<img src=x onerror="window.__pwned=1">';
-    await connectClients(broker, [{ clientId: hostile, username: '=cmd|x@org_abc', reconnect: false }]);
+    await connectClients(broker, [
+      { clientId: hostile, username: '=cmd|x@org_abc', reconnect: false },
+    ]);
     const el = await renderFor(broker);
     await waitForRows(el, 1);
     expect(rowsOf(el).has(hostile)).to.equal(true);

@@ -45,7 +45,11 @@ function* walk(root: ParentNode): Generator<Element> {
 }
 
 function isHidden(el: Element): boolean {
-  for (let e: Element | null = el; e; e = e.parentElement ?? (e.getRootNode() as ShadowRoot).host ?? null) {
+  for (
+    let e: Element | null = el;
+    e;
+    e = e.parentElement ?? (e.getRootNode() as ShadowRoot).host ?? null
+  ) {
     if (e.hasAttribute('hidden') || e.getAttribute('aria-hidden') === 'true') return true;
     if (e.tagName === 'DIALOG' && !(e as HTMLDialogElement).open) return true;
     if (e === document.documentElement) break;
@@ -53,7 +57,11 @@ function isHidden(el: Element): boolean {
   return false;
 }
 
-export function queryAllByRole(root: ParentNode, role: string, name?: string | RegExp): HTMLElement[] {
+export function queryAllByRole(
+  root: ParentNode,
+  role: string,
+  name?: string | RegExp,
+): HTMLElement[] {
   const out: HTMLElement[] = [];
   for (const el of walk(root)) {
     if (roleOf(el) !== role || isHidden(el)) continue;
@@ -66,7 +74,11 @@ export function queryAllByRole(root: ParentNode, role: string, name?: string | R
   return out;
 }
 
-export function queryByRole(root: ParentNode, role: string, name?: string | RegExp): HTMLElement | null {
+export function queryByRole(
+  root: ParentNode,
+  role: string,
+  name?: string | RegExp,
+): HTMLElement | null {
   return queryAllByRole(root, role, name)[0] ?? null;
 }
 

@@ -53,7 +53,11 @@ export function devBrokerPlugin(): TestRunnerPlugin {
           return true;
         case 'mqtt-connect': {
           const r = get(String(p['broker']));
-          const target = { host: r.broker.host, mqttPort: r.broker.mqttPort, wsUrl: r.broker.wsUrl };
+          const target = {
+            host: r.broker.host,
+            mqttPort: r.broker.mqttPort,
+            wsUrl: r.broker.wsUrl,
+          };
           const specs = p['clients'] as FleetClientSpec[];
           const clients = await Promise.all(specs.map((spec) => connectClient(spec, target)));
           for (const c of clients) r.clients.set(c.spec.clientId, c);

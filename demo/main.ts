@@ -1,0 +1,1 @@
+import '../components/cs-active-sessions/cs-active-sessions.js';

@@ -1,0 +1,88 @@
+/**
+ * `npm start`: the dev broker, its simulated fleet and the demo page, in one process.
+ * Ctrl-C stops all of it.
+ */
+import { fileURLToPath } from 'node:url';
+import { createServer, type ViteDevServer } from 'vite';
+import { devConfig, PORT_VARIABLES } from './config.js';
+import { PortInUseError, startDevBroker, type DevBroker } from './dev-broker/broker.js';
+import { startFleet, type Fleet } from './fleet.js';
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+let config;
+try {
+  config = devConfig();
+} catch (error) {
+  fail((error as Error).message);
+}
+
+/** What is running, stopped in reverse order on Ctrl-C. */
+const running: { broker?: DevBroker; fleet?: Fleet; vite?: ViteDevServer } = {};
+let stopping = false;
+
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping the demo page, the fleet and the dev broker…');
+  await running.vite?.close();
+  await running.fleet?.stop();
+  await running.broker?.close();
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+let broker: DevBroker;
+try {
+  broker = running.broker = await startDevBroker({
+    host: config.host,
+    mqttPort: config.mqttPort,
+    wsPort: config.wsPort,
+    apiPort: config.apiPort,
+    apiKey: config.apiKey,
+    apiSecret: config.apiSecret,
+  });
+} catch (error) {
+  if (error instanceof PortInUseError) {
+    fail(
+      `Port ${error.port} is already in use: set ${PORT_VARIABLES[error.listener]} to a free port (e.g. ${PORT_VARIABLES[error.listener]}=${error.port + 1} npm start).`,
+    );
+  }
+  throw error;
+}
+
+let vite: ViteDevServer;
+try {
+  vite = running.vite = await createServer({
+    configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
+    logLevel: 'warn',
+  });
+  await vite.listen();
+} catch (error) {
+  await broker.close();
+  if (/port .*in use/i.test(String(error))) {
+    fail(
+      `Port ${config.demoPort} is already in use: set DEMO_PORT to a free port (e.g. DEMO_PORT=${config.demoPort + 1} npm start).`,
+    );
+  }
+  throw error;
+}
+
+const fleet = (running.fleet = await startFleet(
+  { host: broker.host, mqttPort: broker.mqttPort, wsUrl: broker.wsUrl },
+  config.fleetSize,
+));
+
+console.log(`Dev broker (node ${broker.node}):
+  MQTT over TCP        mqtt://${broker.host}:${broker.mqttPort}
+  MQTT over WebSocket  ${broker.wsUrl}
+  EMQX v5 API          ${broker.apiUrl}  (HTTP Basic ${broker.apiKey} / ${'*'.repeat(broker.apiSecret.length)})
+Simulated fleet: ${fleet.clients.length} MQTT clients connected${fleet.failures.length ? `, ${fleet.failures.length} failed (first: ${fleet.failures[0]!.error})` : ''}.
+
+Demo page: http://${config.host}:${config.demoPort}/
+
+Press Ctrl-C to stop.`);

@@ -1,0 +1,4 @@
+/** The path of an installed Chromium or Chrome, or undefined. */
+export function findChrome(): string | undefined;
+/** The browser's path; installs Debian's chromium as root on Debian, or exits with advice. */
+export function ensureChrome(): string;

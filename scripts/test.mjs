@@ -1,0 +1,113 @@
+// `npm test`: typecheck, lint, format check, node-side tests and browser tests, in that order,
+// then one plain closing line `N passed, N failed` summing every runner (a check counts as one).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureChrome } from './find-chrome.mjs';
+
+const NODE_TEST_DIRS = ['test/model', 'test/sources', 'test/demo', 'test/e2e'];
+const work = mkdtempSync(join(tmpdir(), 'cs-test-'));
+
+function testFiles(dir) {
+  let out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out = out.concat(testFiles(path));
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out.sort();
+}
+
+/** Runs a command in its own process group, ending the whole group if it outlives its limit. */
+function run(label, command, args, { env = {}, limitSeconds }) {
+  console.log(`\n━━ ${label}: ${[command, ...args].join(' ')}`);
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+      detached: true,
+    });
+    const timer = setTimeout(() => {
+      console.error(`${label} did not finish within ${limitSeconds} s: stopping it.`);
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, limitSeconds * 1000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+const results = [];
+const record = (name, passed, failed) => results.push({ name, passed, failed });
+const check = async (name, command, args, limitSeconds = 300) => {
+  const code = await run(name, command, args, { limitSeconds });
+  record(name, code === 0 ? 1 : 0, code === 0 ? 0 : 1);
+};
+
+const chrome = ensureChrome();
+console.log(`Browser for tests: ${chrome}`);
+
+await check('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+await check('lint', 'npx', ['eslint', '.']);
+await check('format', 'npx', ['prettier', '--check', '.']);
+
+{
+  const tap = join(work, 'node.tap');
+  const files = NODE_TEST_DIRS.flatMap(testFiles);
+  const code = await run(
+    'node tests',
+    'node',
+    [
+      '--test',
+      '--import',
+      'tsx',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
+    { env: { CHROME_PATH: chrome }, limitSeconds: 900 },
+  );
+  let text = '';
+  try {
+    text = readFileSync(tap, 'utf8');
+  } catch {
+    // No report: the runner itself failed.
+  }
+  const passed = Number(/^# pass (\d+)/m.exec(text)?.[1] ?? 0);
+  const failed = Number(/^# fail (\d+)/m.exec(text)?.[1] ?? 0);
+  record('node tests', passed, failed || (code === 0 ? 0 : 1));
+}
+
+{
+  const summary = join(work, 'wtr.json');
+  const code = await run(
+    'browser tests',
+    'node',
+    ['--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js'],
+    { env: { WTR_SUMMARY: summary, CHROME_PATH: chrome }, limitSeconds: 1200 },
+  );
+  let totals = { passed: 0, failed: 0 };
+  try {
+    totals = JSON.parse(readFileSync(summary, 'utf8'));
+  } catch {
+    // No summary: the runner itself failed.
+  }
+  record('browser tests', totals.passed, totals.failed || (code === 0 ? 0 : 1));
+}
+
+rmSync(work, { recursive: true, force: true });
+console.log('\n━━ summary');
+for (const r of results)
+  console.log(`  ${r.name.padEnd(14)} ${r.passed} passed, ${r.failed} failed`);
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

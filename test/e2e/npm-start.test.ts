@@ -1,0 +1,154 @@
+/**
+ * The README's contract: `npm start` runs the dev broker, its fleet and the demo page, prints the
+ * URL, and the page shows the fleet's sessions through the same-origin proxy; Ctrl-C stops it all.
+ * Runs on free ports so it never meets a developer's own `npm start`.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { ensureChrome } from '../../scripts/find-chrome.mjs';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  /** The exit code, or the signal that ended it. */
+  exited: Promise<number | string | null>;
+}
+
+function npmStart(env: Record<string, string>): Started {
+  // Its own process group, so the test can send SIGINT to all of it, as Ctrl-C does.
+  const child = spawn('npm', ['start'], { env: { ...process.env, ...env }, detached: true });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | string | null>((r) =>
+    child.on('exit', (code, signal) => r(code ?? signal)),
+  );
+  return { child, output: () => output, exited };
+}
+
+async function waitForOutput(s: Started, pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const m = s.output().match(pattern);
+    if (m) return m;
+    if (Date.now() > deadline || s.child.exitCode !== null) {
+      throw new Error(`npm start did not print ${pattern}:\n${s.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('npm start', () => {
+  let started: Started;
+  let url: string;
+  let env: Record<string, string>;
+  let browser: Browser;
+
+  before(async () => {
+    env = {
+      MQTT_PORT: String(await freePort()),
+      WS_PORT: String(await freePort()),
+      API_PORT: String(await freePort()),
+      DEMO_PORT: String(await freePort()),
+      FLEET_SIZE: '40',
+    };
+    started = npmStart(env);
+    url = (await waitForOutput(started, /Demo page: (http:\/\/\S+)/, 60_000))[1]!;
+    browser = await chromium.launch({
+      executablePath: ensureChrome(),
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    try {
+      process.kill(-started.child.pid!, 'SIGKILL');
+    } catch {
+      // Already stopped, as it should be.
+    }
+  });
+
+  it('should print the demo URL and proxy the EMQX API with the demo credentials', async () => {
+    assert.equal(url, `http://127.0.0.1:${env['DEMO_PORT']}/`);
+    assert.match(started.output(), /Simulated fleet: 40 MQTT clients connected/);
+    const res = await fetch(`${url}api/v5/clients?limit=1&conn_state=connected`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { meta: { count: number } };
+    assert.equal(body.meta.count, 40);
+  });
+
+  it('should show the fleet in the demo page, search it and open a session', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    const grid = page.getByRole('grid', { name: 'Active sessions' });
+    await grid.getByRole('row').nth(5).waitFor({ timeout: 20_000 });
+    await page.getByText('40 active sessions').waitFor();
+    await page.getByRole('searchbox', { name: 'Search sessions' }).fill('client1');
+    await page.getByText('1 of 40 active sessions').waitFor();
+    await grid.getByRole('row').nth(1).click();
+    const details = page.getByRole('region', { name: 'Session details' });
+    await details.getByRole('heading', { name: 'Subscriptions' }).waitFor();
+    await details
+      .getByText(/\(QoS \d\)/)
+      .first()
+      .waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('should name the variable to change when a port is taken', async () => {
+    const second = npmStart({ ...env, DEMO_PORT: String(await freePort()) });
+    const code = await second.exited;
+    assert.equal(code, 1);
+    assert.match(
+      second.output(),
+      new RegExp(`Port ${env['MQTT_PORT']} is already in use: set MQTT_PORT`),
+    );
+  });
+
+  it('should stop everything on Ctrl-C', async () => {
+    process.kill(-started.child.pid!, 'SIGINT');
+    const code = await Promise.race([
+      started.exited,
+      new Promise((r) => setTimeout(() => r('timeout'), 15_000)),
+    ]);
+    // npm itself may end by the signal it passed on; what counts is that every server stops.
+    assert.ok(code === 0 || code === 'SIGINT', `exit: ${String(code)}`);
+    const refused = async (port: string) => {
+      for (let i = 0; i < 100; i++) {
+        const ok = await fetch(`http://127.0.0.1:${port}/`).then(
+          () => true,
+          () => false,
+        );
+        if (!ok) return true;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return false;
+    };
+    assert.equal(await refused(env['API_PORT']!), true, 'the management API stops');
+    assert.equal(await refused(env['DEMO_PORT']!), true, 'the demo page stops');
+    assert.equal(await refused(env['WS_PORT']!), true, 'the WebSocket listener stops');
+  });
+});

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { EmqxSource } from '../../src/sources/emqx.js';
+import { SourceError } from '../../src/sources/source.js';
+import { startTestBroker, waitFor, type TestBroker } from '../support/node-broker.js';
+
+const kindOf = (kind: string) => (error: unknown) =>
+  error instanceof SourceError && error.kind === kind;
+
+describe('EmqxSource against the dev broker', () => {
+  let t: TestBroker;
+  let source: EmqxSource;
+
+  before(async () => {
+    t = await startTestBroker();
+    await t.connect(
+      ...Array.from({ length: 7 }, (_, i) => ({
+        clientId: `device-${i}`,
+        username: `user${i}@org_abc123`,
+        subscriptions:
+          i === 0
+            ? [
+                { topic: 'agents/+/state', qos: 1 as const },
+                { topic: 'config/#', qos: 2 as const },
+              ]
+            : [],
+        reconnect: false,
+      })),
+    );
+    source = new EmqxSource({
+      baseUrl: t.broker.apiUrl,
+      apiKey: t.broker.apiKey,
+      apiSecret: t.broker.apiSecret,
+      pageSize: 3,
+    });
+  });
+  after(() => t.close());
+
+  it('should list every connected session, page by page', async () => {
+    const pages: number[] = [];
+    const { sessions, skipped } = await source.list({ onPage: (p) => pages.push(p.length) });
+    assert.deepEqual(pages, [3, 3, 1]);
+    assert.equal(skipped, 0);
+    assert.deepEqual(
+      sessions.map((s) => s.clientId).sort(),
+      Array.from({ length: 7 }, (_, i) => `device-${i}`),
+    );
+    const first = sessions.find((s) => s.clientId === 'device-0')!;
+    assert.equal(first.displayUsername, 'user0');
+    assert.equal(first.protocol, '3.1.1');
+    assert.equal(first.subscriptions, 2);
+  });
+
+  it('should list only connected sessions, not remembered persistent ones', async () => {
+    const [p] = await t.connect({ clientId: 'persistent-gone', clean: false, reconnect: false });
+    await p!.end();
+    await waitFor(
+      async () =>
+        ((await (await t.api('/clients/persistent-gone')).json()) as { connected: boolean })
+          .connected === false,
+      'disconnect',
+    );
+    const { sessions } = await source.list();
+    assert.equal(
+      sessions.some((s) => s.clientId === 'persistent-gone'),
+      false,
+    );
+  });
+
+  it('should read one session and its subscriptions with QoS', async () => {
+    const s = await source.get('device-0');
+    assert.equal(s.clientId, 'device-0');
+    assert.equal(s.keepAlive, 60);
+    const subs = await source.subscriptions('device-0');
+    assert.deepEqual(
+      subs.sort((a, b) => a.topic.localeCompare(b.topic)),
+      [
+        { topic: 'agents/+/state', qos: 1 },
+        { topic: 'config/#', qos: 2 },
+      ],
+    );
+    await assert.rejects(source.get('nobody'), kindOf('not-found'));
+  });
+
+  it('should disconnect a client (it sees close) and report a second try as already gone', async () => {
+    const [victim] = await t.connect({ clientId: 'a/b c%d', reconnect: false });
+    assert.equal(await source.disconnect('a/b c%d'), 'disconnected');
+    await waitFor(() => victim!.closes > 0, 'the client to see close');
+    assert.equal(await source.disconnect('a/b c%d'), 'already-gone');
+  });
+
+  it('should turn a wrong secret into an auth error that does not hold the secret', async () => {
+    const wrong = new EmqxSource({
+      baseUrl: t.broker.apiUrl,
+      apiKey: 'demo',
+      apiSecret: 's3cr3t-wrong',
+    });
+    await assert.rejects(wrong.list(), (error: unknown) => {
+      assert.ok(error instanceof SourceError);
+      assert.equal(error.kind, 'auth');
+      assert.equal(error.status, 401);
+      assert.equal(error.code, 'BAD_API_KEY_OR_SECRET');
+      assert.doesNotMatch(error.message, /s3cr3t/);
+      return true;
+    });
+  });
+
+  it("should report a bad request with the broker's code", async () => {
+    const f: typeof fetch = (input, init) =>
+      fetch(String(input).replace('limit=3', 'limit=0'), init);
+    const bad = new EmqxSource({
+      baseUrl: t.broker.apiUrl,
+      apiKey: 'demo',
+      apiSecret: 'demo-secret',
+      pageSize: 3,
+      fetch: f,
+    });
+    await assert.rejects(
+      bad.list(),
+      (e: unknown) =>
+        e instanceof SourceError && e.kind === 'bad-request' && e.code === 'BAD_REQUEST',
+    );
+  });
+
+  it('should stop at once when aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(source.list({ signal: controller.signal }), kindOf('aborted'));
+  });
+
+  it('should add no credentials when a proxy adds them', async () => {
+    let seen: string | null = 'unset';
+    const f: typeof fetch = (input, init) => {
+      seen = new Headers(init?.headers).get('authorization');
+      return fetch(input, init);
+    };
+    const proxied = new EmqxSource({ baseUrl: t.broker.apiUrl, fetch: f });
+    await assert.rejects(proxied.list(), kindOf('auth'));
+    assert.equal(seen, null);
+  });
+});
+
+describe('EmqxSource when the broker cannot be reached', () => {
+  let silent: Server;
+  let silentPort: number;
+  const sockets = new Set<Socket>();
+
+  before(async () => {
+    // Accepts connections and never answers: a hung broker or proxy.
+    silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    silentPort = (silent.address() as { port: number }).port;
+  });
+  after(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((r) => silent.close(() => r()));
+  });
+
+  it('should time out with a timeout error', async () => {
+    const s = new EmqxSource({ baseUrl: `http://127.0.0.1:${silentPort}/api/v5`, timeoutMs: 300 });
+    await assert.rejects(
+      s.list(),
+      (e: unknown) => e instanceof SourceError && e.kind === 'timeout' && /within/.test(e.message),
+    );
+  });
+
+  it('should report a closed port as a network error', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const s = new EmqxSource({ baseUrl: `http://127.0.0.1:${port}/api/v5` });
+    await assert.rejects(s.list(), kindOf('network'));
+  });
+
+  it('should report a non-JSON answer as an invalid response', async () => {
+    const f: typeof fetch = async () =>
+      new Response('<html>502 Bad Gateway</html>', { status: 200 });
+    const s = new EmqxSource({ baseUrl: '/api/v5', fetch: f });
+    await assert.rejects(s.list(), kindOf('invalid-response'));
+    const g: typeof fetch = async () => new Response('<html>Bad Gateway</html>', { status: 502 });
+    await assert.rejects(
+      new EmqxSource({ baseUrl: '/api/v5', fetch: g }).list(),
+      (e: unknown) => e instanceof SourceError && e.kind === 'server' && e.status === 502,
+    );
+  });
+});

@@ -1,0 +1,25 @@
+// The demo page: served from demo/, with /api/v5 proxied same-origin to the dev broker's
+// management API. The proxy adds the API credentials, so the page never holds them. The same
+// pattern fronts a real EMQX, whose API answers no CORS preflight (see README).
+import { defineConfig } from 'vite';
+import { devConfig } from './demo/config.js';
+
+const config = devConfig();
+const basic = Buffer.from(`${config.apiKey}:${config.apiSecret}`).toString('base64');
+
+export default defineConfig({
+  root: 'demo',
+  clearScreen: false,
+  server: {
+    host: config.host,
+    port: config.demoPort,
+    strictPort: true,
+    proxy: {
+      '/api/v5': {
+        target: `http://${config.host}:${config.apiPort}`,
+        changeOrigin: true,
+        headers: { authorization: `Basic ${basic}` },
+      },
+    },
+  },
+});
