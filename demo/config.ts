@@ -3,6 +3,10 @@ export interface DevConfig {
   host: string;
   mqttPort: number;
   wsPort: number;
+  tlsPort: number;
+  /** 1 or 2: the second node makes a split cluster (client IDs not unique across nodes). */
+  nodes: 1 | 2;
+  node2: { mqttPort: number; wsPort: number; tlsPort: number };
   apiPort: number;
   demoPort: number;
   apiKey: string;
@@ -11,12 +15,16 @@ export interface DevConfig {
 }
 
 /** The environment variable behind each port, for messages such as "port in use". */
-export const PORT_VARIABLES = {
+export const PORT_VARIABLES: Record<string, string> = {
   mqtt: 'MQTT_PORT',
   ws: 'WS_PORT',
+  tls: 'TLS_PORT',
+  'node2.mqtt': 'NODE2_MQTT_PORT',
+  'node2.ws': 'NODE2_WS_PORT',
+  'node2.tls': 'NODE2_TLS_PORT',
   api: 'API_PORT',
   demo: 'DEMO_PORT',
-} as const;
+};
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -33,6 +41,13 @@ export function devConfig(env: NodeJS.ProcessEnv = process.env): DevConfig {
     host: '127.0.0.1',
     mqttPort: intFrom(env, 'MQTT_PORT', 1883),
     wsPort: intFrom(env, 'WS_PORT', 8083),
+    tlsPort: intFrom(env, 'TLS_PORT', 8883),
+    nodes: env['NODES'] === '1' ? 1 : 2,
+    node2: {
+      mqttPort: intFrom(env, 'NODE2_MQTT_PORT', 2883),
+      wsPort: intFrom(env, 'NODE2_WS_PORT', 9083),
+      tlsPort: intFrom(env, 'NODE2_TLS_PORT', 9883),
+    },
     apiPort: intFrom(env, 'API_PORT', 18083),
     demoPort: intFrom(env, 'DEMO_PORT', 5173),
     apiKey: env['API_KEY'] || 'demo',

@@ -6,13 +6,17 @@
  */
 import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import { connect as netConnect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { DevBroker } from './dev-broker/broker.js';
 
 /** One simulated client. */
 export interface FleetClientSpec {
   clientId: string;
   username?: string;
   password?: string;
-  transport?: 'tcp' | 'ws';
+  transport?: 'tcp' | 'ws' | 'tls';
+  /** Which broker node to connect to (0 = the first). */
+  node?: number;
   /** 3 = MQTT 3.1, 4 = MQTT 3.1.1 (aedes refuses 5). */
   protocolVersion?: 3 | 4;
   /** A loopback address to connect from (127.0.0.x), so clients show distinct IPs. */
@@ -24,13 +28,31 @@ export interface FleetClientSpec {
   reconnect?: boolean;
   /** Publish a telemetry message this often, so traffic counters move. */
   publishEveryMs?: number;
+  /** Publish to this topic (QoS 1) instead of `telemetry/<client ID>` (QoS 0). */
+  publishTopic?: string;
+  /** Stop reading from the socket once subscribed, so messages pile up unacknowledged. */
+  slowConsumer?: boolean;
+}
+
+/** One node's listeners. */
+export interface NodeTarget {
+  mqttPort: number;
+  wsUrl: string;
+  tlsPort?: number;
 }
 
 /** Where the fleet connects. */
 export interface BrokerTarget {
   host: string;
-  mqttPort: number;
-  wsUrl: string;
+  nodes: NodeTarget[];
+}
+
+/** The fleet's view of a running dev broker. */
+export function targetOf(broker: DevBroker): BrokerTarget {
+  return {
+    host: broker.host,
+    nodes: broker.nodes.map((n) => ({ mqttPort: n.mqttPort, wsUrl: n.wsUrl, tlsPort: n.tlsPort })),
+  };
 }
 
 /** A connected simulated client and what it has seen. */
@@ -58,17 +80,30 @@ export function connectClient(spec: FleetClientSpec, target: BrokerTarget): Prom
     reconnectPeriod: spec.reconnect === false ? 0 : 1500 + Math.floor(Math.random() * 1500),
     connectTimeout: 10_000,
   };
+  const node = target.nodes[spec.node ?? 0];
+  if (!node) return Promise.reject(new Error(`${spec.clientId}: no broker node ${spec.node}`));
   let client: MqttClient;
   if (spec.transport === 'ws') {
-    client = mqtt.connect(target.wsUrl, {
+    client = mqtt.connect(node.wsUrl, {
       ...options,
       wsOptions: spec.localAddress ? { localAddress: spec.localAddress } : {},
     });
+  } else if (spec.transport === 'tls') {
+    const port = node.tlsPort;
+    if (port === undefined) return Promise.reject(new Error(`${spec.clientId}: no TLS listener`));
+    // The dev broker's certificate is self-signed, made at start.
+    client = new MqttClient(
+      () =>
+        tlsConnect({
+          socket: netConnect({ host: target.host, port, localAddress: spec.localAddress }),
+          rejectUnauthorized: false,
+        }),
+      options,
+    );
   } else {
     // mqtt.connect() ignores localAddress, so dial the socket ourselves.
     client = new MqttClient(
-      () =>
-        netConnect({ host: target.host, port: target.mqttPort, localAddress: spec.localAddress }),
+      () => netConnect({ host: target.host, port: node.mqttPort, localAddress: spec.localAddress }),
       options,
     );
   }
@@ -124,12 +159,15 @@ export function connectClient(spec: FleetClientSpec, target: BrokerTarget): Prom
     function ready() {
       if (spec.publishEveryMs) {
         timer = setInterval(() => {
-          if (client.connected) {
-            client.publish(`telemetry/${spec.clientId}`, JSON.stringify({ t: Date.now() }));
-          }
+          if (!client.connected) return;
+          const payload = JSON.stringify({ t: Date.now() });
+          if (spec.publishTopic) client.publish(spec.publishTopic, payload, { qos: 1 });
+          else client.publish(`telemetry/${spec.clientId}`, payload);
         }, spec.publishEveryMs);
         timer.unref?.();
       }
+      // Stops acknowledging: the broker's unacknowledged (and then queued) count grows.
+      if (spec.slowConsumer) client.stream.pause();
       resolve(state);
     }
   });
@@ -164,7 +202,7 @@ function random(seed: number): () => number {
 }
 
 /** The specs of a fleet of `size` clients: every case of the seed, in stable proportions. */
-export function fleetSpecs(size: number, seed = 42): FleetClientSpec[] {
+export function fleetSpecs(size: number, nodes = 1, seed = 42): FleetClientSpec[] {
   const rnd = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
   const specs: FleetClientSpec[] = [];
@@ -193,18 +231,45 @@ export function fleetSpecs(size: number, seed = 42): FleetClientSpec[] {
     if (clientId.startsWith('agent')) {
       subscriptions.push({ topic: `agents/${clientId}/#`, qos: 0 });
     }
+    const persistent = i % 11 === 6;
+    if (persistent) subscriptions.push({ topic: 'alerts/#', qos: 1 });
     specs.push({
       clientId,
       username: user,
-      transport: i % 3 === 2 ? 'ws' : 'tcp',
+      transport: i % 9 === 4 ? 'tls' : i % 3 === 2 ? 'ws' : 'tcp',
+      node: nodes > 1 && i % 4 === 3 ? 1 : 0,
       protocolVersion,
       localAddress: `127.0.0.${2 + (i % 40)}`,
-      clean: i % 11 !== 6,
+      clean: !persistent,
       keepalive: pick([30, 60, 60, 120]),
       subscriptions,
       reconnect: i % 7 !== 3,
       publishEveryMs: 10_000 + Math.floor(rnd() * 20_000),
+      // One persistent client in three stops reading: its unacknowledged messages queue up.
+      ...(persistent && i % 3 === 0 ? { slowConsumer: true, keepalive: 900 } : {}),
     });
+  }
+  if (size >= 10) {
+    // Publishes QoS 1 alerts, which the persistent subscribers receive (or queue).
+    specs.push({
+      clientId: 'alerts-publisher-prod',
+      username: `alerts@${ORGS[0]}`,
+      localAddress: '127.0.0.60',
+      publishEveryMs: 2000,
+      publishTopic: 'alerts/fleet/health',
+    });
+    if (nodes > 1) {
+      // A split cluster: the same client ID connected on both nodes.
+      for (const node of [0, 1]) {
+        specs.push({
+          clientId: 'gateway-eu-west-split',
+          username: `gateway@${ORGS[1]}`,
+          node,
+          localAddress: `127.0.0.${61 + node}`,
+          subscriptions: [{ topic: 'config/updates', qos: 1 }],
+        });
+      }
+    }
   }
   return specs;
 }
@@ -221,7 +286,7 @@ export interface Fleet {
 export async function startFleet(target: BrokerTarget, size = 150): Promise<Fleet> {
   const clients: FleetClient[] = [];
   const failures: { clientId: string; error: string }[] = [];
-  const specs = fleetSpecs(size);
+  const specs = fleetSpecs(size, target.nodes.length);
   for (let i = 0; i < specs.length; i += 10) {
     const batch = specs.slice(i, i + 10);
     const results = await Promise.allSettled(batch.map((spec) => connectClient(spec, target)));

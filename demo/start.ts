@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
 import { devConfig, PORT_VARIABLES } from './config.js';
 import { PortInUseError, startDevBroker, type DevBroker } from './dev-broker/broker.js';
-import { startFleet, type Fleet } from './fleet.js';
+import { startFleet, targetOf, type Fleet } from './fleet.js';
 
 function fail(message: string): never {
   console.error(message);
@@ -42,6 +42,8 @@ try {
     host: config.host,
     mqttPort: config.mqttPort,
     wsPort: config.wsPort,
+    tlsPort: config.tlsPort,
+    secondNode: config.nodes === 2 ? config.node2 : false,
     apiPort: config.apiPort,
     apiKey: config.apiKey,
     apiSecret: config.apiSecret,
@@ -72,14 +74,18 @@ try {
   throw error;
 }
 
-const fleet = (running.fleet = await startFleet(
-  { host: broker.host, mqttPort: broker.mqttPort, wsUrl: broker.wsUrl },
-  config.fleetSize,
-));
+const fleet = (running.fleet = await startFleet(targetOf(broker), config.fleetSize));
 
-console.log(`Dev broker (node ${broker.node}):
-  MQTT over TCP        mqtt://${broker.host}:${broker.mqttPort}
-  MQTT over WebSocket  ${broker.wsUrl}
+const listeners = broker.nodes
+  .map(
+    (n) => `Node ${n.name}:
+  MQTT over TCP        mqtt://${broker.host}:${n.mqttPort}
+  MQTT over TLS        mqtts://${broker.host}:${n.tlsPort}  (self-signed certificate)
+  MQTT over WebSocket  ${n.wsUrl}`,
+  )
+  .join('\n');
+console.log(`${listeners}
+Management API for the cluster:
   EMQX v5 API          ${broker.apiUrl}  (HTTP Basic ${broker.apiKey} / ${'*'.repeat(broker.apiSecret.length)})
 Simulated fleet: ${fleet.clients.length} MQTT clients connected${fleet.failures.length ? `, ${fleet.failures.length} failed (first: ${fleet.failures[0]!.error})` : ''}.
 

@@ -4,7 +4,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import type { SessionRecord, SessionRegistry } from './session-registry.js';
+import type { BanKind, BanList } from './bans.js';
+import { updateFaults, type Faults } from './faults.js';
+import type { BrokerNode } from './node.js';
+import type { SessionRecord } from './session-registry.js';
+import { INFLIGHT_MAX } from './traffic.js';
 
 /** The slice of aedes persistence the API reads for disconnected persistent sessions. */
 export interface PersistenceReader {
@@ -13,12 +17,55 @@ export interface PersistenceReader {
 }
 
 export interface EmqxApiOptions {
-  registry: SessionRegistry;
+  /** The cluster's nodes; the API answers for all of them, as any EMQX node does. */
+  nodes: readonly BrokerNode[];
   apiKey: string;
   apiSecret: string;
-  node: string;
-  persistence: unknown;
+  bans: BanList;
+  faults: Faults;
 }
+
+/** Every field of a client object, in EMQX's order; `fields=` may pick a subset. */
+const CLIENT_FIELDS = [
+  'clientid',
+  'username',
+  'node',
+  'ip_address',
+  'port',
+  'listener',
+  'proto_name',
+  'proto_ver',
+  'connected',
+  'connected_at',
+  'created_at',
+  'disconnected_at',
+  'clean_start',
+  'keepalive',
+  'expiry_interval',
+  'is_bridge',
+  'is_persistent',
+  'subscriptions_cnt',
+  'subscriptions_max',
+  'mqueue_len',
+  'mqueue_max',
+  'mqueue_dropped',
+  'inflight_cnt',
+  'inflight_max',
+  'awaiting_rel_cnt',
+  'awaiting_rel_max',
+  'heap_size',
+  'mailbox_len',
+  'recv_oct',
+  'recv_pkt',
+  'recv_cnt',
+  'recv_msg',
+  'send_oct',
+  'send_pkt',
+  'send_cnt',
+  'send_msg',
+] as const;
+
+const BAN_KINDS: readonly BanKind[] = ['clientid', 'username', 'peerhost'];
 
 class ApiError extends Error {
   constructor(
@@ -121,13 +168,13 @@ function parseFilters(params: URLSearchParams): ClientFilters {
   };
 }
 
-function matches(r: SessionRecord, f: ClientFilters, node: string): boolean {
+function matches(r: SessionRecord, f: ClientFilters): boolean {
   const connected = r.client !== undefined;
   if (f.connState === 'connected' && !connected) return false;
   if (f.connState === 'disconnected' && connected) return false;
   // aedes never reports a session between CONNECT and CONNACK, so nothing is ever idle.
   if (f.connState === 'idle') return false;
-  if (f.node !== undefined && f.node !== node) return false;
+  if (f.node !== undefined && f.node !== r.node) return false;
   if (f.clientIds.length && !f.clientIds.includes(r.clientId)) return false;
   if (f.usernames.length && (r.username === null || !f.usernames.includes(r.username)))
     return false;
@@ -144,65 +191,94 @@ function matches(r: SessionRecord, f: ClientFilters, node: string): boolean {
   return true;
 }
 
+interface PersistenceOf {
+  persistence: PersistenceReader;
+}
+
+interface SubscriptionJson {
+  topic: string;
+  qos: number;
+  nl: number;
+  rap: number;
+  rh: number;
+}
+
+function subscriptionJson(
+  topic: string,
+  s: { qos: number; nl?: boolean; rap?: boolean; rh?: number },
+): SubscriptionJson {
+  return { topic, qos: s.qos, nl: s.nl ? 1 : 0, rap: s.rap ? 1 : 0, rh: s.rh ?? 0 };
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 1_000_000) throw new ApiError(413, 'BAD_REQUEST', 'Request body too large');
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ApiError(400, 'BAD_REQUEST', 'Request body is not valid JSON');
+  }
+}
+
 export function createEmqxApi(options: EmqxApiOptions) {
-  const { registry, node } = options;
-  const persistence = options.persistence as PersistenceReader;
+  const { nodes, bans, faults } = options;
   const expected = `Basic ${Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64')}`;
 
-  async function queued(r: SessionRecord): Promise<number> {
-    if (r.client) return 0; // aedes delivers to a connected client at once
-    let n = 0;
-    for await (const _ of persistence.outgoingStream({ id: r.clientId })) n++;
-    return n;
-  }
+  const nodeOf = (r: SessionRecord) => nodes.find((n) => n.name === r.node)!;
+  const persistenceOf = (r: SessionRecord) =>
+    (nodeOf(r).aedes as unknown as PersistenceOf).persistence;
+  const allRecords = () => nodes.flatMap((n) => n.registry.all());
+  const recordsOf = (clientId: string) =>
+    nodes.map((n) => n.registry.get(clientId)).filter((r): r is SessionRecord => r !== undefined);
 
-  async function subscriptionsOf(
-    r: SessionRecord,
-  ): Promise<{ topic: string; qos: number; nl: number; rap: number; rh: number }[]> {
+  /** Messages waiting for a client: unacknowledged beyond the in-flight window, or stored offline. */
+  async function pending(r: SessionRecord): Promise<{ inflight: number; queued: number }> {
     if (r.client) {
-      return Object.entries(
-        (r.client as unknown as { subscriptions: object }).subscriptions as Record<
-          string,
-          { qos: number; nl?: boolean; rap?: boolean; rh?: number }
-        >,
-      ).map(([topic, s]) => ({
-        topic,
-        qos: s.qos,
-        nl: s.nl ? 1 : 0,
-        rap: s.rap ? 1 : 0,
-        rh: s.rh ?? 0,
-      }));
+      const unacked = r.counters.unacked.size;
+      return {
+        inflight: Math.min(unacked, INFLIGHT_MAX),
+        queued: Math.max(0, unacked - INFLIGHT_MAX),
+      };
     }
-    const stored = await persistence.subscriptionsByClient({ id: r.clientId });
-    const list = Array.isArray(stored)
-      ? (stored as { topic: string; qos: number; nl?: boolean; rap?: boolean; rh?: number }[])
-      : [];
-    return list.map((s) => ({
-      topic: s.topic,
-      qos: s.qos,
-      nl: s.nl ? 1 : 0,
-      rap: s.rap ? 1 : 0,
-      rh: s.rh ?? 0,
-    }));
+    let n = 0;
+    for await (const _ of persistenceOf(r).outgoingStream({ id: r.clientId })) n++;
+    return { inflight: 0, queued: n };
   }
 
-  async function clientJson(r: SessionRecord) {
-    const connected = r.client !== undefined;
+  async function subscriptionsOf(r: SessionRecord): Promise<SubscriptionJson[]> {
+    if (r.client) {
+      const subs = (r.client as unknown as { subscriptions: Record<string, { qos: number }> })
+        .subscriptions;
+      return Object.entries(subs).map(([topic, sub]) => subscriptionJson(topic, sub));
+    }
+    const stored = await persistenceOf(r).subscriptionsByClient({ id: r.clientId });
+    const list = Array.isArray(stored) ? (stored as { topic: string; qos: number }[]) : [];
+    return list.map((sub) => subscriptionJson(sub.topic, sub));
+  }
+
+  async function clientJson(r: SessionRecord, fields?: readonly string[]) {
     const subscriptions = await subscriptionsOf(r);
+    const { inflight, queued } = await pending(r);
     const c = r.counters;
-    return {
+    const all: Record<string, unknown> = {
       clientid: r.clientId,
       username: r.username,
-      node,
+      node: r.node,
       ip_address: r.ip,
       port: r.port,
       listener: r.listener,
       proto_name: r.protoName,
       proto_ver: r.protoVer,
-      connected,
+      connected: r.client !== undefined,
       connected_at: rfc3339(r.connectedAt),
       created_at: rfc3339(r.createdAt),
-      ...(r.disconnectedAt !== undefined ? { disconnected_at: rfc3339(r.disconnectedAt) } : {}),
+      disconnected_at: r.disconnectedAt === undefined ? undefined : rfc3339(r.disconnectedAt),
       clean_start: r.clean,
       keepalive: r.keepalive,
       // MQTT 3: a clean session ends with the connection; EMQX's default expiry is 2 h.
@@ -211,12 +287,13 @@ export function createEmqxApi(options: EmqxApiOptions) {
       is_persistent: !r.clean,
       subscriptions_cnt: subscriptions.length,
       subscriptions_max: 'infinity',
-      mqueue_len: await queued(r),
+      mqueue_len: queued,
       mqueue_max: 1000,
+      // aedes never drops a queued message, so nothing is ever dropped here.
       mqueue_dropped: 0,
-      inflight_cnt: 0,
-      inflight_max: 32,
-      awaiting_rel_cnt: 0,
+      inflight_cnt: inflight,
+      inflight_max: INFLIGHT_MAX,
+      awaiting_rel_cnt: c.awaitingRel.size,
       awaiting_rel_max: 100,
       heap_size: 0,
       mailbox_len: 0,
@@ -229,21 +306,58 @@ export function createEmqxApi(options: EmqxApiOptions) {
       send_cnt: c.send_pkt,
       send_msg: c.send_msg,
     };
+    const out: Record<string, unknown> = {};
+    for (const key of fields ?? CLIENT_FIELDS) if (all[key] !== undefined) out[key] = all[key];
+    return out;
+  }
+
+  function parseFields(params: URLSearchParams): readonly string[] | undefined {
+    const raw = params.get('fields');
+    if (raw === null || raw === 'all') return undefined;
+    const fields = raw
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
+    const unknown = fields.filter((f) => !(CLIENT_FIELDS as readonly string[]).includes(f));
+    if (unknown.length || fields.length === 0) {
+      throw new ApiError(
+        400,
+        'BAD_REQUEST',
+        `fields: unknown field ${JSON.stringify(unknown[0] ?? raw)}`,
+      );
+    }
+    return fields;
   }
 
   function find(clientId: string): SessionRecord {
-    const r = registry.get(clientId);
+    const r = recordsOf(clientId)[0];
     if (!r) throw new ApiError(404, 'CLIENTID_NOT_FOUND', 'Client ID not found');
     return r;
+  }
+
+  /** Kicks a client on every node that holds it (a kick discards the session, as in EMQX). */
+  async function kick(clientId: string): Promise<boolean> {
+    const records = recordsOf(clientId);
+    await Promise.all(
+      records.map(async (r) => {
+        nodeOf(r).registry.delete(clientId);
+        const client = r.client;
+        if (client) await new Promise<void>((resolve) => client.close(() => resolve()));
+      }),
+    );
+    return records.length > 0;
   }
 
   async function listClients(params: URLSearchParams) {
     const page = positiveInt(params, 'page', 1);
     const limit = positiveInt(params, 'limit', 100, 10_000);
     const filters = parseFilters(params);
-    const all = registry.all().filter((r) => matches(r, filters, node));
+    const fields = parseFields(params);
+    const all = allRecords().filter((r) => matches(r, filters));
     const start = (page - 1) * limit;
-    const data = await Promise.all(all.slice(start, start + limit).map(clientJson));
+    const data = await Promise.all(
+      all.slice(start, start + limit).map((r) => clientJson(r, fields)),
+    );
     const fuzzy = filters.likeClientId !== undefined || filters.likeUsername !== undefined;
     const meta: Record<string, unknown> = { page, limit, hasnext: start + limit < all.length };
     // EMQX leaves the total out whenever a fuzzy (like_*) filter is in use.
@@ -251,38 +365,178 @@ export function createEmqxApi(options: EmqxApiOptions) {
     return { data, meta };
   }
 
-  async function route(method: string, path: string, params: URLSearchParams) {
+  async function stats(params: URLSearchParams) {
+    const aggregate = params.get('aggregate');
+    if (aggregate !== null && aggregate !== 'true' && aggregate !== 'false') {
+      throw new ApiError(400, 'BAD_REQUEST', 'aggregate: expected true or false');
+    }
+    const perNode = await Promise.all(
+      nodes.map(async (n) => {
+        const records = n.registry.all();
+        const live = records.filter((r) => r.client !== undefined).length;
+        let subscriptions = 0;
+        for (const r of records) subscriptions += (await subscriptionsOf(r)).length;
+        return {
+          node: n.name,
+          'connections.count': records.length,
+          'connections.max': records.length,
+          'live_connections.count': live,
+          'live_connections.max': live,
+          'sessions.count': records.length,
+          'sessions.max': records.length,
+          'subscriptions.count': subscriptions,
+          'subscriptions.max': subscriptions,
+          'subscribers.count': subscriptions,
+          'subscribers.max': subscriptions,
+        };
+      }),
+    );
+    if (aggregate !== 'true') return perNode;
+    const sum: Record<string, number> = {};
+    for (const entry of perNode) {
+      for (const [key, value] of Object.entries(entry)) {
+        if (typeof value === 'number') sum[key] = (sum[key] ?? 0) + value;
+      }
+    }
+    return sum;
+  }
+
+  const banJson = (b: {
+    as: string;
+    who: string;
+    by: string;
+    reason: string;
+    at: number;
+    until: number;
+  }) => ({
+    as: b.as,
+    who: b.who,
+    by: b.by,
+    reason: b.reason,
+    at: rfc3339(b.at),
+    until: rfc3339(b.until),
+  });
+
+  async function addBan(body: unknown) {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new ApiError(400, 'BAD_REQUEST', 'expected a JSON object');
+    }
+    const b = body as Record<string, unknown>;
+    const as = b['as'];
+    const who = b['who'];
+    if (typeof as !== 'string' || !BAN_KINDS.includes(as as BanKind)) {
+      throw new ApiError(400, 'BAD_REQUEST', 'as: expected clientid, username or peerhost');
+    }
+    if (typeof who !== 'string' || who === '')
+      throw new ApiError(400, 'BAD_REQUEST', 'who: required');
+    const time = (v: unknown, name: string, fallback: number) => {
+      if (v === undefined) return fallback;
+      const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
+      if (Number.isNaN(ms)) throw new ApiError(400, 'BAD_REQUEST', `${name}: expected RFC 3339`);
+      return ms;
+    };
+    const now = Date.now();
+    const at = time(b['at'], 'at', now);
+    const until = time(b['until'], 'until', at + 365 * 86_400_000);
+    if (until <= now) throw new ApiError(400, 'BAD_REQUEST', 'until: must be in the future');
+    const ban = {
+      as: as as BanKind,
+      who,
+      by: typeof b['by'] === 'string' ? b['by'] : 'mgmt_api',
+      reason: typeof b['reason'] === 'string' ? b['reason'] : '',
+      at,
+      until,
+    };
+    if (!bans.add(ban)) throw new ApiError(400, 'ALREADY_EXISTS', 'Banned object already exists');
+    return banJson(ban);
+  }
+
+  async function route(
+    req: IncomingMessage,
+    method: string,
+    path: string,
+    params: URLSearchParams,
+  ) {
+    const notAllowed = () => new ApiError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
     if (path === '/api/v5/clients') {
-      if (method !== 'GET') throw new ApiError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
+      if (method !== 'GET') throw notAllowed();
       return { status: 200, body: await listClients(params) };
+    }
+    if (path === '/api/v5/clients/kickout/bulk') {
+      if (method !== 'POST') throw notAllowed();
+      const ids = await readBody(req);
+      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+        throw new ApiError(400, 'BAD_REQUEST', 'expected a JSON array of client IDs');
+      }
+      // Like EMQX, 204 whatever happened to each client: callers confirm from the list.
+      await Promise.all(ids.filter((id) => !faults.kickFailures.includes(id)).map(kick));
+      return { status: 204, body: undefined };
+    }
+    if (path === '/api/v5/stats') {
+      if (method !== 'GET') throw notAllowed();
+      return { status: 200, body: await stats(params) };
+    }
+    if (path === '/api/v5/banned') {
+      if (method === 'GET') {
+        const page = positiveInt(params, 'page', 1);
+        const limit = positiveInt(params, 'limit', 100, 10_000);
+        const active = bans.active();
+        const start = (page - 1) * limit;
+        return {
+          status: 200,
+          body: {
+            data: active.slice(start, start + limit).map(banJson),
+            meta: { page, limit, hasnext: start + limit < active.length, count: active.length },
+          },
+        };
+      }
+      if (method === 'POST') return { status: 200, body: await addBan(await readBody(req)) };
+      if (method === 'DELETE') {
+        bans.clear();
+        return { status: 204, body: undefined };
+      }
+      throw notAllowed();
+    }
+    const ban = /^\/api\/v5\/banned\/([^/]+)\/([^/]+)$/.exec(path);
+    if (ban) {
+      if (method !== 'DELETE') throw notAllowed();
+      const as = decode(ban[1]!, 'as') as BanKind;
+      if (!bans.remove(as, decode(ban[2]!, 'who'))) {
+        throw new ApiError(404, 'NOT_FOUND', 'Banned object not found');
+      }
+      return { status: 204, body: undefined };
     }
     const m = /^\/api\/v5\/clients\/([^/]+)(\/subscriptions)?$/.exec(path);
     if (m) {
-      let clientId: string;
-      try {
-        clientId = decodeURIComponent(m[1]!);
-      } catch {
-        throw new ApiError(400, 'BAD_REQUEST', 'clientid: not a valid URL-encoded string');
-      }
+      const clientId = decode(m[1]!, 'clientid');
       if (m[2]) {
-        if (method !== 'GET') throw new ApiError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
+        if (method !== 'GET') throw notAllowed();
         const r = find(clientId);
         const subs = await subscriptionsOf(r);
         return {
           status: 200,
-          body: subs.map((s) => ({ ...s, clientid: r.clientId, node, durable: false })),
+          body: subs.map((sub) => ({ ...sub, clientid: r.clientId, node: r.node, durable: false })),
         };
       }
       if (method === 'GET') return { status: 200, body: await clientJson(find(clientId)) };
       if (method === 'DELETE') {
-        const r = find(clientId);
-        // A kick discards the session too, persistent or not, as EMQX does.
-        registry.delete(clientId);
-        const client = r.client;
-        if (client) await new Promise<void>((resolve) => client.close(() => resolve()));
+        find(clientId);
+        if (faults.kickFailures.includes(clientId)) {
+          throw new ApiError(500, 'INTERNAL_ERROR', 'Kick failed (injected fault)');
+        }
+        await kick(clientId);
         return { status: 204, body: undefined };
       }
-      throw new ApiError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
+      throw notAllowed();
+    }
+    if (path === '/dev/faults') {
+      if (method === 'GET') return { status: 200, body: faults };
+      if (method === 'PUT') {
+        const error = updateFaults(faults, await readBody(req));
+        if (error) throw new ApiError(400, 'BAD_REQUEST', error);
+        return { status: 200, body: faults };
+      }
+      throw notAllowed();
     }
     throw new ApiError(404, 'NOT_FOUND', 'Request path not found');
   }
@@ -321,7 +575,7 @@ export function createEmqxApi(options: EmqxApiOptions) {
         : 'Authorization required';
       return send(401, { code, message }, { 'www-authenticate': 'Basic Realm="emqx-dashboard"' });
     }
-    route(req.method ?? 'GET', url.pathname, url.searchParams).then(
+    route(req, req.method ?? 'GET', url.pathname, url.searchParams).then(
       ({ status, body }) => send(status, body),
       (error: unknown) => {
         if (error instanceof ApiError) {
@@ -332,4 +586,12 @@ export function createEmqxApi(options: EmqxApiOptions) {
       },
     );
   };
+}
+
+function decode(segment: string, name: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ApiError(400, 'BAD_REQUEST', `${name}: not a valid URL-encoded string`);
+  }
 }

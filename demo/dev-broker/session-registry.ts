@@ -3,16 +3,7 @@
  * connected-at time, listener or traffic counters, so the broker records them here.
  */
 import type { Client } from 'aedes';
-
-/** Traffic counters of one connection, as EMQX names them. */
-export interface TrafficCounters {
-  recv_oct: number;
-  recv_pkt: number;
-  recv_msg: number;
-  send_oct: number;
-  send_pkt: number;
-  send_msg: number;
-}
+import type { TrafficCounters } from './traffic.js';
 
 /** Facts about a connection known before the MQTT CONNECT arrives. */
 export interface ConnectionInfo {
@@ -24,6 +15,8 @@ export interface ConnectionInfo {
 
 /** One session, connected or (persistent and) disconnected. */
 export interface SessionRecord extends ConnectionInfo {
+  /** The node holding the session (EMQX's `node`). */
+  node: string;
   clientId: string;
   username: string | null;
   protoName: string;
@@ -35,10 +28,6 @@ export interface SessionRecord extends ConnectionInfo {
   disconnectedAt: number | undefined;
   /** The live aedes client, or undefined once disconnected. */
   client: Client | undefined;
-}
-
-export function newCounters(): TrafficCounters {
-  return { recv_oct: 0, recv_pkt: 0, recv_msg: 0, send_oct: 0, send_pkt: 0, send_msg: 0 };
 }
 
 /** Sessions by client ID, in connection order. */

@@ -247,7 +247,7 @@ describe('dev broker: EMQX v5 management API', () => {
   it('should name the port and the listener when a port is taken', async () => {
     const { startDevBroker, PortInUseError } = await import('../../demo/dev-broker/broker.js');
     await assert.rejects(
-      startDevBroker({ mqttPort: 0, wsPort: 0, apiPort: t.broker.apiPort }),
+      startDevBroker({ mqttPort: 0, wsPort: 0, tlsPort: 0, apiPort: t.broker.apiPort }),
       (error: unknown) =>
         error instanceof PortInUseError &&
         error.listener === 'api' &&

@@ -4,7 +4,12 @@
  */
 import type { TestRunnerPlugin } from '@web/test-runner';
 import { startDevBroker, type DevBroker } from '../../demo/dev-broker/broker.js';
-import { connectClient, type FleetClient, type FleetClientSpec } from '../../demo/fleet.js';
+import {
+  connectClient,
+  targetOf,
+  type FleetClient,
+  type FleetClientSpec,
+} from '../../demo/fleet.js';
 import type { BrokerInfo, ClientState } from './broker-commands.js';
 
 interface Running {
@@ -36,7 +41,7 @@ export function devBrokerPlugin(): TestRunnerPlugin {
       const p = (payload ?? {}) as Record<string, unknown>;
       switch (command) {
         case 'broker-start': {
-          const broker = await startDevBroker({ mqttPort: 0, wsPort: 0, apiPort: 0 });
+          const broker = await startDevBroker({ mqttPort: 0, wsPort: 0, tlsPort: 0, apiPort: 0 });
           const id = String(nextId++);
           running.set(id, { broker, clients: new Map() });
           const info: BrokerInfo = {
@@ -53,11 +58,7 @@ export function devBrokerPlugin(): TestRunnerPlugin {
           return true;
         case 'mqtt-connect': {
           const r = get(String(p['broker']));
-          const target = {
-            host: r.broker.host,
-            mqttPort: r.broker.mqttPort,
-            wsUrl: r.broker.wsUrl,
-          };
+          const target = targetOf(r.broker);
           const specs = p['clients'] as FleetClientSpec[];
           const clients = await Promise.all(specs.map((spec) => connectClient(spec, target)));
           for (const c of clients) r.clients.set(c.spec.clientId, c);

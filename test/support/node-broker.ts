@@ -1,6 +1,15 @@
 /** Node-side tests: a dev broker on free ports and real MQTT.js clients, cleaned up after. */
-import { startDevBroker, type DevBroker } from '../../demo/dev-broker/broker.js';
-import { connectClient, type FleetClient, type FleetClientSpec } from '../../demo/fleet.js';
+import {
+  startDevBroker,
+  type DevBroker,
+  type DevBrokerOptions,
+} from '../../demo/dev-broker/broker.js';
+import {
+  connectClient,
+  targetOf,
+  type FleetClient,
+  type FleetClientSpec,
+} from '../../demo/fleet.js';
 
 export interface TestBroker {
   broker: DevBroker;
@@ -10,10 +19,16 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
-export async function startTestBroker(): Promise<TestBroker> {
-  const broker = await startDevBroker({ mqttPort: 0, wsPort: 0, apiPort: 0 });
+export async function startTestBroker(options: DevBrokerOptions = {}): Promise<TestBroker> {
+  const broker = await startDevBroker({
+    mqttPort: 0,
+    wsPort: 0,
+    tlsPort: 0,
+    apiPort: 0,
+    ...options,
+  });
   const clients: FleetClient[] = [];
-  const target = { host: broker.host, mqttPort: broker.mqttPort, wsUrl: broker.wsUrl };
+  const target = targetOf(broker);
   const basic = `Basic ${Buffer.from(`${broker.apiKey}:${broker.apiSecret}`).toString('base64')}`;
   return {
     broker,

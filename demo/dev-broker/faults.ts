@@ -1,0 +1,33 @@
+/**
+ * Fault injection and fleet steering for tests and demo buttons: set at start from the
+ * environment or at run time through `PUT /dev/faults` on the management port.
+ */
+export interface Faults {
+  /** Client IDs whose kick fails: `DELETE /clients/{id}` answers 500, the bulk kick skips them. */
+  kickFailures: string[];
+}
+
+export function defaultFaults(env: NodeJS.ProcessEnv = {}): Faults {
+  const list = (name: string) =>
+    (env[name] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  return { kickFailures: list('DEV_KICK_FAILURES') };
+}
+
+/** Applies a partial update from the control API; returns an error message for bad input. */
+export function updateFaults(faults: Faults, body: unknown): string | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return 'expected a JSON object such as {"kickFailures": ["client-id"]}';
+  }
+  const b = body as Record<string, unknown>;
+  if ('kickFailures' in b) {
+    const v = b['kickFailures'];
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+      return 'kickFailures: expected an array of client IDs';
+    }
+    faults.kickFailures = v;
+  }
+  return undefined;
+}

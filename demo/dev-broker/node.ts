@@ -1,0 +1,196 @@
+/**
+ * One node of the dev broker: an aedes instance with MQTT over TCP, WebSocket (`/mqtt`) and
+ * TLS listeners, and a registry of its sessions. Several nodes share nothing but the ban list,
+ * like a split cluster: a client ID may be connected on two nodes at once.
+ */
+import { Aedes, type Client } from 'aedes';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createServer as createTlsServer } from 'node:tls';
+import type mqttPacket from 'mqtt-packet';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import type { BanList } from './bans.js';
+import { SessionRegistry, type ConnectionInfo } from './session-registry.js';
+import { devCertificate } from './tls.js';
+import { countTraffic, TrafficCounters } from './traffic.js';
+
+/** Which listener could not bind, so the caller can name the setting to change. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(
+    /** e.g. `mqtt`, `ws`, `tls`, `api`, `node2.mqtt` */
+    readonly listener: string,
+    readonly port: number,
+  ) {
+    super(`Port ${port} is already in use (${listener} listener).`);
+  }
+}
+
+export interface NodeOptions {
+  /** EMQX-style node name, e.g. `dev@127.0.0.1`. */
+  name: string;
+  host: string;
+  mqttPort: number;
+  wsPort: number;
+  tlsPort: number;
+  /** Password of the `dashboard` MQTT user, who alone may read `$SYS/#`. */
+  apiSecret: string;
+  bans: BanList;
+  /** Prefix of listener names in PortInUseError (`node2.` for the second node). */
+  label?: string;
+}
+
+export interface BrokerNode {
+  readonly name: string;
+  readonly mqttPort: number;
+  readonly wsPort: number;
+  readonly tlsPort: number;
+  /** `ws://host:port/mqtt` */
+  readonly wsUrl: string;
+  readonly registry: SessionRegistry;
+  readonly aedes: Aedes;
+  close(): Promise<void>;
+}
+
+const CONNECTION = Symbol('connection');
+const DASHBOARD = Symbol('dashboard');
+const PACKET = Symbol('connect-packet');
+/** An aedes client with what the dev broker learnt about its connection. */
+type TaggedClient = Client & {
+  [CONNECTION]?: ConnectionInfo;
+  [DASHBOARD]?: boolean;
+  [PACKET]?: mqttPacket.IConnectPacket;
+};
+
+export function listen(server: Server | HttpServer, port: number, host: string, which: string) {
+  return new Promise<number>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(which, port) : error);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startBrokerNode(options: NodeOptions): Promise<BrokerNode> {
+  const { name, host, apiSecret, bans } = options;
+  const label = options.label ?? '';
+  const registry = new SessionRegistry();
+
+  const aedes = await Aedes.createBroker({
+    preConnect(client, packet, callback) {
+      // aedes keeps neither the protocol name nor the keep-alive it was asked for.
+      (client as TaggedClient)[PACKET] = packet as mqttPacket.IConnectPacket;
+      callback(null, true);
+    },
+    authenticate(client, username, password, callback) {
+      const tagged = client as TaggedClient;
+      if (bans.isBanned({ clientId: client.id, username, ip: tagged[CONNECTION]?.ip })) {
+        // MQTT 3.1.1 has no "banned" code: EMQX answers "not authorized" (5).
+        const error = Object.assign(new Error('banned'), { returnCode: 5 });
+        callback(error as never, false);
+        return;
+      }
+      // Any user may connect; only `dashboard` with the API secret may read `$SYS/#` (EMQX's ACL).
+      tagged[DASHBOARD] = username === 'dashboard' && password?.toString('utf8') === apiSecret;
+      callback(null, true);
+    },
+    authorizeSubscribe(client, subscription, callback) {
+      if (subscription.topic.startsWith('$SYS') && !(client as TaggedClient)[DASHBOARD]) {
+        callback(null, null);
+        return;
+      }
+      callback(null, subscription);
+    },
+  });
+
+  aedes.on('clientReady', (client) => {
+    const info = (client as TaggedClient)[CONNECTION];
+    const packet = (client as TaggedClient)[PACKET];
+    if (!info || !packet) return;
+    const now = Date.now();
+    registry.connected({
+      ...info,
+      node: name,
+      clientId: client.id,
+      username: packet.username ?? null,
+      protoName: packet.protocolId ?? 'MQTT',
+      protoVer: packet.protocolVersion ?? 4,
+      clean: packet.clean !== false,
+      keepalive: packet.keepalive ?? 0,
+      connectedAt: now,
+      createdAt: now,
+      disconnectedAt: undefined,
+      client,
+    });
+  });
+  aedes.on('clientDisconnect', (client) => registry.disconnected(client, Date.now(), false));
+
+  const handle = (stream: Duplex, listener: string, ip: string, port: number, req?: unknown) => {
+    const counters = new TrafficCounters();
+    countTraffic(stream, counters);
+    const client = aedes.handle(stream, req as never) as TaggedClient;
+    client[CONNECTION] = { listener, ip, port, counters };
+  };
+
+  const tcp = createNetServer((socket) => {
+    socket.on('error', () => socket.destroy());
+    handle(socket, 'tcp:default', socket.remoteAddress ?? '', socket.remotePort ?? 0);
+  });
+
+  const { key, cert } = await devCertificate();
+  const tls = createTlsServer({ key, cert }, (socket) => {
+    socket.on('error', () => socket.destroy());
+    handle(socket, 'ssl:default', socket.remoteAddress ?? '', socket.remotePort ?? 0);
+  });
+  tls.on('tlsClientError', () => {
+    // A client that fails the handshake never becomes a session.
+  });
+
+  const wsHttp = createHttpServer((_req, res) => {
+    res
+      .writeHead(426, { 'content-type': 'text/plain' })
+      .end('MQTT over WebSocket: connect to /mqtt');
+  });
+  const wss = new WebSocketServer({ server: wsHttp, path: '/mqtt' });
+  wss.on('connection', (ws, req) => {
+    const stream = createWebSocketStream(ws);
+    stream.on('error', () => stream.destroy());
+    handle(stream, 'ws:default', req.socket.remoteAddress ?? '', req.socket.remotePort ?? 0, req);
+  });
+
+  const servers: (Server | HttpServer)[] = [];
+  const close = async () => {
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    for (const client of wss.clients) client.terminate();
+    wsHttp.closeAllConnections();
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  };
+
+  try {
+    const mqttPort = await listen(tcp, options.mqttPort, host, `${label}mqtt`);
+    servers.push(tcp);
+    const wsPort = await listen(wsHttp, options.wsPort, host, `${label}ws`);
+    servers.push(wsHttp);
+    const tlsPort = await listen(tls, options.tlsPort, host, `${label}tls`);
+    servers.push(tls);
+    const hostInUrl = host.includes(':') ? `[${host}]` : host;
+    return {
+      name,
+      mqttPort,
+      wsPort,
+      tlsPort,
+      wsUrl: `ws://${hostInUrl}:${wsPort}/mqtt`,
+      registry,
+      aedes,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
