@@ -16,8 +16,10 @@ import {
 export interface NormalizeOptions {
   /** The organisation suffix removed from usernames for display. */
   usernameSuffix?: RegExp;
-  /** Workspace label stamped on each session. */
+  /** Workspace stamped on each session. */
   workspace?: string;
+  /** Identity of the source, so sessions of two brokers never share a key. */
+  sourceId?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -49,7 +51,7 @@ export function sessionFromEmqx(raw: unknown, options: NormalizeOptions = {}): S
   const listener = str(c['listener']);
   const { transport, tls } = transportFromListener(listener);
   return {
-    key: sessionKey(node, clientId),
+    key: sessionKey(node, clientId, options.sourceId),
     clientId,
     username,
     displayUsername: stripUsernameSuffix(
@@ -71,6 +73,13 @@ export function sessionFromEmqx(raw: unknown, options: NormalizeOptions = {}): S
     keepAlive: num(c['keepalive']),
     expiryInterval: num(c['expiry_interval']),
     queuedMessages: num(c['mqueue_len']),
+    // EMQX writes an unlimited maximum as "infinity".
+    queueMax: num(c['mqueue_max']) ?? (c['mqueue_max'] === 'infinity' ? Infinity : undefined),
+    queueDropped: num(c['mqueue_dropped']),
+    inflight: num(c['inflight_cnt']),
+    inflightMax: num(c['inflight_max']),
+    recvMessages: num(c['recv_msg']),
+    sentMessages: num(c['send_msg']),
     recvPackets: num(c['recv_pkt']),
     sentPackets: num(c['send_pkt']),
     recvBytes: num(c['recv_oct']),

@@ -50,6 +50,18 @@ export interface Session {
   readonly expiryInterval: number | undefined;
   /** Messages waiting for delivery. */
   readonly queuedMessages: number | undefined;
+  /** The most messages the broker queues for this session before dropping. */
+  readonly queueMax: number | undefined;
+  /** Messages dropped because the queue was full. */
+  readonly queueDropped: number | undefined;
+  /** QoS 1/2 messages sent and not yet acknowledged. */
+  readonly inflight: number | undefined;
+  /** The in-flight window. */
+  readonly inflightMax: number | undefined;
+  /** PUBLISH messages received from the client. */
+  readonly recvMessages: number | undefined;
+  /** PUBLISH messages sent to the client. */
+  readonly sentMessages: number | undefined;
   /** Packets received from the client. */
   readonly recvPackets: number | undefined;
   /** Packets sent to the client. */
@@ -125,9 +137,25 @@ export function transportFromListener(listener: string | undefined): {
   }
 }
 
-/** The identity of a session row: node and client ID. */
-export function sessionKey(node: string | undefined, clientId: string): string {
-  return `${node ?? ''}\u0000${clientId}`;
+/**
+ * The identity of a session row: source, node and client ID (two nodes, or two brokers, may each
+ * hold the same client ID).
+ */
+export function sessionKey(node: string | undefined, clientId: string, sourceId = ''): string {
+  return `${sourceId}\u0000${node ?? ''}\u0000${clientId}`;
+}
+
+/** A byte count as `512 B`, `1.5 KiB`, `3.2 MiB`. */
+export function formatBytes(value: number | undefined): string {
+  if (value === undefined) return UNKNOWN;
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = value;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${v} B` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 /** Protocol cell text: `3.1.1`, `5.0`, `3.1.1 WebSocket`. */

@@ -12,6 +12,7 @@ import {
   SourceError,
   type DisconnectOutcome,
   type ListOptions,
+  type BanOptions,
   type RequestOptions,
   type SessionList,
   type SessionSource,
@@ -31,6 +32,8 @@ export interface EmqxSourceOptions extends NormalizeOptions {
   pageSize?: number;
   /** Milliseconds before a request counts as timed out. */
   timeoutMs?: number;
+  /** Identity of this source in session keys; defaults to the base URL. */
+  id?: string;
 }
 
 /** The most pages one list call follows, so a broker that ignores `page` cannot loop us forever. */
@@ -40,6 +43,11 @@ function base64Utf8(text: string): string {
   let binary = '';
   for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
   return btoa(binary);
+}
+
+/** The URL without user info, query or fragment, which could hold credentials. */
+function safeForDisplay(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1').replace(/[?#].*$/, '');
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -57,7 +65,7 @@ export class EmqxSource implements SessionSource {
 
   constructor(options: EmqxSourceOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.label = `EMQX at ${this.#baseUrl}`;
+    this.label = `EMQX at ${safeForDisplay(this.#baseUrl)}`;
     this.#authorization =
       options.apiKey !== undefined
         ? `Basic ${base64Utf8(`${options.apiKey}:${options.apiSecret ?? ''}`)}`
@@ -66,7 +74,11 @@ export class EmqxSource implements SessionSource {
     this.#fetch = (input, init) => f(input, init);
     this.#pageSize = Math.min(10_000, Math.max(1, Math.floor(options.pageSize ?? 1000)));
     this.#timeoutMs = options.timeoutMs ?? 15_000;
-    this.#normalize = { usernameSuffix: options.usernameSuffix, workspace: options.workspace };
+    this.#normalize = {
+      usernameSuffix: options.usernameSuffix,
+      workspace: options.workspace,
+      sourceId: options.id ?? this.#baseUrl,
+    };
   }
 
   async list(options: ListOptions = {}): Promise<SessionList> {
@@ -149,7 +161,37 @@ export class EmqxSource implements SessionSource {
       await res.body?.cancel();
       return 'disconnected';
     } catch (error) {
-      if (error instanceof SourceError && error.kind === 'not-found') return 'already-gone';
+      // Only EMQX's own answer means the client is gone; another 404 is a wrong URL or proxy.
+      if (error instanceof SourceError && error.code === 'CLIENTID_NOT_FOUND')
+        return 'already-gone';
+      throw error;
+    }
+  }
+
+  async disconnectMany(clientIds: readonly string[], options: RequestOptions = {}): Promise<void> {
+    const res = await this.#request('POST', '/clients/kickout/bulk', options.signal, {
+      body: clientIds,
+    });
+    await res.body?.cancel();
+  }
+
+  async ban(clientId: string, options: BanOptions): Promise<void> {
+    const until = new Date(Date.now() + options.durationSeconds * 1000).toISOString();
+    try {
+      const res = await this.#request('POST', '/banned', options.signal, {
+        clientId,
+        body: {
+          as: 'clientid',
+          who: clientId,
+          by: 'cs-active-sessions',
+          reason: options.reason ?? 'Blocked from the active sessions view',
+          until,
+        },
+      });
+      await res.body?.cancel();
+    } catch (error) {
+      // Already banned: the outcome the user asked for.
+      if (error instanceof SourceError && error.code === 'ALREADY_EXISTS') return;
       throw error;
     }
   }
@@ -182,18 +224,20 @@ export class EmqxSource implements SessionSource {
     method: string,
     path: string,
     signal: AbortSignal | undefined,
-    context: { clientId?: string },
+    context: { clientId?: string; body?: unknown },
   ): Promise<Response> {
     if (signal?.aborted) throw new SourceError('aborted', 'The request was cancelled.');
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.#authorization) headers['authorization'] = this.#authorization;
+    if (context.body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
       res = await this.#fetch(`${this.#baseUrl}${path}`, {
         method,
         headers,
+        body: context.body === undefined ? undefined : JSON.stringify(context.body),
         signal: combined,
         credentials: 'same-origin',
       });

@@ -25,7 +25,8 @@ export type DisconnectOutcome = 'disconnected' | 'already-gone';
 /** The result of one client in a disconnect action. */
 export interface DisconnectResult {
   clientId: string;
-  outcome: DisconnectOutcome | 'failed';
+  /** `cancelled`: the user cancelled before this client's turn came. */
+  outcome: DisconnectOutcome | 'failed' | 'cancelled';
   /** Why it failed, in words a user can act on. */
   error?: string;
 }
@@ -42,6 +43,20 @@ export interface SessionSource {
   subscriptions(clientId: string, options?: RequestOptions): Promise<Subscription[]>;
   /** Closes a client's connection; a client that is no longer there is `already-gone`. */
   disconnect(clientId: string, options?: RequestOptions): Promise<DisconnectOutcome>;
+  /**
+   * Closes many connections in one call, where the broker has a bulk endpoint. It reports no
+   * per-client result: callers confirm from the list.
+   */
+  disconnectMany?(clientIds: readonly string[], options?: RequestOptions): Promise<void>;
+  /** Bans a client ID for a while, where the broker keeps a ban list. */
+  ban?(clientId: string, options: BanOptions): Promise<void>;
+}
+
+export interface BanOptions extends RequestOptions {
+  /** How long the ban lasts. */
+  durationSeconds: number;
+  /** Why, as the broker records it. */
+  reason?: string;
 }
 
 /** What went wrong, in terms a user can act on. */

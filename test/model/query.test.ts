@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sessionFromEmqx } from '../../src/model/emqx-client.js';
+import { ipMatches, parseIpPattern } from '../../src/model/ip-match.js';
+import { filterSessions, querySessions, sortSessions } from '../../src/model/query.js';
+import type { Session } from '../../src/model/session.js';
+import { matchesWorkspace } from '../../src/model/workspace.js';
+
+const s = (fields: Record<string, unknown>): Session =>
+  sessionFromEmqx({ node: 'n1', listener: 'tcp:default', proto_ver: 4, ...fields })!;
+
+const fleet = [
+  s({
+    clientid: 'b-2',
+    ip_address: '10.0.0.9',
+    connected_at: '2024-01-01T00:00:02Z',
+    subscriptions_cnt: 2,
+  }),
+  s({
+    clientid: 'a-10',
+    ip_address: '10.0.0.10',
+    node: 'n2',
+    listener: 'ws:default',
+    connected_at: '2024-01-01T00:00:01Z',
+  }),
+  s({
+    clientid: 'a-9',
+    ip_address: '2001:db8::1',
+    listener: 'ssl:default',
+    proto_ver: 5,
+    subscriptions_cnt: 7,
+  }),
+  s({ clientid: 'c', ip_address: '::ffff:192.168.1.20', proto_ver: 3 }),
+  s({ clientid: 'd', ip_address: 'fe80::1%eth0' }),
+];
+const ids = (list: readonly Session[]) => list.map((x) => x.clientId);
+
+describe('parseIpPattern and ipMatches', () => {
+  it('should match IPv4 addresses and CIDR ranges', () => {
+    const p = [parseIpPattern('10.0.0.0/28')];
+    assert.equal(ipMatches('10.0.0.9', p), true);
+    assert.equal(ipMatches('10.0.0.16', p), false);
+    assert.equal(ipMatches('10.0.0.10', [parseIpPattern('10.0.0.10')]), true);
+  });
+
+  it('should match IPv6 ranges and keep IPv4 and IPv6 apart', () => {
+    assert.equal(ipMatches('2001:db8::1', [parseIpPattern('2001:db8::/32')]), true);
+    assert.equal(ipMatches('2001:db9::1', [parseIpPattern('2001:db8::/32')]), false);
+    assert.equal(ipMatches('2001:db8:0:0:0:0:0:1', [parseIpPattern('2001:db8::1')]), true);
+    assert.equal(ipMatches('10.0.0.1', [parseIpPattern('::/0')]), false);
+    assert.equal(ipMatches('::1', [parseIpPattern('0.0.0.0/0')]), false);
+  });
+
+  it('should treat IPv4-mapped IPv6 addresses as the IPv4 address', () => {
+    assert.equal(ipMatches('::ffff:192.168.1.20', [parseIpPattern('192.168.0.0/16')]), true);
+    assert.equal(ipMatches('192.168.1.20', [parseIpPattern('::ffff:192.168.1.0/120')]), true);
+  });
+
+  it('should refuse what is not an address or range, and never match it', () => {
+    for (const bad of ['10.0.0.0/33', 'abc', '10.0.0', '2001:db8::/129', '']) {
+      const p = parseIpPattern(bad);
+      assert.equal(p.ok, false, bad);
+      assert.equal(ipMatches('10.0.0.1', [p]), false);
+    }
+    assert.equal(ipMatches('not-an-ip', [parseIpPattern('0.0.0.0/0')]), false);
+    assert.equal(ipMatches(undefined, [parseIpPattern('0.0.0.0/0')]), false);
+  });
+});
+
+describe('filterSessions', () => {
+  it('should combine node, protocol, transport, TLS and IP filters', () => {
+    assert.deepEqual(ids(filterSessions(fleet, { node: 'n2' })), ['a-10']);
+    assert.deepEqual(ids(filterSessions(fleet, { protocol: '5.0' })), ['a-9']);
+    assert.deepEqual(ids(filterSessions(fleet, { transport: 'WebSocket' })), ['a-10']);
+    assert.deepEqual(ids(filterSessions(fleet, { tls: true })), ['a-9']);
+    assert.deepEqual(
+      ids(
+        filterSessions(fleet, {
+          ip: [parseIpPattern('10.0.0.0/8'), parseIpPattern('2001:db8::/32')],
+        }),
+      ),
+      ['b-2', 'a-10', 'a-9'],
+    );
+    assert.deepEqual(
+      ids(filterSessions(fleet, { ip: [parseIpPattern('10.0.0.0/8')], transport: 'TCP' })),
+      ['b-2'],
+    );
+    assert.equal(filterSessions(fleet, {}), fleet);
+  });
+});
+
+describe('sortSessions', () => {
+  it('should sort client IDs naturally, both ways, and leave ties in a stable order', () => {
+    const asc = sortSessions(fleet, { column: 'clientId', direction: 'ascending' });
+    assert.deepEqual(ids(asc), ['a-9', 'a-10', 'b-2', 'c', 'd']);
+    assert.deepEqual(ids(sortSessions(fleet, { column: 'clientId', direction: 'descending' })), [
+      'd',
+      'c',
+      'b-2',
+      'a-10',
+      'a-9',
+    ]);
+  });
+
+  it('should give the same order whatever order the broker listed', () => {
+    const order = { column: 'subscriptions', direction: 'descending' } as const;
+    const once = ids(sortSessions(fleet, order));
+    const reversed = ids(sortSessions([...fleet].reverse(), order));
+    assert.deepEqual(once, reversed);
+    assert.deepEqual(once.slice(0, 2), ['a-9', 'b-2']);
+  });
+
+  it('should sort IPv4 addresses numerically and times chronologically', () => {
+    assert.deepEqual(
+      ids(sortSessions(fleet, { column: 'ip', direction: 'ascending' })).slice(0, 2),
+      ['b-2', 'a-10'],
+    );
+    const byTime = ids(sortSessions(fleet, { column: 'connectedAt', direction: 'descending' }));
+    assert.deepEqual(byTime.slice(0, 2), ['b-2', 'a-10']);
+  });
+});
+
+describe('querySessions and workspaces', () => {
+  it('should apply workspace, filters, search and order together', () => {
+    const tagged = fleet.map((x, i) => ({ ...x, workspace: i % 2 ? 'w2' : 'w1' }));
+    const view = querySessions(tagged, {
+      workspace: 'w1',
+      filters: { transport: 'TCP' },
+      search: '',
+      sort: { column: 'clientId', direction: 'ascending' },
+    });
+    assert.deepEqual(ids(view), ['a-9', 'b-2', 'd']);
+  });
+
+  it('should match workspaces by username suffix and client-ID prefix', () => {
+    const session = { clientId: 'plant-7-sensor', username: 'dev@org_abc' };
+    assert.equal(matchesWorkspace(session, undefined), true);
+    assert.equal(matchesWorkspace(session, { usernameSuffix: '@org_abc' }), true);
+    assert.equal(matchesWorkspace(session, { usernameSuffix: '@org_xyz' }), false);
+    assert.equal(matchesWorkspace(session, { clientIdPrefix: 'plant-7' }), true);
+    assert.equal(
+      matchesWorkspace(session, { clientIdPrefix: 'plant-7', usernameSuffix: '@org_xyz' }),
+      false,
+    );
+    assert.equal(
+      matchesWorkspace({ clientId: 'x', username: undefined }, { usernameSuffix: '@org_abc' }),
+      false,
+    );
+  });
+});
