@@ -7,10 +7,29 @@ import { ensureChrome } from './scripts/find-chrome.mjs';
 import { devBrokerPlugin } from './test/support/dev-broker-plugin.ts';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
 
+/**
+ * ipaddr.js ships one CommonJS (UMD) file. Vite converts it when it builds; the test server
+ * serves files as they are, so give the browser an ES module that runs the file with a
+ * `module` object in scope and exports what it assigns.
+ */
+function commonJsModule(pathEnd) {
+  return {
+    name: 'commonjs-module',
+    transform(context) {
+      if (!context.path.endsWith(pathEnd)) return undefined;
+      return `const module = { exports: {} };\n(function (module, exports) {\n${context.body}\n}).call(globalThis, module, module.exports);\nexport default module.exports;\n`;
+    },
+  };
+}
+
 export default {
   files: ['test/components/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'development'] },
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' }), devBrokerPlugin()],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' }),
+    commonJsModule('/node_modules/ipaddr.js/lib/ipaddr.js'),
+    devBrokerPlugin(),
+  ],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -1,27 +1,50 @@
 import '@lit-labs/virtualizer';
+import type { VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
 import { Task, TaskStatus } from '@lit/task';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { searchSessions } from '../../src/model/search.js';
+import { parseIpPattern } from '../../src/model/ip-match.js';
+import { querySessions, type SessionFilters, type SortOrder } from '../../src/model/query.js';
 import {
   formatDateTime,
   formatDuration,
   type Session,
   type Subscription,
 } from '../../src/model/session.js';
+import { sourceConfigKey, type Workspace } from '../../src/model/workspace.js';
+import { bulkDisconnect } from '../../src/sources/bulk-disconnect.js';
 import { EmqxSource } from '../../src/sources/emqx.js';
+import { createSource } from '../../src/sources/from-config.js';
 import {
   SourceError,
   type DisconnectResult,
   type SessionSource,
 } from '../../src/sources/source.js';
-import { csEvent, type RefreshTrigger } from './events.js';
 import { styles } from './cs-active-sessions.styles.js';
+import {
+  BLOCK_DURATIONS,
+  renderDialogContent,
+  summarize,
+  type DialogState,
+} from './disconnect-dialog.js';
+import { csEvent, type RefreshTrigger } from './events.js';
+import { renderFilterBar } from './filter-bar.js';
+import { renderPlanMeter } from './plan-meter.js';
+import { Selection } from './selection.js';
 import { renderSessionDetails, type SubscriptionsState } from './session-details.js';
-import { COLUMNS, renderSessionRow, type RowState } from './session-row.js';
-import { SessionsController } from './sessions-controller.js';
+import {
+  COLUMNS,
+  gridColumns,
+  keyAttribute,
+  renderSessionRow,
+  WORKSPACE_COLUMN,
+  type Column,
+  type RowState,
+} from './session-row.js';
+import { SessionsController, type SourceEntry } from './sessions-controller.js';
 
 interface DetailsResult {
+  clientId: string;
   fresh: Session | undefined;
   gone: boolean;
   subscriptions: SubscriptionsState;
@@ -30,13 +53,19 @@ interface DetailsResult {
 const errorMessage = (error: unknown) =>
   error instanceof SourceError ? error.message : `Unexpected error: ${String(error)}`;
 
+/** The virtualizer's key; it may ask about an index that a refresh has just removed. */
+const keyOf = (session: Session | undefined) => session?.key;
+
+/** The value of the workspace combobox that shows every workspace. */
+const ALL = '';
+
 /**
  * Shows and manages the clients connected to an MQTT broker.
  *
- * @summary The active sessions of an MQTT broker: list, search, details, disconnect.
+ * @summary The active sessions of MQTT brokers: list, search, filter, sort, details, disconnect.
  *
  * @event cs-session-select - The user opened a session's details. `detail: { session }`.
- * @event cs-disconnect-request - Cancelable; fired before any disconnect. `detail: { clientIds }`.
+ * @event cs-disconnect-request - Cancelable; fired before any disconnect. `detail: { clientIds, block? }`.
  * @event cs-disconnect - A disconnect action finished. `detail: { results }`, one per client.
  * @event cs-refresh - A fresh list arrived. `detail: { count, trigger }`.
  * @event cs-error - A broker call failed. `detail: { message, kind, operation }`.
@@ -44,6 +73,8 @@ const errorMessage = (error: unknown) =>
  * @csspart toolbar - The search box, buttons and count.
  * @csspart search - The search box.
  * @csspart status - The count and the time of the last update.
+ * @csspart plan-usage - The plan usage meter.
+ * @csspart filters - The filter controls.
  * @csspart table - The session grid.
  * @csspart header-cell - A column header.
  * @csspart row - A session row.
@@ -53,7 +84,6 @@ const errorMessage = (error: unknown) =>
  *
  * @cssproperty --cs-table-height - Height of the scrolling list of rows (default 420px).
  * @cssproperty --cs-row-height - Minimum height of a row (default 36px).
- * @cssproperty --cs-columns - The grid's `grid-template-columns`.
  */
 export class CsActiveSessions extends LitElement {
   static override styles = styles;
@@ -85,12 +115,30 @@ export class CsActiveSessions extends LitElement {
         subscriptions = { status: 'done', subscriptions: [] as Subscription[] };
       } else {
         subscriptions = { status: 'error', message: errorMessage(subs.reason) };
+        if (!signal.aborted) {
+          this.dispatchEvent(
+            csEvent('cs-error', {
+              message: subscriptions.message,
+              kind: subs.reason instanceof SourceError ? subs.reason.kind : 'unknown',
+              operation: 'details',
+            }),
+          );
+        }
       }
-      return { fresh: fresh.status === 'fulfilled' ? fresh.value : undefined, gone, subscriptions };
+      return {
+        clientId,
+        fresh: fresh.status === 'fulfilled' ? fresh.value : undefined,
+        gone,
+        subscriptions,
+      };
     },
     // A reconnect (new connected-at) reloads the details of the same client.
     args: () =>
-      [this._sessions.source, this._selected?.clientId, this._selectedConnectedAt] as const,
+      [
+        this._selected ? this._sessions.sourceOf(this._selected) : undefined,
+        this._selected?.clientId,
+        this._selectedConnectedAt,
+      ] as const,
   });
 
   // Queries
@@ -99,16 +147,22 @@ export class CsActiveSessions extends LitElement {
 
   // State
   @state() private _query = '';
+  @state() private _filters: SessionFilters = {};
+  @state() private _sort: SortOrder | undefined;
+  @state() private _workspace = ALL;
+  @state() private _ipDraft = '';
+  @state() private _ipError: string | undefined;
   @state() private _selectedKey: string | undefined;
   /** The open session as last seen, kept when it leaves the list so the details can say so. */
   @state() private _selected: Session | undefined;
   @state() private _activeKey: string | undefined;
-  @state() private _confirming: Session | undefined;
-  @state() private _busy = false;
+  @state() private _dialogState: DialogState | undefined;
   @state() private _actionError: string | undefined;
   @state() private _announcement = '';
   @state() private _autoRefresh = true;
   @state() private _now = Date.now();
+  /** Bumped when the selection changes, to re-render rows. */
+  @state() private _selectionVersion = 0;
 
   // Properties
   /** Base URL of an EMQX v5 API, typically `/api/v5` behind a same-origin proxy. */
@@ -117,20 +171,37 @@ export class CsActiveSessions extends LitElement {
   /** Any `SessionSource`; wins over `src`. */
   @property({ attribute: false }) source: SessionSource | undefined;
 
+  /** Workspaces (plain data): each a whole source or a match over one; wins over `source`. */
+  @property({ attribute: false }) workspaces: Workspace[] | undefined;
+
   /** Seconds between polls; `0` turns auto-refresh off. */
   @property({ attribute: 'refresh-interval', type: Number }) refreshInterval = 30;
 
+  /** The plan's session limit; shows the `Plan usage` meter when set. */
+  @property({ attribute: 'plan-limit', type: Number }) planLimit: number | undefined;
+
+  /** Clients per second when disconnecting 50 or more, so the fleet does not reconnect at once. */
+  @property({ attribute: 'disconnect-rate', type: Number }) disconnectRate = 20;
+
+  readonly #selection = new Selection();
   #srcSource: { src: string; source: EmqxSource } | undefined;
+  #workspaceSources = new Map<string, SessionSource>();
   #lastInterval = 30;
   #visible: readonly Session[] = [];
-  #visibleFrom: { sessions: readonly Session[]; query: string } | undefined;
+  #visibleKeys: string[] = [];
+  #inWorkspaceCount = 0;
+  #visibleFrom: unknown[] = [];
   #renderItem: (session: Session, index: number) => TemplateResult = () => html``;
+  #viewport = { first: 0, last: -1 };
   #clock: ReturnType<typeof setInterval> | undefined;
-  #focusRowAfterUpdate = false;
+  #focusRow = false;
+  #actions = new AbortController();
+  #run: AbortController | undefined;
 
   // Lifecycle
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#actions = new AbortController();
     this.#clock = setInterval(() => {
       if (document.visibilityState !== 'hidden') this._now = Date.now();
     }, 1000);
@@ -140,11 +211,15 @@ export class CsActiveSessions extends LitElement {
     super.disconnectedCallback();
     clearInterval(this.#clock);
     this.#clock = undefined;
+    this.#actions.abort();
+    this.#run?.abort();
+    this._details.abort();
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('source') || changed.has('src')) {
-      this._sessions.setSource(this.#effectiveSource());
+    if (changed.has('source') || changed.has('src') || changed.has('workspaces')) {
+      this._sessions.setSources(this.#sourceEntries());
+      if (!this.#workspaceList().some((w) => w.id === this._workspace)) this._workspace = ALL;
     }
     if (changed.has('refreshInterval')) {
       const seconds = Number.isFinite(this.refreshInterval) ? this.refreshInterval : 30;
@@ -153,29 +228,57 @@ export class CsActiveSessions extends LitElement {
     }
     this._sessions.setInterval(this._autoRefresh ? this.#lastInterval : 0);
 
-    const sessions = this._sessions.store.sessions;
-    if (this.#visibleFrom?.sessions !== sessions || this.#visibleFrom.query !== this._query) {
-      this.#visible = searchSessions(sessions, this._query);
-      this.#visibleFrom = { sessions, query: this._query };
+    const { store } = this._sessions;
+    const inputs = [store.sessions, this._workspace, this._filters, this._query, this._sort];
+    if (inputs.some((v, i) => v !== this.#visibleFrom[i])) {
+      this.#visibleFrom = inputs;
+      const workspace = this._workspace === ALL ? undefined : this._workspace;
+      this.#visible = querySessions(store.sessions, {
+        workspace,
+        filters: this._filters,
+        search: this._query,
+        sort: this._sort,
+      });
+      this.#visibleKeys = this.#visible.map((s) => s.key);
+      this.#inWorkspaceCount =
+        workspace === undefined
+          ? store.sessions.length
+          : store.sessions.filter((s) => s.workspace === workspace).length;
+      if (this.#selection.retain((key) => store.get(key) !== undefined)) this._selectionVersion++;
     }
     if (this._selectedKey !== undefined) {
-      const current = this._sessions.store.get(this._selectedKey);
+      const current = store.get(this._selectedKey);
       if (current && current !== this._selected) this._selected = current;
     }
     if (this._activeKey === undefined || !this.#visible.some((s) => s.key === this._activeKey)) {
-      this._activeKey = this.#visible[0]?.key;
+      // The focused row left (a refresh, a filter): keep focus in the grid, on its neighbour.
+      const hadFocus = this.shadowRoot?.activeElement?.getAttribute('role') === 'row';
+      this._activeKey =
+        this.#visible[Math.min(this.#viewport.first, this.#visible.length - 1)]?.key;
+      if (hadFocus) this.#focusRow = true;
     }
-    if (changed.has('_selectedKey') || changed.has('_activeKey')) {
-      const rowState: RowState = { selectedKey: this._selectedKey, activeKey: this._activeKey };
-      this.#renderItem = (session, index) => renderSessionRow(session, index, rowState);
+    const showWorkspace = this._workspace === ALL && this.#workspaceList().length > 1;
+    const rowState: RowState = {
+      selectedKey: this._selectedKey,
+      activeKey: this._activeKey,
+      isChecked: (key) => this.#selection.has(key),
+      workspaceLabel: showWorkspace ? (id) => this.#workspaceLabel(id) : undefined,
+    };
+    if (
+      changed.has('_selectedKey') ||
+      changed.has('_activeKey') ||
+      changed.has('_selectionVersion') ||
+      changed.has('_workspace') ||
+      changed.has('workspaces')
+    ) {
+      this.#renderItem = (session, index) =>
+        session ? renderSessionRow(session, index, rowState) : html``;
     }
   }
 
   protected override updated(): void {
-    if (this._confirming && this._dialog && !this._dialog.open) this._dialog.showModal();
-    if (!this._confirming && this._dialog?.open) this._dialog.close();
-    if (this.#focusRowAfterUpdate) {
-      this.#focusRowAfterUpdate = false;
+    if (this.#focusRow) {
+      this.#focusRow = false;
       void this.#focusActiveRow();
     }
   }
@@ -206,12 +309,39 @@ export class CsActiveSessions extends LitElement {
     this._autoRefresh = !this._autoRefresh;
   }
 
+  private _onWorkspaceChange(event: Event): void {
+    this._workspace = (event.target as HTMLSelectElement).value;
+  }
+
+  private _onSortClick(column: Column): void {
+    const current = this._sort?.column === column.id ? this._sort.direction : undefined;
+    this._sort = {
+      column: column.id,
+      direction: current === 'ascending' ? 'descending' : 'ascending',
+    };
+  }
+
+  private _onAddIp(): void {
+    const text = this._ipDraft.trim();
+    if (!text) return;
+    const pattern = parseIpPattern(text);
+    if (!pattern.ok) {
+      this._ipError = pattern.error;
+      return;
+    }
+    this._ipError = undefined;
+    this._ipDraft = '';
+    if (!(this._filters.ip ?? []).some((p) => p.text === pattern.text)) {
+      this._filters = { ...this._filters, ip: [...(this._filters.ip ?? []), pattern] };
+    }
+  }
+
   private _rowFromEvent(event: Event): { index: number; session: Session } | undefined {
     for (const target of event.composedPath()) {
-      if (target instanceof HTMLElement && target.dataset['index'] !== undefined) {
-        const index = Number(target.dataset['index']);
-        const session = this.#visible[index];
-        return session ? { index, session } : undefined;
+      if (target instanceof HTMLElement && target.dataset['key'] !== undefined) {
+        const session = this._sessions.store.get(decodeURIComponent(target.dataset['key']));
+        const index = session ? this.#visibleKeys.indexOf(session.key) : -1;
+        return session && index >= 0 ? { index, session } : undefined;
       }
       if (target === this) break;
     }
@@ -222,6 +352,13 @@ export class CsActiveSessions extends LitElement {
     const hit = this._rowFromEvent(event);
     if (!hit) return;
     this._activeKey = hit.session.key;
+    const target = event.composedPath()[0];
+    if (target instanceof HTMLInputElement && target.type === 'checkbox') {
+      if (event.shiftKey) this.#selection.toggleRange(this.#visibleKeys, hit.session.key);
+      else this.#selection.toggle(hit.session.key, target.checked);
+      this._selectionVersion++;
+      return;
+    }
     this._open(hit.session);
   }
 
@@ -250,16 +387,53 @@ export class CsActiveSessions extends LitElement {
         next = Math.max(0, hit.index - 10);
         break;
       case 'Enter':
-      case ' ':
         event.preventDefault();
         this._open(hit.session);
+        return;
+      case ' ':
+        event.preventDefault();
+        if (event.shiftKey) this.#selection.toggleRange(this.#visibleKeys, hit.session.key);
+        else this.#selection.toggle(hit.session.key);
+        this._selectionVersion++;
         return;
       default:
         return;
     }
     event.preventDefault();
-    this._activeKey = this.#visible[next]?.key;
-    this.#focusRowAfterUpdate = true;
+    const key = this.#visible[next]?.key;
+    if (key !== undefined && key !== this._activeKey) {
+      this._activeKey = key;
+      this.#focusRow = true;
+    }
+  }
+
+  private _onVisibilityChanged(event: VisibilityChangedEvent): void {
+    this.#viewport = { first: event.first, last: event.last };
+    // Keep the grid's tab stop on a row that exists in the DOM.
+    const active = this.#visibleKeys.indexOf(this._activeKey ?? '');
+    const focused = this.shadowRoot?.activeElement?.getAttribute('role') === 'row';
+    if (!focused && (active < event.first || active > event.last)) {
+      this._activeKey = this.#visible[event.first]?.key;
+    }
+  }
+
+  private _onSelectAllChange(event: Event): void {
+    const box = event.target as HTMLInputElement;
+    if (this.#selection.size > 0) {
+      this.#selection.clear();
+    } else {
+      // The rows on screen; `Select all <N> matching` reaches the rest.
+      const { first, last } = this.#viewport;
+      this.#selection.add(this.#visibleKeys.slice(first, last + 1));
+    }
+    box.checked = this.#selection.size > 0;
+    this._selectionVersion++;
+  }
+
+  private _onSelectAllMatching(): void {
+    this.#selection.add(this.#visibleKeys);
+    this._selectionVersion++;
+    this._announce(`${this.#selection.size} sessions selected.`);
   }
 
   private _open(session: Session): void {
@@ -273,38 +447,106 @@ export class CsActiveSessions extends LitElement {
     this._selectedKey = undefined;
     this._selected = undefined;
     this._actionError = undefined;
-    this.#focusRowAfterUpdate = true;
+    this.#focusRow = true;
   }
 
-  private _askDisconnect(): void {
-    if (this._selected) this._confirming = this._selected;
+  private async _openDialog(state: DialogState): Promise<void> {
+    this._dialogState = state;
+    await this.updateComplete;
+    if (this._dialog && !this._dialog.open) this._dialog.showModal();
   }
 
-  private _onDialogCancel(event: Event): void {
-    event.preventDefault();
-    if (!this._busy) this._confirming = undefined;
+  private _askDisconnect(block: boolean): void {
+    if (!this._selected) return;
+    void this._openDialog({
+      kind: 'one',
+      session: this._selected,
+      block,
+      duration: BLOCK_DURATIONS[1]!.seconds,
+      busy: false,
+    });
   }
 
-  private async _onConfirmDisconnect(): Promise<void> {
-    const target = this._confirming;
-    const source = this._sessions.source;
-    if (!target || !source || this._busy) return;
+  private _askDisconnectSelected(): void {
+    const targets = this.#selection
+      .keys()
+      .map((k) => this._sessions.store.get(k))
+      .filter((s): s is Session => s !== undefined);
+    if (targets.length === 0) return;
+    const ids = new Set(targets.map((t) => t.clientId));
+    const rate = Math.max(1, this.disconnectRate || 20);
+    void this._openDialog({
+      kind: 'many',
+      targets,
+      needsTyping: targets.length > this._sessions.store.sessions.length / 2,
+      typed: '',
+      staggered: ids.size >= 50,
+      rate,
+    });
+  }
+
+  /** Escape, `Cancel` or `Close`: cancels what has not started, or closes the dialog. */
+  private _onDialogCancel(event?: Event): void {
+    event?.preventDefault();
+    const s = this._dialogState;
+    if (s?.kind === 'running') {
+      this.#run?.abort();
+      this._dialogState = { ...s, cancelling: true };
+      return;
+    }
+    if (s?.kind === 'one' && s.busy) return;
+    this._dialog?.close();
+  }
+
+  /** The dialog closed (also when the browser forces it shut on a repeated Escape). */
+  private _onDialogClose(): void {
+    if (this._dialogState?.kind === 'running') this.#run?.abort();
+    this._dialogState = undefined;
+  }
+
+  private async _onConfirm(): Promise<void> {
+    const s = this._dialogState;
+    if (s?.kind === 'one') await this.#disconnectOne(s);
+    else if (s?.kind === 'many') await this.#disconnectMany(s.targets);
+  }
+
+  private _onRetryFailed(): void {
+    const s = this._dialogState;
+    if (s?.kind !== 'done') return;
+    const failed = new Set(s.results.filter((r) => r.outcome === 'failed').map((r) => r.clientId));
+    const targets = this._sessions.store.sessions.filter((x) => failed.has(x.clientId));
+    // A failed client missing from the latest list has gone since.
+    const listed = new Set(targets.map((t) => t.clientId));
+    const gone: DisconnectResult[] = [...failed]
+      .filter((id) => !listed.has(id))
+      .map((clientId) => ({ clientId, outcome: 'already-gone' }));
+    void this.#disconnectMany(targets, gone);
+  }
+
+  async #disconnectOne(s: Extract<DialogState, { kind: 'one' }>): Promise<void> {
+    const target = s.session;
+    const source = this._sessions.sourceOf(target);
+    if (!source || s.busy) return;
     const clientId = target.clientId;
-    const request = csEvent('cs-disconnect-request', { clientIds: [clientId] }, true);
+    const block = s.block ? { durationSeconds: s.duration } : undefined;
+    const request = csEvent('cs-disconnect-request', { clientIds: [clientId], block }, true);
     if (!this.dispatchEvent(request)) {
-      this._confirming = undefined;
+      this._dialog?.close();
       this._announce('Disconnect cancelled by the page.');
       return;
     }
-    this._busy = true;
+    this._dialogState = { ...s, busy: true };
+    const signal = this.#actions.signal;
     let result: DisconnectResult;
     try {
-      result = { clientId, outcome: await source.disconnect(clientId) };
+      if (block && source.ban) {
+        await source.ban(clientId, { durationSeconds: block.durationSeconds, signal });
+      }
+      result = { clientId, outcome: await source.disconnect(clientId, { signal }) };
     } catch (error) {
       result = { clientId, outcome: 'failed', error: errorMessage(error) };
     }
-    this._busy = false;
-    this._confirming = undefined;
+    if (this._dialogState?.kind === 'one') this._dialog?.close();
     this.dispatchEvent(csEvent('cs-disconnect', { results: [result] }));
     if (result.outcome === 'failed') {
       this._actionError = `Could not disconnect: ${result.error}`;
@@ -318,16 +560,75 @@ export class CsActiveSessions extends LitElement {
       this._announce(`Could not disconnect ${clientId}.`);
       return;
     }
-    this._sessions.removeSession(target.key);
+    this._sessions.removeSessions(
+      this._sessions.store.sessions.filter((x) => x.clientId === clientId).map((x) => x.key),
+    );
     this._announce(
       result.outcome === 'disconnected'
-        ? `Disconnected ${clientId}.`
+        ? `Disconnected ${clientId}${block ? ' and blocked it' : ''}.`
         : `${clientId} had already disconnected.`,
     );
     // Show a client that reconnects without waiting for the next poll.
     this._sessions.refreshAfterAction();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLButtonElement>('.details-header button')?.focus();
+  }
+
+  async #disconnectMany(targets: Session[], settled: DisconnectResult[] = []): Promise<void> {
+    const clientIds = [...new Set(targets.map((t) => t.clientId))];
+    const request = csEvent('cs-disconnect-request', { clientIds }, true);
+    if (!this.dispatchEvent(request)) {
+      this._dialog?.close();
+      this._announce('Disconnect cancelled by the page.');
+      return;
+    }
+    const run = new AbortController();
+    this.#run = run;
+    this._dialogState = {
+      kind: 'running',
+      total: clientIds.length + settled.length,
+      results: settled,
+      cancelling: false,
+    };
+    // Sessions from several sources go to each source in turn.
+    const bySource = new Map<SessionSource, Session[]>();
+    for (const t of targets) {
+      const source = this._sessions.sourceOf(t) ?? this._sessions.source();
+      if (source) bySource.set(source, [...(bySource.get(source) ?? []), t]);
+    }
+    const results: DisconnectResult[] = [...settled];
+    for (const [source, group] of bySource) {
+      const done = results.length;
+      results.push(
+        ...(await bulkDisconnect(source, group, {
+          signal: run.signal,
+          rate: Math.max(1, this.disconnectRate || 20),
+          onProgress: (partial) => {
+            if (this._dialogState?.kind === 'running') {
+              this._dialogState = {
+                ...this._dialogState,
+                results: [...results.slice(0, done), ...partial],
+              };
+            }
+          },
+        })),
+      );
+    }
+    this.#run = undefined;
+    this.dispatchEvent(csEvent('cs-disconnect', { results }));
+    const gone = new Set(
+      results
+        .filter((r) => r.outcome !== 'failed' && r.outcome !== 'cancelled')
+        .map((r) => r.clientId),
+    );
+    this.#selection.retain((key) => !gone.has(this._sessions.store.get(key)?.clientId ?? ''));
+    this._selectionVersion++;
+    this._sessions.removeSessions(
+      this._sessions.store.sessions.filter((s) => gone.has(s.clientId)).map((s) => s.key),
+    );
+    this._sessions.refreshAfterAction();
+    this._announce(`Disconnect finished: ${summarize(results)}.`);
+    if (this._dialog?.open) this._dialogState = { kind: 'done', results };
   }
 
   private _announce(text: string): void {
@@ -337,7 +638,7 @@ export class CsActiveSessions extends LitElement {
   }
 
   async #focusActiveRow(): Promise<void> {
-    const index = this.#visible.findIndex((s) => s.key === this._activeKey);
+    const index = this.#visibleKeys.indexOf(this._activeKey ?? '');
     if (index < 0) {
       this._search?.focus();
       return;
@@ -345,16 +646,51 @@ export class CsActiveSessions extends LitElement {
     const virtualizer = this.renderRoot.querySelector('lit-virtualizer');
     virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
     await virtualizer?.layoutComplete;
-    this.renderRoot.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus();
+    this.renderRoot
+      .querySelector<HTMLElement>(`[data-key="${CSS.escape(keyAttribute(this._activeKey!))}"]`)
+      ?.focus();
   }
 
-  #effectiveSource(): SessionSource | undefined {
-    if (this.source) return this.source;
-    if (!this.src) return undefined;
+  #workspaceList(): Workspace[] {
+    return this.workspaces ?? [];
+  }
+
+  #workspaceLabel(id: string | undefined): string {
+    return this.#workspaceList().find((w) => w.id === id)?.label ?? '\u2014';
+  }
+
+  #sourceEntries(): SourceEntry[] {
+    const workspaces = this.#workspaceList();
+    if (workspaces.length) {
+      const groups = new Map<string, Workspace[]>();
+      for (const w of workspaces) {
+        const key = sourceConfigKey(w.source);
+        groups.set(key, [...(groups.get(key) ?? []), w]);
+      }
+      const sources = new Map<string, SessionSource>();
+      const entries: SourceEntry[] = [];
+      for (const [key, group] of groups) {
+        let source = this.#workspaceSources.get(key);
+        if (!source) {
+          try {
+            source = createSource(group[0]!.source, key);
+          } catch (error) {
+            this._actionError = `Workspace ${group[0]!.label}: ${(error as Error).message}`;
+            continue;
+          }
+        }
+        sources.set(key, source);
+        entries.push({ id: key, source, workspaces: group });
+      }
+      this.#workspaceSources = sources;
+      return entries;
+    }
+    if (this.source) return [{ id: 'source', source: this.source, workspaces: [] }];
+    if (!this.src) return [];
     if (this.#srcSource?.src !== this.src) {
       this.#srcSource = { src: this.src, source: new EmqxSource({ baseUrl: this.src }) };
     }
-    return this.#srcSource.source;
+    return [{ id: 'src', source: this.#srcSource.source, workspaces: [] }];
   }
 
   // Public methods
@@ -366,7 +702,7 @@ export class CsActiveSessions extends LitElement {
   // Rendering
   private _renderStatus(): TemplateResult {
     const { store } = this._sessions;
-    const total = store.sessions.length;
+    const total = this.#inWorkspaceCount;
     const shown = this.#visible.length;
     const noun = `active session${total === 1 ? '' : 's'}`;
     const count = !store.loaded
@@ -388,16 +724,38 @@ export class CsActiveSessions extends LitElement {
     </div>`;
   }
 
+  private _renderWorkspaces(): TemplateResult | typeof nothing {
+    const list = this.#workspaceList();
+    if (list.length < 2) return nothing;
+    const counts = new Map<string, number>();
+    for (const s of this._sessions.store.sessions) {
+      if (s.workspace) counts.set(s.workspace, (counts.get(s.workspace) ?? 0) + 1);
+    }
+    return html`<select aria-label="Workspace" class="workspace" @change=${this._onWorkspaceChange}>
+      <option value=${ALL} ?selected=${this._workspace === ALL}>
+        All workspaces (${this._sessions.store.sessions.length})
+      </option>
+      ${list.map(
+        (w) =>
+          html`<option value=${w.id} ?selected=${this._workspace === w.id}>
+            ${w.label} (${counts.get(w.id) ?? 0})
+          </option>`,
+      )}
+    </select>`;
+  }
+
   private _renderBanner(): TemplateResult | typeof nothing {
     const { error, store } = this._sessions;
-    if (!this._sessions.source) {
+    if (!this._sessions.hasSource) {
       return html`<p class="banner">
-        No broker configured: set the <code>src</code> attribute or the
-        <code>source</code> property.
+        No broker configured: set the <code>src</code> attribute, or the <code>source</code> or
+        <code>workspaces</code> property.
       </p>`;
     }
     if (!error) return nothing;
-    return html`<div class="banner error" role="alert">
+    // Not a live region: failures of automatic polls are not announced; the user's own
+    // refreshes are, through the polite announcer.
+    return html`<div class="banner error" part="error">
       ${
         store.loaded
           ? `Could not refresh: ${error.message} Showing the sessions as of ${formatDateTime(store.updatedAt)}.`
@@ -407,23 +765,115 @@ export class CsActiveSessions extends LitElement {
   }
 
   private _renderMessage(): TemplateResult | typeof nothing {
-    const { store, loading, source } = this._sessions;
-    if (!source) return nothing;
+    const { store, loading } = this._sessions;
+    if (!this._sessions.hasSource) return nothing;
     if (!store.loaded) {
       return loading ? html`<p class="message">Loading sessions…</p>` : nothing;
     }
     if (this.#visible.length > 0) return nothing;
     return html`<p class="message">
       ${
-        store.sessions.length === 0
+        this.#inWorkspaceCount === 0
           ? 'No active sessions.'
-          : html`No sessions match “<bdi>${this._query.trim()}</bdi>”.`
+          : this._query.trim()
+            ? html`No sessions match “<bdi>${this._query.trim()}</bdi>”.`
+            : 'No sessions match the filters.'
       }
     </p>`;
   }
 
+  private _renderHeader(columns: readonly Column[]): TemplateResult {
+    const checked = this.#selection.countIn(this.#visibleKeys);
+    const all = checked > 0 && checked === this.#visibleKeys.length;
+    return html`<div role="rowgroup">
+      <div role="row" class="row header-row" aria-rowindex="1">
+        <div role="columnheader" part="header-cell" class="cell check">
+          <input
+            type="checkbox"
+            aria-label="Select all"
+            .checked=${all}
+            .indeterminate=${checked > 0 && !all}
+            @change=${this._onSelectAllChange}
+          />
+        </div>
+        ${columns.map((c) => {
+          const sorted = this._sort?.column === c.id ? this._sort.direction : undefined;
+          return html`<div
+            role="columnheader"
+            part="header-cell"
+            class="cell ${c.numeric ? 'numeric' : ''}"
+            aria-sort=${sorted ?? nothing}
+          >
+            <button type="button" class="sort" @click=${() => this._onSortClick(c)}>
+              ${c.name}<span class="sort-mark" aria-hidden="true"
+                >${sorted === 'ascending' ? ' ▲' : sorted === 'descending' ? ' ▼' : ''}</span
+              >
+            </button>
+          </div>`;
+        })}
+      </div>
+    </div>`;
+  }
+
+  private _renderSelectionBar(): TemplateResult | typeof nothing {
+    const selected = this.#selection.size;
+    const matching = this.#visibleKeys.length;
+    const inView = this.#selection.countIn(this.#visibleKeys);
+    return html`<div class="selection-bar">
+      <button
+        type="button"
+        class="danger"
+        ?disabled=${selected === 0}
+        @click=${this._askDisconnectSelected}
+      >
+        Disconnect selected
+      </button>
+      ${selected ? html`<span>${selected} selected</span>` : nothing}
+      ${
+        selected > 0 && inView < matching
+          ? html`<button type="button" @click=${this._onSelectAllMatching}>
+              Select all ${matching} matching
+            </button>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  private _renderDetails(selected: Session): TemplateResult {
+    const { store } = this._sessions;
+    // While the task loads another client, its value still holds the previous one's answer.
+    const answer =
+      this._details.value?.clientId === selected.clientId ? this._details.value : undefined;
+    let subscriptions: SubscriptionsState = { status: 'loading' };
+    if (this._details.status === TaskStatus.COMPLETE && answer) {
+      subscriptions = answer.subscriptions;
+    } else if (this._details.status === TaskStatus.ERROR) {
+      subscriptions = { status: 'error', message: errorMessage(this._details.error) };
+    }
+    const source = this._sessions.sourceOf(selected);
+    const dialog = this._dialogState;
+    return renderSessionDetails(
+      {
+        session: answer?.fresh ?? selected,
+        subscriptions,
+        gone: store.loaded && (!store.get(selected.key) || answer?.gone === true),
+        actionError: this._actionError,
+        busy: dialog?.kind === 'one' && dialog.busy,
+        canBlock: typeof source?.ban === 'function',
+        workspace:
+          this.#workspaceList().length > 1 ? this.#workspaceLabel(selected.workspace) : undefined,
+        now: this._now,
+      },
+      {
+        onDisconnect: () => this._askDisconnect(false),
+        onBlock: () => this._askDisconnect(true),
+        onClose: () => this._closeDetails(),
+      },
+    );
+  }
+
   private _renderDialog(): TemplateResult {
-    const target = this._confirming;
+    const s = this._dialogState;
     return html`<dialog
       part="dialog"
       role="alertdialog"
@@ -431,68 +881,38 @@ export class CsActiveSessions extends LitElement {
       aria-labelledby="confirm-title"
       aria-describedby="confirm-description"
       @cancel=${this._onDialogCancel}
+      @close=${this._onDialogClose}
     >
       ${
-        target
-          ? html`<h2 id="confirm-title">Disconnect this client?</h2>
-              <p id="confirm-description">
-                <bdi>${target.clientId}</bdi> will be disconnected at once. A client set to
-                reconnect will start a new session.
-              </p>
-              <div class="actions">
-                <button
-                  type="button"
-                  autofocus
-                  ?disabled=${this._busy}
-                  @click=${this._onDialogCancel}
-                >
-                  Cancel
-                </button>
-                <button
-                  type="button"
-                  class="danger"
-                  ?disabled=${this._busy}
-                  @click=${this._onConfirmDisconnect}
-                >
-                  ${this._busy ? html`<span aria-hidden="true">…</span>` : nothing}Disconnect
-                </button>
-              </div>`
+        s
+          ? renderDialogContent(s, {
+              onConfirm: () => void this._onConfirm(),
+              onCancel: () => this._onDialogCancel(),
+              onTyped: (typed) => {
+                if (this._dialogState?.kind === 'many')
+                  this._dialogState = { ...this._dialogState, typed };
+              },
+              onDuration: (duration) => {
+                if (this._dialogState?.kind === 'one')
+                  this._dialogState = { ...this._dialogState, duration };
+              },
+              onRetry: () => this._onRetryFailed(),
+            })
           : nothing
       }
     </dialog>`;
   }
 
-  private _renderDetails(selected: Session): TemplateResult {
-    const { store } = this._sessions;
-    // While the task loads another client, its value still holds the previous one's answer.
-    const answer =
-      this._details.value?.fresh === undefined ||
-      this._details.value.fresh.clientId === selected.clientId
-        ? this._details.value
-        : undefined;
-    let subscriptions: SubscriptionsState = { status: 'loading' };
-    if (this._details.status === TaskStatus.COMPLETE && answer) {
-      subscriptions = answer.subscriptions;
-    } else if (this._details.status === TaskStatus.ERROR) {
-      subscriptions = { status: 'error', message: errorMessage(this._details.error) };
-    }
-    return renderSessionDetails(
-      {
-        session: answer?.fresh ?? selected,
-        subscriptions,
-        gone: store.loaded && (!store.get(selected.key) || answer?.gone === true),
-        actionError: this._actionError,
-        busy: this._busy,
-        now: this._now,
-      },
-      { onDisconnect: () => this._askDisconnect(), onClose: () => this._closeDetails() },
-    );
-  }
-
   protected override render(): TemplateResult {
     const { store, loading, stale } = this._sessions;
+    const showWorkspace = this._workspace === ALL && this.#workspaceList().length > 1;
+    const columns = showWorkspace ? [COLUMNS[0]!, WORKSPACE_COLUMN, ...COLUMNS.slice(1)] : COLUMNS;
+    const nodes = [
+      ...new Set(store.sessions.map((s) => s.node).filter((n): n is string => !!n)),
+    ].sort();
     return html`<section class="root" aria-label="Active sessions">
       <div class="toolbar" part="toolbar">
+        ${this._renderWorkspaces()}
         <input
           type="search"
           part="search"
@@ -517,35 +937,47 @@ export class CsActiveSessions extends LitElement {
         >
           <span class="track" aria-hidden="true"></span>Auto-refresh
         </button>
+        ${
+          this.planLimit !== undefined && this.planLimit > 0
+            ? renderPlanMeter(store.sessions.length, this.planLimit)
+            : nothing
+        }
         ${this._renderStatus()}
       </div>
-      ${this._renderBanner()}
+      ${renderFilterBar(
+        { filters: this._filters, nodes, ipDraft: this._ipDraft, ipError: this._ipError },
+        {
+          onChange: (filters) => (this._filters = filters),
+          onIpDraft: (text) => {
+            this._ipDraft = text;
+            this._ipError = undefined;
+          },
+          onAddIp: () => this._onAddIp(),
+        },
+      )}
+      ${this._renderSelectionBar()} ${this._renderBanner()}
       <div
         class="grid ${stale ? 'stale' : ''}"
         part="table"
         role="grid"
         aria-label="Active sessions"
-        aria-rowcount=${this.#visible.length + 1}
+        aria-multiselectable="true"
+        aria-rowcount=${store.loaded ? this.#visible.length + 1 : -1}
         aria-busy=${loading ? 'true' : 'false'}
+        style="--cs-columns: ${gridColumns(showWorkspace)}"
         @click=${this._onGridClick}
         @keydown=${this._onGridKeydown}
       >
-        <div role="rowgroup">
-          <div role="row" class="row header-row" aria-rowindex="1">
-            ${COLUMNS.map(
-              (name) =>
-                html`<div role="columnheader" part="header-cell" class="cell">${name}</div>`,
-            )}
-          </div>
-        </div>
+        ${this._renderHeader(columns)}
         ${
           store.loaded && this.#visible.length > 0
             ? html`<lit-virtualizer
                 role="rowgroup"
                 scroller
                 .items=${this.#visible}
-                .keyFunction=${(s: Session) => s.key}
+                .keyFunction=${keyOf}
                 .renderItem=${this.#renderItem}
+                @visibilityChanged=${this._onVisibilityChanged}
               ></lit-virtualizer>`
             : nothing
         }

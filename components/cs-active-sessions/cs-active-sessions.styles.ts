@@ -18,7 +18,8 @@ export const styles = css`
     --cs-spacing: 8px;
     --cs-row-height: 36px;
     --cs-table-height: 420px;
-    --cs-columns: minmax(12rem, 2fr) minmax(8rem, 1.2fr) 11rem 8.5rem 9rem 8.5rem;
+    --cs-color-ok: #1f7a3d;
+    --cs-color-warning: #b26b00;
 
     display: block;
     font-family: var(--cs-font-family);
@@ -253,5 +254,137 @@ export const styles = css`
     display: flex;
     justify-content: flex-end;
     gap: var(--cs-spacing);
+  }
+
+  .check {
+    text-align: center;
+  }
+  .check input {
+    margin: 0;
+  }
+  button.sort {
+    all: unset;
+    cursor: pointer;
+    font-weight: 600;
+  }
+  button.sort:focus-visible {
+    outline: 2px solid var(--cs-color-accent);
+  }
+  button.link {
+    border: none;
+    background: none;
+    color: var(--cs-color-accent);
+    text-decoration: underline;
+    padding: 2px 4px;
+  }
+  button.secondary-danger {
+    background: var(--cs-color-background);
+    color: var(--cs-color-danger);
+    margin-left: var(--cs-spacing);
+  }
+
+  .filters,
+  .selection-bar {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--cs-spacing);
+    padding-bottom: var(--cs-spacing);
+  }
+  select,
+  .ip-input,
+  dialog input {
+    font: inherit;
+    padding: 5px 8px;
+    border: 1px solid var(--cs-color-border);
+    border-radius: var(--cs-radius);
+    background: var(--cs-color-background);
+    color: var(--cs-color-text);
+  }
+  .ip-input[aria-invalid='true'] {
+    border-color: var(--cs-color-danger);
+  }
+  .chips {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    list-style: none;
+    margin: 0 0 var(--cs-spacing);
+    padding: 0;
+  }
+  .chip {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    padding: 2px 4px 2px 10px;
+    border-radius: 999px;
+    background: var(--cs-color-selected);
+  }
+  .chip-remove {
+    border: none;
+    background: none;
+    padding: 0 6px;
+    line-height: 1;
+  }
+
+  .plan {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+  }
+  .plan-bar {
+    width: 80px;
+    height: 8px;
+    border-radius: 4px;
+    background: var(--cs-color-border);
+    overflow: hidden;
+  }
+  .plan-fill {
+    display: block;
+    height: 100%;
+    background: var(--cs-color-ok);
+  }
+  .plan.warning .plan-fill {
+    background: var(--cs-color-warning);
+  }
+  .plan.warning .plan-text {
+    color: var(--cs-color-warning);
+  }
+  .plan.error .plan-fill {
+    background: var(--cs-color-danger);
+  }
+  .plan.error .plan-text {
+    color: var(--cs-color-danger);
+    font-weight: 600;
+  }
+
+  .progress {
+    height: 10px;
+    border-radius: 5px;
+    background: var(--cs-color-border);
+    overflow: hidden;
+  }
+  .progress-fill {
+    display: block;
+    height: 100%;
+    background: var(--cs-color-accent);
+  }
+  .results {
+    max-height: 12rem;
+    overflow: auto;
+    padding-left: 1.2em;
+  }
+  .results .failed {
+    color: var(--cs-color-danger);
+  }
+  .targets {
+    padding-left: 1.2em;
+    overflow-wrap: anywhere;
+  }
+  .field {
+    display: flex;
+    align-items: center;
+    gap: var(--cs-spacing);
+    margin-bottom: var(--cs-spacing);
   }
 `;

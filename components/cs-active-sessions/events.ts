@@ -9,6 +9,8 @@ export interface SessionSelectDetail {
 /** `cs-disconnect-request` (cancelable): about to disconnect these clients. */
 export interface DisconnectRequestDetail {
   clientIds: string[];
+  /** Set when the clients are also to be banned, for how long. */
+  block?: { durationSeconds: number };
 }
 
 /** `cs-disconnect`: one disconnect action finished, with a result for each client. */

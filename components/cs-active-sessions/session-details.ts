@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import {
   formatAddress,
   formatBoolean,
+  formatBytes,
   formatCount,
   formatDateTime,
   formatDuration,
@@ -26,12 +27,24 @@ export interface DetailsState {
   actionError: string | undefined;
   /** Whether a disconnect is running. */
   busy: boolean;
+  /** Whether the source keeps a ban list, so the client can be blocked. */
+  canBlock: boolean;
+  /** Label of the session's workspace, when there are several. */
+  workspace: string | undefined;
   now: number;
 }
 
 export interface DetailsHandlers {
   onDisconnect(): void;
+  onBlock(): void;
   onClose(): void;
+}
+
+/** `n of max`, `n` alone, or an em dash. */
+function ofMax(n: number | undefined, max: number | undefined): string {
+  if (n === undefined) return UNKNOWN;
+  if (max === undefined) return formatCount(n);
+  return `${formatCount(n)} of ${max === Infinity ? 'unlimited' : formatCount(max)}`;
 }
 
 const row = (term: string, value: unknown) =>
@@ -94,7 +107,17 @@ export function renderSessionDetails(state: DetailsState, on: DetailsHandlers): 
     <h3>Session state</h3>
     <dl>
       ${row('Clean session', formatBoolean(s.cleanSession))} ${row('Keep alive', keepAlive)}
-      ${row('Queued messages', formatCount(s.queuedMessages))}
+      ${row('Queued messages', ofMax(s.queuedMessages, s.queueMax))}
+      ${row('Dropped messages', formatCount(s.queueDropped))}
+      ${row('In flight', ofMax(s.inflight, s.inflightMax))}
+    </dl>
+    <h3>Traffic</h3>
+    <dl>
+      ${row('Messages in', formatCount(s.recvMessages))}
+      ${row('Messages out', formatCount(s.sentMessages))}
+      ${row('Bytes in', formatBytes(s.recvBytes))} ${row('Bytes out', formatBytes(s.sentBytes))}
+      ${row('Packets in', formatCount(s.recvPackets))}
+      ${row('Packets out', formatCount(s.sentPackets))}
     </dl>
     <div class="details-actions">
       <button
@@ -105,6 +128,18 @@ export function renderSessionDetails(state: DetailsState, on: DetailsHandlers): 
       >
         Disconnect
       </button>
+      ${
+        state.canBlock
+          ? html`<button
+              type="button"
+              class="danger secondary-danger"
+              ?disabled=${state.gone || state.busy}
+              @click=${on.onBlock}
+            >
+              Disconnect and block
+            </button>`
+          : nothing
+      }
       ${state.actionError ? html`<p class="error-text" role="alert">${state.actionError}</p>` : nothing}
     </div>
   </section>`;

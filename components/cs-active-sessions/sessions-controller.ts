@@ -1,5 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SessionStore } from '../../src/model/session-store.js';
+import type { Session } from '../../src/model/session.js';
+import { matchesWorkspace, type Workspace } from '../../src/model/workspace.js';
 import {
   isAbort,
   SourceError,
@@ -7,6 +9,20 @@ import {
   type SourceErrorKind,
 } from '../../src/sources/source.js';
 import type { RefreshTrigger } from './events.js';
+
+/** A failure the user should read, naming where it happened. */
+export interface ListError {
+  message: string;
+  kind: SourceErrorKind | 'unknown';
+  at: number;
+}
+
+/** One source and the workspaces that slice it (none: the whole source, unlabelled). */
+export interface SourceEntry {
+  id: string;
+  source: SessionSource;
+  workspaces: readonly Workspace[];
+}
 
 /** What the host hears from the controller, so it can fire its events. */
 export interface SessionsControllerCallbacks {
@@ -17,28 +33,38 @@ export interface SessionsControllerCallbacks {
   ): void;
 }
 
+interface EntryState extends SourceEntry {
+  /** The last good sessions of this source, tagged with their workspace. */
+  sessions: Session[];
+  error: ListError | undefined;
+}
+
+/** First and longest retry delay after a failed poll. */
+const BACKOFF_MIN_MS = 2000;
+
 /**
- * Owns the session list: the source, the store, the poll and its timer. It keeps the last good
- * data when a refresh fails (marked stale), pauses while the page is hidden, and stops
- * everything when the host leaves the DOM, so a closed popup leaves nothing running.
+ * Owns the session list: the sources, the store, the poll and its timer. Each source keeps its
+ * last good data when a refresh fails (marked stale), failed polls retry with backoff and
+ * jitter, polling pauses while the page is hidden, and everything stops when the host leaves
+ * the DOM, so a closed popup leaves nothing running.
  */
 export class SessionsController implements ReactiveController {
-  /** The current sessions; a new source starts a new store. */
+  /** The current sessions of every source; a new set of sources starts a new store. */
   store = new SessionStore();
   /** Whether a refresh is in flight. */
   loading = false;
-  /** The last refresh's failure, cleared by the next success. */
-  error: { message: string; kind: SourceErrorKind | 'unknown'; at: number } | undefined;
-  /** Entries the broker returned that could not be shown (no client ID). */
+  /** Entries the brokers returned that could not be shown (no client ID). */
   skipped = 0;
 
   readonly #host: ReactiveControllerHost;
   readonly #callbacks: SessionsControllerCallbacks;
-  #source: SessionSource | undefined;
+  #entries: EntryState[] = [];
+  #entryByKey = new Map<string, EntryState>();
   #intervalMs = 0;
   #abort: AbortController | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #lastAttempt = 0;
+  #failures = 0;
   #connected = false;
   /** Delays of the quick refreshes that follow an action, before the normal interval resumes. */
   #followUps: number[] = [];
@@ -49,23 +75,62 @@ export class SessionsController implements ReactiveController {
     host.addController(this);
   }
 
-  /** Whether the data on screen is older than the last attempt to refresh it. */
+  /** The failure of the last refresh, per source, joined into one message; undefined if none. */
+  get error(): ListError | undefined {
+    const failed = this.#entries.filter((e) => e.error);
+    if (failed.length === 0) return undefined;
+    if (failed.length === 1 && this.#entries.length === 1) return failed[0]!.error;
+    return {
+      message: failed
+        .map(
+          (e) =>
+            `${e.workspaces.map((w) => w.label).join(', ') || e.source.label}: ${e.error!.message}`,
+        )
+        .join(' '),
+      kind: failed[0]!.error!.kind,
+      at: failed[0]!.error!.at,
+    };
+  }
+
+  /** Whether some of the data on screen is older than the last attempt to refresh it. */
   get stale(): boolean {
-    return this.error !== undefined && this.store.loaded;
+    return this.#entries.some((e) => e.error) && this.store.loaded;
   }
 
-  get source(): SessionSource | undefined {
-    return this.#source;
+  /** Whether there is anything to list from. */
+  get hasSource(): boolean {
+    return this.#entries.length > 0;
   }
 
-  /** Points the controller at a source; a new source starts from an empty list. */
-  setSource(source: SessionSource | undefined): void {
-    if (source === this.#source) return;
-    this.#source = source;
+  /** The source a session came from, for actions on it. */
+  sourceOf(session: Pick<Session, 'key'>): SessionSource | undefined {
+    return this.#entryByKey.get(session.key)?.source;
+  }
+
+  /** The source of the only entry, or of the entry with this id. */
+  source(id?: string): SessionSource | undefined {
+    return (id === undefined ? this.#entries[0] : this.#entries.find((e) => e.id === id))?.source;
+  }
+
+  /** Points the controller at sources; a different set starts from an empty list. */
+  setSources(entries: readonly SourceEntry[]): void {
+    const same =
+      entries.length === this.#entries.length &&
+      entries.every(
+        (e, i) =>
+          e.source === this.#entries[i]!.source &&
+          e.workspaces.length === this.#entries[i]!.workspaces.length &&
+          e.workspaces.every((w, j) => w === this.#entries[i]!.workspaces[j]),
+      );
+    if (same) return;
     this.#abort?.abort();
+    this.#abort = undefined;
+    this.loading = false;
+    this.#entries = entries.map((e) => ({ ...e, sessions: [], error: undefined }));
+    this.#entryByKey = new Map();
     this.store = new SessionStore();
-    this.error = undefined;
-    if (this.#connected && source) void this.refresh('initial');
+    this.#failures = 0;
+    if (this.#connected && entries.length) void this.refresh('initial');
     this.#host.requestUpdate();
   }
 
@@ -80,7 +145,7 @@ export class SessionsController implements ReactiveController {
   hostConnected(): void {
     this.#connected = true;
     document.addEventListener('visibilitychange', this.#onVisibility);
-    if (this.#source && !this.store.loaded && !this.loading) void this.refresh('initial');
+    if (this.#entries.length && !this.store.loaded) void this.refresh('initial');
     else this.#schedule();
   }
 
@@ -89,16 +154,18 @@ export class SessionsController implements ReactiveController {
     document.removeEventListener('visibilitychange', this.#onVisibility);
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#followUps = [];
     this.#abort?.abort();
+    this.#abort = undefined;
+    this.loading = false;
   }
 
   /**
-   * Fetches a fresh list. A newer refresh supersedes (aborts) an older one. The table keeps
-   * showing the previous list until the new one has arrived, so nothing blanks.
+   * Fetches a fresh list from every source. A newer refresh supersedes (aborts) an older one.
+   * The table keeps showing the previous list until the new one has arrived, so nothing blanks.
    */
   async refresh(trigger: RefreshTrigger): Promise<void> {
-    const source = this.#source;
-    if (!source) return;
+    if (this.#entries.length === 0) return;
     this.#abort?.abort();
     const abort = new AbortController();
     this.#abort = abort;
@@ -106,34 +173,62 @@ export class SessionsController implements ReactiveController {
     this.loading = true;
     this.#lastAttempt = Date.now();
     this.#host.requestUpdate();
-    try {
-      const { sessions, skipped } = await source.list({ signal: abort.signal });
-      if (abort.signal.aborted) return;
-      this.store.replace(sessions);
-      this.skipped = skipped;
-      this.error = undefined;
-      this.#callbacks.onRefresh(sessions.length, trigger);
-    } catch (error) {
-      if (abort.signal.aborted || isAbort(error)) return;
-      const described =
-        error instanceof SourceError
-          ? { message: error.message, kind: error.kind }
-          : { message: `Could not load sessions: ${String(error)}`, kind: 'unknown' as const };
-      this.error = { ...described, at: Date.now() };
-      this.#callbacks.onError(described, trigger);
-    } finally {
-      if (this.#abort === abort) {
-        this.loading = false;
-        this.#abort = undefined;
-        this.#schedule();
-        this.#host.requestUpdate();
+    const entries = this.#entries;
+    const outcomes = await Promise.allSettled(
+      entries.map((e) => e.source.list({ signal: abort.signal })),
+    );
+    if (abort.signal.aborted || entries !== this.#entries) return;
+
+    let skipped = 0;
+    let failedNow: ListError | undefined;
+    outcomes.forEach((outcome, i) => {
+      const entry = entries[i]!;
+      if (outcome.status === 'fulfilled') {
+        entry.sessions = tagWorkspaces(outcome.value.sessions, entry.workspaces);
+        entry.error = undefined;
+        skipped += outcome.value.skipped;
+      } else if (!isAbort(outcome.reason)) {
+        const e = outcome.reason;
+        entry.error =
+          e instanceof SourceError
+            ? { message: e.message, kind: e.kind, at: Date.now() }
+            : { message: `Could not load sessions: ${String(e)}`, kind: 'unknown', at: Date.now() };
+        failedNow ??= entry.error;
       }
+    });
+    const anyLoaded = outcomes.some((o) => o.status === 'fulfilled');
+    if (anyLoaded || this.store.loaded) {
+      this.#entryByKey = new Map();
+      for (const entry of entries)
+        for (const s of entry.sessions) this.#entryByKey.set(s.key, entry);
+      this.store.replace(entries.flatMap((e) => e.sessions));
     }
+    this.skipped = skipped;
+    this.#failures = failedNow ? this.#failures + 1 : 0;
+    if (anyLoaded) this.#callbacks.onRefresh(this.store.sessions.length, trigger);
+    if (failedNow) this.#callbacks.onError(this.error ?? failedNow, trigger);
+    this.loading = false;
+    this.#abort = undefined;
+    this.#schedule();
+    this.#host.requestUpdate();
   }
 
   /** Removes a session that an action ended, without waiting for the next poll. */
-  removeSession(key: string): void {
-    if (this.store.remove(key)) this.#host.requestUpdate();
+  removeSessions(keys: readonly string[]): void {
+    // A refresh that started before the action could put the row back: start over instead.
+    if (this.#abort) {
+      this.#abort.abort();
+      this.#abort = undefined;
+      this.loading = false;
+    }
+    let removed = false;
+    for (const key of keys) {
+      const entry = this.#entryByKey.get(key);
+      if (entry) entry.sessions = entry.sessions.filter((s) => s.key !== key);
+      this.#entryByKey.delete(key);
+      removed = this.store.remove(key) || removed;
+    }
+    if (removed) this.#host.requestUpdate();
   }
 
   /**
@@ -148,19 +243,38 @@ export class SessionsController implements ReactiveController {
   #schedule(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (!this.#connected || !this.#source || this.#intervalMs === 0 || this.loading) return;
+    if (!this.#connected || this.#entries.length === 0 || this.loading) return;
     if (document.visibilityState === 'hidden') return;
     const followUp = this.#followUps.shift();
     if (followUp !== undefined) {
       this.#timer = setTimeout(() => void this.refresh('action'), followUp);
       return;
     }
-    const due = this.#lastAttempt + this.#intervalMs - Date.now();
-    this.#timer = setTimeout(() => void this.refresh('auto'), Math.max(0, due));
+    if (this.#intervalMs === 0) return;
+    let delay = this.#lastAttempt + this.#intervalMs - Date.now();
+    const error = this.error;
+    if (this.#failures > 0 && error && error.kind !== 'auth' && error.kind !== 'forbidden') {
+      // Retry sooner after a failure, backing off with jitter up to the normal interval.
+      // Wrong credentials are not retried sooner: they will not fix themselves.
+      const backoff = Math.min(this.#intervalMs, BACKOFF_MIN_MS * 2 ** (this.#failures - 1));
+      delay = this.#lastAttempt + backoff * (0.75 + Math.random() * 0.5) - Date.now();
+    }
+    this.#timer = setTimeout(() => void this.refresh('auto'), Math.max(0, delay));
   }
 
   readonly #onVisibility = () => {
     // Hidden: stop polling. Shown again: refresh at once if a poll came due meanwhile.
     this.#schedule();
   };
+}
+
+/** Stamps each session with the first workspace of its source that it belongs to. */
+function tagWorkspaces(sessions: Session[], workspaces: readonly Workspace[]): Session[] {
+  if (workspaces.length === 0) return sessions;
+  const out: Session[] = [];
+  for (const s of sessions) {
+    const ws = workspaces.find((w) => matchesWorkspace(s, w.match));
+    if (ws) out.push(s.workspace === ws.id ? s : { ...s, workspace: ws.id });
+  }
+  return out;
 }

@@ -48,7 +48,10 @@ function rowsOf(el: CsActiveSessions): Map<string, string[]> {
   const rows = queryAllByRole(grid, 'row').filter((r) => r.getAttribute('aria-rowindex') !== '1');
   return new Map(
     rows.map((row) => {
-      const cells = queryAllByRole(row, 'gridcell').map((c) => nameOf(c));
+      // The first cell holds the row's checkbox.
+      const cells = queryAllByRole(row, 'gridcell')
+        .slice(1)
+        .map((c) => nameOf(c));
       return [cells[0]!, cells];
     }),
   );
@@ -72,7 +75,7 @@ async function renderFor(broker: BrokerInfo, attrs: { interval?: number } = {}) 
 
 async function openDetails(el: CsActiveSessions, clientId: string) {
   const row = queryAllByRole(el.shadowRoot!, 'row').find(
-    (r) => queryAllByRole(r, 'gridcell')[0]?.textContent?.trim() === clientId,
+    (r) => queryAllByRole(r, 'gridcell')[1]?.textContent?.trim() === clientId,
   );
   if (!row) throw new Error(`no row for ${clientId}`);
   row.click();
@@ -113,7 +116,9 @@ describe('<cs-active-sessions>', () => {
 
     const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
     expect(grid.getAttribute('aria-rowcount')).to.equal('4');
-    expect(queryAllByRole(grid, 'columnheader').map((h) => nameOf(h))).to.deep.equal([
+    const headers = queryAllByRole(grid, 'columnheader');
+    expect(getByRole(headers[0]!, 'checkbox', 'Select all')).to.exist;
+    expect(headers.slice(1).map((h) => nameOf(h))).to.deep.equal([
       'Client ID',
       'Username',
       'Connected at',
@@ -191,7 +196,7 @@ describe('<cs-active-sessions>', () => {
     expect(facts['TLS']).to.equal('no');
     expect(facts['Clean session']).to.equal('yes');
     expect(facts['Keep alive']).to.equal('60 s');
-    expect(facts['Queued messages']).to.equal('0');
+    expect(facts['Queued messages']).to.equal('0 of 1,000');
     expect(getByRole(details, 'button', 'Disconnect')).to.exist;
     await expect(el).to.be.accessible();
 
@@ -292,7 +297,7 @@ describe('<cs-active-sessions>', () => {
     const error = await oneEvent(el, 'cs-error');
     expect(error.detail.kind).to.equal('auth');
     await el.updateComplete;
-    const alert = getByRole(el.shadowRoot!, 'alert');
+    const alert = el.shadowRoot!.querySelector('[part="error"]')!;
     expect(alert.textContent).to.match(/refused the credentials \(HTTP 401 BAD_API_KEY_OR_SECRET/);
     expect(alert.textContent).to.include('Check the API key and secret');
     expect(alert.textContent).not.to.include('wrong-secret');
@@ -310,7 +315,9 @@ describe('<cs-active-sessions>', () => {
     expect(error.detail.kind).to.equal('network');
     await el.updateComplete;
     expect(rowsOf(el).size).to.equal(2);
-    expect(getByRole(el.shadowRoot!, 'alert').textContent).to.include('Could not refresh');
+    expect(el.shadowRoot!.querySelector('[part="error"]')!.textContent).to.include(
+      'Could not refresh',
+    );
     expect(el.shadowRoot!.querySelector('[part="status"]')!.textContent).to.include('(stale)');
     await expect(el).to.be.accessible();
   });
