@@ -5,7 +5,7 @@
  * Tests use `connectClient` to put exactly the clients they need on their own broker.
  */
 import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
-import { connect as netConnect } from 'node:net';
+import { createServer, connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { DevBroker } from './dev-broker/broker.js';
 
@@ -282,11 +282,23 @@ export interface Fleet {
   stop(): Promise<void>;
 }
 
+/** Whether this machine can connect from loopback addresses other than 127.0.0.1 (macOS cannot). */
+async function canUseLoopbackRange(): Promise<boolean> {
+  const probe = createServer();
+  return new Promise((resolve) => {
+    probe.once('error', () => resolve(false));
+    probe.listen(0, '127.0.0.2', () => probe.close(() => resolve(true)));
+  });
+}
+
 /** Connects a fleet a few clients at a time, so the broker never sees one connection storm. */
 export async function startFleet(target: BrokerTarget, size = 150): Promise<Fleet> {
   const clients: FleetClient[] = [];
   const failures: { clientId: string; error: string }[] = [];
-  const specs = fleetSpecs(size, target.nodes.length);
+  let specs = fleetSpecs(size, target.nodes.length);
+  if (!(await canUseLoopbackRange())) {
+    specs = specs.map(({ localAddress: _, ...spec }) => spec);
+  }
   for (let i = 0; i < specs.length; i += 10) {
     const batch = specs.slice(i, i + 10);
     const results = await Promise.allSettled(batch.map((spec) => connectClient(spec, target)));

@@ -145,7 +145,9 @@ export const styles = css`
     display: grid;
     grid-template-columns: var(--cs-columns);
     width: 100%;
-    min-height: var(--cs-row-height);
+    /* A fixed height: the virtualizer measures rows, and a row that resized on measuring
+       would start a ResizeObserver loop. */
+    height: var(--cs-row-height);
     align-items: center;
     border-bottom: 1px solid var(--cs-color-border);
     cursor: pointer;

@@ -228,7 +228,6 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 
 export function createEmqxApi(options: EmqxApiOptions) {
   const { nodes, bans, faults } = options;
-  const expected = `Basic ${Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64')}`;
 
   const nodeOf = (r: SessionRecord) => nodes.find((n) => n.name === r.node)!;
   const persistenceOf = (r: SessionRecord) =>
@@ -568,12 +567,13 @@ export function createEmqxApi(options: EmqxApiOptions) {
     }
 
     const url = new URL(req.url ?? '/', 'http://dev-broker');
-    if (req.headers.authorization !== expected) {
-      const code = req.headers.authorization ? 'BAD_API_KEY_OR_SECRET' : 'UNAUTHORIZED';
-      const message = req.headers.authorization
-        ? 'Check api_key/api_secret'
-        : 'Authorization required';
-      return send(401, { code, message }, { 'www-authenticate': 'Basic Realm="emqx-dashboard"' });
+    const refused = checkAuthorization(
+      req.headers.authorization,
+      options.apiKey,
+      options.apiSecret,
+    );
+    if (refused) {
+      return send(401, refused, { 'www-authenticate': 'Basic Realm="emqx-dashboard"' });
     }
     route(req, req.method ?? 'GET', url.pathname, url.searchParams).then(
       ({ status, body }) => send(status, body),
@@ -594,4 +594,30 @@ function decode(segment: string, name: string): string {
   } catch {
     throw new ApiError(400, 'BAD_REQUEST', `${name}: not a valid URL-encoded string`);
   }
+}
+
+/** EMQX's answers to a missing, malformed or wrong `Authorization` header; undefined if good. */
+function checkAuthorization(
+  header: string | undefined,
+  apiKey: string,
+  apiSecret: string,
+): { code: string; message: string } | undefined {
+  if (!header)
+    return { code: 'AUTHORIZATION_HEADER_ERROR', message: 'Support authorization: basic/bearer' };
+  const [scheme, value = ''] = header.split(/\s+/, 2);
+  if (scheme?.toLowerCase() === 'bearer') {
+    // The dev broker has no /login yet, so it never issued a token.
+    return { code: 'BAD_TOKEN', message: 'Token expired or not valid' };
+  }
+  if (scheme?.toLowerCase() !== 'basic') {
+    return { code: 'AUTHORIZATION_HEADER_ERROR', message: 'Support authorization: basic/bearer' };
+  }
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const key = decoded.slice(0, colon);
+  const secret = decoded.slice(colon + 1);
+  if (colon < 0 || key !== apiKey || secret !== apiSecret) {
+    return { code: 'BAD_API_KEY_OR_SECRET', message: 'Check api_key/api_secret' };
+  }
+  return undefined;
 }

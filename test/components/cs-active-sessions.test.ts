@@ -12,6 +12,7 @@ import {
   type BrokerInfo,
 } from '../support/broker-commands.js';
 import { getByRole, nameOf, queryAllByRole, queryByRole } from '../support/by-role.js';
+import { countText, factsOf, openDetails, rowsOf, waitForRows } from '../support/element.js';
 
 const AGENT: FleetClientSpec = {
   clientId: 'agent-summarizer-prod-001',
@@ -42,28 +43,6 @@ const LEGACY: FleetClientSpec = {
   reconnect: false,
 };
 
-/** The cell texts of each session row on screen, by client ID. */
-function rowsOf(el: CsActiveSessions): Map<string, string[]> {
-  const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
-  const rows = queryAllByRole(grid, 'row').filter((r) => r.getAttribute('aria-rowindex') !== '1');
-  return new Map(
-    rows.map((row) => {
-      // The first cell holds the row's checkbox.
-      const cells = queryAllByRole(row, 'gridcell')
-        .slice(1)
-        .map((c) => nameOf(c));
-      return [cells[0]!, cells];
-    }),
-  );
-}
-
-const countText = (el: CsActiveSessions) =>
-  el.shadowRoot!.querySelector('[part="status"] .count')!.textContent!.trim();
-
-async function waitForRows(el: CsActiveSessions, n: number, message?: string) {
-  await waitUntil(() => rowsOf(el).size === n, message ?? `expected ${n} rows`, { timeout: 8000 });
-}
-
 async function renderFor(broker: BrokerInfo, attrs: { interval?: number } = {}) {
   return fixture<CsActiveSessions>(
     html`<cs-active-sessions
@@ -71,16 +50,6 @@ async function renderFor(broker: BrokerInfo, attrs: { interval?: number } = {}) 
       refresh-interval=${attrs.interval ?? 30}
     ></cs-active-sessions>`,
   );
-}
-
-async function openDetails(el: CsActiveSessions, clientId: string) {
-  const row = queryAllByRole(el.shadowRoot!, 'row').find(
-    (r) => queryAllByRole(r, 'gridcell')[1]?.textContent?.trim() === clientId,
-  );
-  if (!row) throw new Error(`no row for ${clientId}`);
-  row.click();
-  await el.updateComplete;
-  return getByRole(el.shadowRoot!, 'region', 'Session details');
 }
 
 describe('<cs-active-sessions>', () => {
@@ -182,12 +151,7 @@ describe('<cs-active-sessions>', () => {
       'agents/agent-001/# (QoS 0)',
       'config/updates (QoS 2)',
     ]);
-    const facts = Object.fromEntries(
-      [...details.querySelectorAll('dt')].map((dt) => [
-        dt.textContent!.trim(),
-        dt.nextElementSibling!.textContent!.replace(/\s+/g, ' ').trim(),
-      ]),
-    );
+    const facts = factsOf(details);
     expect(facts['Client ID']).to.equal('agent-summarizer-prod-001');
     expect(facts['Username']).to.equal('mydevice@org_k7xm4pqr2n5t');
     expect(facts['Shown as']).to.equal('mydevice');

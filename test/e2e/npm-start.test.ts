@@ -59,6 +59,10 @@ describe('npm start', () => {
     env = {
       MQTT_PORT: String(await freePort()),
       WS_PORT: String(await freePort()),
+      TLS_PORT: String(await freePort()),
+      NODE2_MQTT_PORT: String(await freePort()),
+      NODE2_WS_PORT: String(await freePort()),
+      NODE2_TLS_PORT: String(await freePort()),
       API_PORT: String(await freePort()),
       DEMO_PORT: String(await freePort()),
       FLEET_SIZE: '40',
@@ -90,11 +94,12 @@ describe('npm start', () => {
 
   it('should print the demo URL and proxy the EMQX API with the demo credentials', async () => {
     assert.equal(url, `http://127.0.0.1:${env['DEMO_PORT']}/`);
-    assert.match(started.output(), /Simulated fleet: 40 MQTT clients connected/);
+    // 40 clients, the alerts publisher, and one client ID connected on both nodes.
+    assert.match(started.output(), /Simulated fleet: 43 MQTT clients connected\./);
     const res = await fetch(`${url}api/v5/clients?limit=1&conn_state=connected`);
     assert.equal(res.status, 200);
     const body = (await res.json()) as { meta: { count: number } };
-    assert.equal(body.meta.count, 40);
+    assert.equal(body.meta.count, 43);
   });
 
   it('should show the fleet in the demo page, search it and open a session', async () => {
@@ -104,9 +109,25 @@ describe('npm start', () => {
     await page.goto(url);
     const grid = page.getByRole('grid', { name: 'Active sessions' });
     await grid.getByRole('row').nth(5).waitFor({ timeout: 20_000 });
-    await page.getByText('40 active sessions').waitFor();
+    await page.getByText('43 active sessions').waitFor();
+    await page.getByRole('meter', { name: 'Plan usage' }).getByText('43 / 200 (22%)').waitFor();
+    const workspace = page.getByRole('combobox', { name: 'Workspace' });
+    assert.deepEqual(
+      (await workspace.locator('option').allTextContents()).map((t) =>
+        t.trim().replace(/\s+/g, ' '),
+      ),
+      ['All workspaces (43)', 'Acme (13)', 'Globex (13)', 'Initech (11)', 'Other users (6)'],
+    );
+    const nodes = await page
+      .getByRole('combobox', { name: 'Node' })
+      .locator('option')
+      .allTextContents();
+    assert.deepEqual(
+      nodes.map((t) => t.trim()),
+      ['Any node', 'dev2@127.0.0.1', 'dev@127.0.0.1'],
+    );
     await page.getByRole('searchbox', { name: 'Search sessions' }).fill('client1');
-    await page.getByText('1 of 40 active sessions').waitFor();
+    await page.getByText('1 of 43 active sessions').waitFor();
     await grid.getByRole('row').nth(1).click();
     const details = page.getByRole('region', { name: 'Session details' });
     await details.getByRole('heading', { name: 'Subscriptions' }).waitFor();

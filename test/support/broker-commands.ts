@@ -17,7 +17,18 @@ export interface ClientState {
   connects: number;
 }
 
-export const startBroker = () => executeServerCommand<BrokerInfo, object>('broker-start', {});
+export const startBroker = (options: { secondNode?: boolean } = {}) =>
+  executeServerCommand<BrokerInfo, object>('broker-start', options);
+
+/** Sets the dev broker's injected faults (e.g. kicks that fail). */
+export const setFaults = (broker: BrokerInfo, faults: { kickFailures?: string[] }) =>
+  executeServerCommand('broker-faults', { broker: broker.id, faults });
+
+/** The bans in force on the dev broker. */
+export const bansOf = (broker: BrokerInfo) =>
+  executeServerCommand<{ as: string; who: string; until: number }[], object>('broker-bans', {
+    broker: broker.id,
+  });
 
 export const stopBroker = (broker: BrokerInfo) =>
   executeServerCommand('broker-stop', { broker: broker.id });
@@ -29,6 +40,14 @@ export const connectClients = (broker: BrokerInfo, clients: FleetClientSpec[]) =
 /** What a test client has seen: whether it is connected, how often it closed and connected. */
 export const clientState = (broker: BrokerInfo, clientId: string) =>
   executeServerCommand<ClientState, object>('mqtt-client', { broker: broker.id, clientId });
+
+/** A workspace source config for the test's broker. */
+export const configFor = (broker: BrokerInfo) => ({
+  kind: 'emqx' as const,
+  baseUrl: broker.apiUrl,
+  apiKey: broker.apiKey,
+  apiSecret: broker.apiSecret,
+});
 
 /** An `EmqxSource` for the test's broker, straight to its API (the dev broker allows CORS). */
 export const sourceFor = (broker: BrokerInfo, secret = broker.apiSecret) =>

@@ -5,6 +5,8 @@
 const IMPLICIT: [string, string][] = [
   ['button', 'button'],
   ['input[type="search"]', 'searchbox'],
+  ['input[type="text"],input:not([type])', 'textbox'],
+  ['select:not([multiple]):not([size])', 'combobox'],
   ['input[type="checkbox"]', 'checkbox'],
   ['dialog', 'dialog'],
   ['h1,h2,h3,h4,h5,h6', 'heading'],
@@ -19,7 +21,17 @@ export function roleOf(el: Element): string | undefined {
   return IMPLICIT.find(([selector]) => el.matches(selector))?.[1];
 }
 
-const text = (el: Element) => (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+/** Text content, leaving out what is hidden from assistive technology. */
+function text(el: Element): string {
+  let out = '';
+  for (const node of Array.from(el.childNodes)) {
+    if (node.nodeType === Node.TEXT_NODE) out += node.textContent ?? '';
+    else if (node instanceof Element && node.getAttribute('aria-hidden') !== 'true') {
+      out += ` ${text(node)} `;
+    }
+  }
+  return out.replace(/\s+/g, ' ').trim();
+}
 
 export function nameOf(el: Element): string {
   const label = el.getAttribute('aria-label');

@@ -41,7 +41,13 @@ export function devBrokerPlugin(): TestRunnerPlugin {
       const p = (payload ?? {}) as Record<string, unknown>;
       switch (command) {
         case 'broker-start': {
-          const broker = await startDevBroker({ mqttPort: 0, wsPort: 0, tlsPort: 0, apiPort: 0 });
+          const broker = await startDevBroker({
+            mqttPort: 0,
+            wsPort: 0,
+            tlsPort: 0,
+            apiPort: 0,
+            secondNode: p['secondNode'] === true,
+          });
           const id = String(nextId++);
           running.set(id, { broker, clients: new Map() });
           const info: BrokerInfo = {
@@ -63,6 +69,15 @@ export function devBrokerPlugin(): TestRunnerPlugin {
           const clients = await Promise.all(specs.map((spec) => connectClient(spec, target)));
           for (const c of clients) r.clients.set(c.spec.clientId, c);
           return true;
+        }
+        case 'broker-faults': {
+          Object.assign(get(String(p['broker'])).broker.faults, p['faults']);
+          return true;
+        }
+        case 'broker-bans': {
+          return get(String(p['broker']))
+            .broker.bans.active()
+            .map((b) => ({ as: b.as, who: b.who, until: b.until }));
         }
         case 'mqtt-client': {
           const c = get(String(p['broker'])).clients.get(String(p['clientId']));
