@@ -32,7 +32,15 @@ export interface FleetClientSpec {
   publishTopic?: string;
   /** Stop reading from the socket once subscribed, so messages pile up unacknowledged. */
   slowConsumer?: boolean;
+  /**
+   * Go silent once connected: no pings, no packets, the socket left open, like a device that
+   * lost power behind a NAT. Unless the broker reaps it by keep-alive, it looks connected.
+   */
+  silent?: boolean;
 }
+
+/** The fleet's silent client, which `npm start` asks the broker not to reap (a stuck session). */
+export const FLEET_STUCK_CLIENT = 'pump-controller-hall-b-3';
 
 /** One node's listeners. */
 export interface NodeTarget {
@@ -168,6 +176,10 @@ export function connectClient(spec: FleetClientSpec, target: BrokerTarget): Prom
       }
       // Stops acknowledging: the broker's unacknowledged (and then queued) count grows.
       if (spec.slowConsumer) client.stream.pause();
+      if (spec.silent) {
+        client.keepaliveManager?.destroy();
+        client.options.reconnectPeriod = 0;
+      }
       resolve(state);
     }
   });
@@ -257,6 +269,29 @@ export function fleetSpecs(size: number, nodes = 1, seed = 42): FleetClientSpec[
       localAddress: '127.0.0.60',
       publishEveryMs: 2000,
       publishTopic: 'alerts/fleet/health',
+    });
+    // Two devices flashed with the same client ID keep taking the session from each other.
+    for (const n of [70, 71]) {
+      specs.push({
+        clientId: 'dock-scanner-bay-4',
+        username: `scanner@${ORGS[2]}`,
+        localAddress: `127.0.0.${n}`,
+        reconnect: true,
+      });
+    }
+    specs.push({
+      clientId: FLEET_STUCK_CLIENT,
+      username: `pump@${ORGS[0]}`,
+      localAddress: '127.0.0.72',
+      keepalive: 20,
+      silent: true,
+      reconnect: false,
+    });
+    specs.push({
+      clientId: 'legacy-meter-basement-1',
+      username: `meter@${ORGS[1]}`,
+      localAddress: '127.0.0.73',
+      keepalive: 0,
     });
     if (nodes > 1) {
       // A split cluster: the same client ID connected on both nodes.

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
 import { devConfig, PORT_VARIABLES } from './config.js';
 import { PortInUseError, startDevBroker, type DevBroker } from './dev-broker/broker.js';
-import { startFleet, targetOf, type Fleet } from './fleet.js';
+import { defaultFaults } from './dev-broker/faults.js';
+import { FLEET_STUCK_CLIENT, startFleet, targetOf, type Fleet } from './fleet.js';
 
 function fail(message: string): never {
   console.error(message);
@@ -47,6 +48,11 @@ try {
     apiPort: config.apiPort,
     apiKey: config.apiKey,
     apiSecret: config.apiSecret,
+    // The fleet's silent client stays listed, as a half-open connection the broker missed.
+    faults: (() => {
+      const faults = defaultFaults(process.env);
+      return { ...faults, unreaped: [FLEET_STUCK_CLIENT, ...faults.unreaped] };
+    })(),
   });
 } catch (error) {
   if (error instanceof PortInUseError) {

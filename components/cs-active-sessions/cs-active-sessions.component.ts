@@ -3,6 +3,7 @@ import type { VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
 import { Task, TaskStatus } from '@lit/task';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { matchesHealth, type HealthFilter, type SessionHealth } from '../../src/analysis/health.js';
 import { parseIpPattern } from '../../src/model/ip-match.js';
 import { querySessions, type SessionFilters, type SortOrder } from '../../src/model/query.js';
 import {
@@ -41,6 +42,8 @@ import {
   type Column,
   type RowState,
 } from './session-row.js';
+import { renderHealthBar, HEALTH_FILTERS } from './health-bar.js';
+import { LiveController, type LiveCredentials } from './live-controller.js';
 import { SessionsController, type SourceEntry } from './sessions-controller.js';
 
 interface DetailsResult {
@@ -55,6 +58,17 @@ const errorMessage = (error: unknown) =>
 
 /** The virtualizer's key; it may ask about an index that a refresh has just removed. */
 const keyOf = (session: Session | undefined) => session?.key;
+
+/** Short markers shown in a row for what needs a look. */
+function flagsOf(h: SessionHealth | undefined): string[] {
+  if (!h) return [];
+  const flags: string[] = [];
+  if (h.stuck) flags.push('stuck');
+  if (h.takeover) flags.push('takeover');
+  else if (h.duplicate) flags.push('duplicate');
+  if (h.noKeepAlive) flags.push('no keep-alive');
+  return flags;
+}
 
 /** The value of the workspace combobox that shows every workspace. */
 const ALL = '';
@@ -96,6 +110,12 @@ export class CsActiveSessions extends LitElement {
       if (trigger === 'user') this._announce(`Refresh failed: ${error.message}`);
     },
   });
+
+  private readonly _live = new LiveController(
+    this,
+    (event) => this._sessions.applyLive(event),
+    () => void this._sessions.refresh('live'),
+  );
 
   private readonly _details = new Task(this, {
     task: async ([source, clientId], { signal }): Promise<DetailsResult | undefined> => {
@@ -163,6 +183,13 @@ export class CsActiveSessions extends LitElement {
   @state() private _now = Date.now();
   /** Bumped when the selection changes, to re-render rows. */
   @state() private _selectionVersion = 0;
+  @state() private _healthFilters: readonly HealthFilter[] = [];
+  /** Sessions subscribed to a topic, by node and client ID, as the broker answered. */
+  @state() private _topic: { text: string; refs: Set<string> } | undefined;
+  @state() private _topicDraft = '';
+  @state() private _topicError: string | undefined;
+  /** Bumped every few seconds: stuck sessions are a matter of time passing. */
+  @state() private _healthTick = 0;
 
   // Properties
   /** Base URL of an EMQX v5 API, typically `/api/v5` behind a same-origin proxy. */
@@ -183,6 +210,15 @@ export class CsActiveSessions extends LitElement {
   /** Clients per second when disconnecting 50 or more, so the fleet does not reconnect at once. */
   @property({ attribute: 'disconnect-rate', type: Number }) disconnectRate = 20;
 
+  /** Follow the broker's connect/disconnect events over MQTT (needs `live-url`). */
+  @property({ type: Boolean }) live = false;
+
+  /** The broker's MQTT-over-WebSocket URL for live events, e.g. `ws://host:8083/mqtt`. */
+  @property({ attribute: 'live-url' }) liveUrl: string | undefined;
+
+  /** The MQTT user allowed to read `$SYS` events (EMQX: `dashboard`). Never rendered. */
+  @property({ attribute: false }) liveCredentials: LiveCredentials | undefined;
+
   readonly #selection = new Selection();
   #srcSource: { src: string; source: EmqxSource } | undefined;
   #workspaceSources = new Map<string, SessionSource>();
@@ -191,6 +227,11 @@ export class CsActiveSessions extends LitElement {
   #visibleKeys: string[] = [];
   #inWorkspaceCount = 0;
   #visibleFrom: unknown[] = [];
+  #viewFrom: unknown[] = [];
+  #health = new Map<string, SessionHealth>();
+  #renderedHealth: Map<string, SessionHealth> | undefined;
+  #healthFrom: unknown[] = [];
+  #healthCounts = new Map<HealthFilter, number>();
   #renderItem: (session: Session, index: number) => TemplateResult = () => html``;
   #viewport = { first: 0, last: -1 };
   #clock: ReturnType<typeof setInterval> | undefined;
@@ -202,8 +243,11 @@ export class CsActiveSessions extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#actions = new AbortController();
+    let ticks = 0;
     this.#clock = setInterval(() => {
-      if (document.visibilityState !== 'hidden') this._now = Date.now();
+      if (document.visibilityState === 'hidden') return;
+      this._now = Date.now();
+      if (++ticks % 5 === 0) this._healthTick++;
     }, 1000);
   }
 
@@ -227,19 +271,64 @@ export class CsActiveSessions extends LitElement {
       if (seconds > 0) this.#lastInterval = seconds;
     }
     this._sessions.setInterval(this._autoRefresh ? this.#lastInterval : 0);
+    this._live.configure(
+      this.live && this.liveUrl
+        ? { url: this.liveUrl, credentials: this.liveCredentials }
+        : undefined,
+    );
 
     const { store } = this._sessions;
-    const inputs = [store.sessions, this._workspace, this._filters, this._query, this._sort];
+    const workspace = this._workspace === ALL ? undefined : this._workspace;
+    if ([store.sessions, this._healthTick, workspace].some((v, i) => v !== this.#healthFrom[i])) {
+      this.#healthFrom = [store.sessions, this._healthTick, workspace];
+      const now = Date.now();
+      this.#health = new Map(
+        store.sessions.map((s) => [s.key, this._sessions.health.healthOf(s, now)]),
+      );
+      this.#healthCounts = new Map(HEALTH_FILTERS.map((f) => [f.id, 0]));
+      for (const s of store.sessions) {
+        if (workspace !== undefined && s.workspace !== workspace) continue;
+        const h = this.#health.get(s.key)!;
+        for (const f of HEALTH_FILTERS) {
+          if (matchesHealth(h, f.id))
+            this.#healthCounts.set(f.id, this.#healthCounts.get(f.id)! + 1);
+        }
+      }
+    }
+    const inputs = [
+      store.sessions,
+      this._workspace,
+      this._filters,
+      this._query,
+      this._sort,
+      this._healthFilters,
+      this._topic,
+      this.#health,
+    ];
     if (inputs.some((v, i) => v !== this.#visibleFrom[i])) {
       this.#visibleFrom = inputs;
-      const workspace = this._workspace === ALL ? undefined : this._workspace;
+      const healthFilters = this._healthFilters;
+      const topic = this._topic;
       this.#visible = querySessions(store.sessions, {
         workspace,
         filters: this._filters,
         search: this._query,
         sort: this._sort,
+        match:
+          healthFilters.length || topic
+            ? (s) =>
+                healthFilters.every((f) => matchesHealth(this.#health.get(s.key)!, f)) &&
+                (!topic || topic.refs.has(`${s.node ?? ''}\u0000${s.clientId}`))
+            : undefined,
       });
       this.#visibleKeys = this.#visible.map((s) => s.key);
+      const view = [workspace, this._filters, this._query, this._healthFilters, this._topic];
+      if (view.some((v, i) => v !== this.#viewFrom[i])) {
+        // Never act on rows the user can no longer see: a new view keeps only its own rows.
+        this.#viewFrom = view;
+        const shown = new Set(this.#visibleKeys);
+        if (this.#selection.retain((key) => shown.has(key))) this._selectionVersion++;
+      }
       this.#inWorkspaceCount =
         workspace === undefined
           ? store.sessions.length
@@ -258,10 +347,12 @@ export class CsActiveSessions extends LitElement {
       if (hadFocus) this.#focusRow = true;
     }
     const showWorkspace = this._workspace === ALL && this.#workspaceList().length > 1;
+    const health = this.#health;
     const rowState: RowState = {
       selectedKey: this._selectedKey,
       activeKey: this._activeKey,
       isChecked: (key) => this.#selection.has(key),
+      flagsOf: (key) => flagsOf(health.get(key)),
       workspaceLabel: showWorkspace ? (id) => this.#workspaceLabel(id) : undefined,
     };
     if (
@@ -269,14 +360,24 @@ export class CsActiveSessions extends LitElement {
       changed.has('_activeKey') ||
       changed.has('_selectionVersion') ||
       changed.has('_workspace') ||
-      changed.has('workspaces')
+      changed.has('workspaces') ||
+      this.#renderedHealth !== health
     ) {
+      this.#renderedHealth = health;
       this.#renderItem = (session, index) =>
         session ? renderSessionRow(session, index, rowState) : html``;
     }
   }
 
   protected override updated(): void {
+    // The dialog's content changes (confirm, progress, results): keep focus inside it.
+    const dialog = this._dialog;
+    if (dialog?.open && !dialog.contains(this.shadowRoot!.activeElement)) {
+      const target =
+        dialog.querySelector<HTMLElement>('[autofocus]:not([disabled])') ??
+        dialog.querySelector<HTMLElement>('button:not([disabled]), input, select');
+      target?.focus();
+    }
     if (this.#focusRow) {
       this.#focusRow = false;
       void this.#focusActiveRow();
@@ -333,6 +434,35 @@ export class CsActiveSessions extends LitElement {
     this._ipDraft = '';
     if (!(this._filters.ip ?? []).some((p) => p.text === pattern.text)) {
       this._filters = { ...this._filters, ip: [...(this._filters.ip ?? []), pattern] };
+    }
+  }
+
+  private _toggleHealth(filter: HealthFilter): void {
+    this._healthFilters = this._healthFilters.includes(filter)
+      ? this._healthFilters.filter((f) => f !== filter)
+      : [...this._healthFilters, filter];
+  }
+
+  private async _onTopicFilter(): Promise<void> {
+    const text = this._topicDraft.trim();
+    if (!text) return;
+    const sources = this._sessions.sources().filter((s) => typeof s.subscribersOf === 'function');
+    if (sources.length === 0) {
+      this._topicError = 'This broker cannot search subscriptions.';
+      return;
+    }
+    try {
+      const refs = new Set<string>();
+      for (const source of sources) {
+        for (const r of await source.subscribersOf!(text, { signal: this.#actions.signal })) {
+          refs.add(`${r.node ?? ''}\u0000${r.clientId}`);
+        }
+      }
+      this._topic = { text, refs };
+      this._topicDraft = '';
+      this._topicError = undefined;
+    } catch (error) {
+      this._topicError = errorMessage(error);
     }
   }
 
@@ -514,8 +644,10 @@ export class CsActiveSessions extends LitElement {
     const s = this._dialogState;
     if (s?.kind !== 'done') return;
     const failed = new Set(s.results.filter((r) => r.outcome === 'failed').map((r) => r.clientId));
-    const targets = this._sessions.store.sessions.filter((x) => failed.has(x.clientId));
+    const { store } = this._sessions;
+    const again = s.targets.filter((t) => failed.has(t.clientId));
     // A failed client missing from the latest list has gone since.
+    const targets = again.filter((t) => store.get(t.key)).map((t) => store.get(t.key)!);
     const listed = new Set(targets.map((t) => t.clientId));
     const gone: DisconnectResult[] = [...failed]
       .filter((id) => !listed.has(id))
@@ -561,7 +693,9 @@ export class CsActiveSessions extends LitElement {
       return;
     }
     this._sessions.removeSessions(
-      this._sessions.store.sessions.filter((x) => x.clientId === clientId).map((x) => x.key),
+      this._sessions.store.sessions
+        .filter((x) => x.clientId === clientId && this._sessions.sourceOf(x) === source)
+        .map((x) => x.key),
     );
     this._announce(
       result.outcome === 'disconnected'
@@ -597,38 +731,46 @@ export class CsActiveSessions extends LitElement {
       if (source) bySource.set(source, [...(bySource.get(source) ?? []), t]);
     }
     const results: DisconnectResult[] = [...settled];
+    const goneBySource = new Map<SessionSource, Set<string>>();
     for (const [source, group] of bySource) {
       const done = results.length;
-      results.push(
-        ...(await bulkDisconnect(source, group, {
-          signal: run.signal,
-          rate: Math.max(1, this.disconnectRate || 20),
-          onProgress: (partial) => {
-            if (this._dialogState?.kind === 'running') {
-              this._dialogState = {
-                ...this._dialogState,
-                results: [...results.slice(0, done), ...partial],
-              };
-            }
-          },
-        })),
+      const groupResults = await bulkDisconnect(source, group, {
+        signal: run.signal,
+        rate: Math.max(1, this.disconnectRate || 20),
+        onProgress: (partial) => {
+          if (this._dialogState?.kind === 'running') {
+            this._dialogState = {
+              ...this._dialogState,
+              results: [...results.slice(0, done), ...partial],
+            };
+          }
+        },
+      });
+      results.push(...groupResults);
+      goneBySource.set(
+        source,
+        new Set(
+          groupResults
+            .filter((r) => r.outcome === 'disconnected' || r.outcome === 'already-gone')
+            .map((r) => r.clientId),
+        ),
       );
     }
     this.#run = undefined;
     this.dispatchEvent(csEvent('cs-disconnect', { results }));
-    const gone = new Set(
-      results
-        .filter((r) => r.outcome !== 'failed' && r.outcome !== 'cancelled')
-        .map((r) => r.clientId),
-    );
-    this.#selection.retain((key) => !gone.has(this._sessions.store.get(key)?.clientId ?? ''));
+    // Only the rows of the clients that went, on the broker they went from.
+    const goneKeys = this._sessions.store.sessions
+      .filter((x) => {
+        const source = this._sessions.sourceOf(x);
+        return source !== undefined && goneBySource.get(source)?.has(x.clientId) === true;
+      })
+      .map((x) => x.key);
+    this.#selection.retain((key) => !goneKeys.includes(key));
     this._selectionVersion++;
-    this._sessions.removeSessions(
-      this._sessions.store.sessions.filter((s) => gone.has(s.clientId)).map((s) => s.key),
-    );
+    this._sessions.removeSessions(goneKeys);
     this._sessions.refreshAfterAction();
     this._announce(`Disconnect finished: ${summarize(results)}.`);
-    if (this._dialog?.open) this._dialogState = { kind: 'done', results };
+    if (this._dialog?.open) this._dialogState = { kind: 'done', results, targets };
   }
 
   private _announce(text: string): void {
@@ -673,7 +815,8 @@ export class CsActiveSessions extends LitElement {
         let source = this.#workspaceSources.get(key);
         if (!source) {
           try {
-            source = createSource(group[0]!.source, key);
+            // The id goes into session keys (and the DOM): never the config, which has secrets.
+            source = createSource(group[0]!.source, `workspace:${group[0]!.id}`);
           } catch (error) {
             this._actionError = `Workspace ${group[0]!.label}: ${(error as Error).message}`;
             continue;
@@ -716,7 +859,21 @@ export class CsActiveSessions extends LitElement {
         : this._now - store.updatedAt < 2000
           ? 'Updated just now'
           : `Updated ${formatDuration(this._now - store.updatedAt)} ago`;
+    const live = this._live.status;
     return html`<div class="status" part="status">
+      ${
+        live === undefined
+          ? nothing
+          : html`<span class="live ${live}" part="live-status"
+              >${
+                live === 'live'
+                  ? 'Live'
+                  : live === 'connecting'
+                    ? 'Live updates connecting…'
+                    : `Live updates down${this._live.detail ? `: ${this._live.detail}` : ''}`
+              }</span
+            >`
+      }
       <span class="count">${count}</span>
       <span class="updated" title=${store.updatedAt ? formatDateTime(store.updatedAt) : nothing}
         >${updated}${this._sessions.stale ? ' (stale)' : ''}</span
@@ -842,8 +999,10 @@ export class CsActiveSessions extends LitElement {
   private _renderDetails(selected: Session): TemplateResult {
     const { store } = this._sessions;
     // While the task loads another client, its value still holds the previous one's answer.
-    const answer =
-      this._details.value?.clientId === selected.clientId ? this._details.value : undefined;
+    const value = this._details.value;
+    const answer = value?.clientId === selected.clientId ? value : undefined;
+    // `GET /clients/{id}` answers for one node: a duplicate on another node keeps its own row.
+    const fresh = answer?.fresh?.node === selected.node ? answer?.fresh : undefined;
     let subscriptions: SubscriptionsState = { status: 'loading' };
     if (this._details.status === TaskStatus.COMPLETE && answer) {
       subscriptions = answer.subscriptions;
@@ -854,12 +1013,13 @@ export class CsActiveSessions extends LitElement {
     const dialog = this._dialogState;
     return renderSessionDetails(
       {
-        session: answer?.fresh ?? selected,
+        session: fresh ?? selected,
         subscriptions,
         gone: store.loaded && (!store.get(selected.key) || answer?.gone === true),
         actionError: this._actionError,
         busy: dialog?.kind === 'one' && dialog.busy,
         canBlock: typeof source?.ban === 'function',
+        health: this.#health.get(selected.key),
         workspace:
           this.#workspaceList().length > 1 ? this.#workspaceLabel(selected.workspace) : undefined,
         now: this._now,
@@ -939,7 +1099,7 @@ export class CsActiveSessions extends LitElement {
         </button>
         ${
           this.planLimit !== undefined && this.planLimit > 0
-            ? renderPlanMeter(store.sessions.length, this.planLimit)
+            ? renderPlanMeter(this._sessions.totalActive, this.planLimit)
             : nothing
         }
         ${this._renderStatus()}
@@ -953,6 +1113,31 @@ export class CsActiveSessions extends LitElement {
             this._ipError = undefined;
           },
           onAddIp: () => this._onAddIp(),
+        },
+      )}
+      ${renderHealthBar(
+        {
+          active: this._healthFilters,
+          counts: this.#healthCounts,
+          topic: this._topic
+            ? {
+                text: this._topic.text,
+                count: store.sessions.filter((s) =>
+                  this._topic!.refs.has(`${s.node ?? ''}\u0000${s.clientId}`),
+                ).length,
+              }
+            : undefined,
+          topicDraft: this._topicDraft,
+          topicError: this._topicError,
+        },
+        {
+          onToggle: (f) => this._toggleHealth(f),
+          onTopicDraft: (text) => {
+            this._topicDraft = text;
+            this._topicError = undefined;
+          },
+          onTopic: () => void this._onTopicFilter(),
+          onClearTopic: () => (this._topic = undefined),
         },
       )}
       ${this._renderSelectionBar()} ${this._renderBanner()}

@@ -152,6 +152,7 @@ export const styles = css`
     border-bottom: 1px solid var(--cs-color-border);
     cursor: pointer;
   }
+  .row[aria-current='true'],
   .row[aria-selected='true'] {
     background: var(--cs-color-selected);
   }
@@ -388,5 +389,32 @@ export const styles = css`
     align-items: center;
     gap: var(--cs-spacing);
     margin-bottom: var(--cs-spacing);
+  }
+
+  .flag {
+    display: inline-block;
+    margin-left: 6px;
+    padding: 0 6px;
+    border-radius: 999px;
+    font-size: 0.8em;
+    background: var(--cs-color-warning-bg);
+    color: var(--cs-color-warning-text);
+  }
+  button.toggle[aria-pressed='true'] {
+    background: var(--cs-color-selected);
+    border-color: var(--cs-color-accent);
+  }
+  .live {
+    padding: 0 6px;
+    border-radius: var(--cs-radius);
+  }
+  .live.live {
+    color: var(--cs-color-ok);
+  }
+  .live.down {
+    color: var(--cs-color-danger);
+  }
+  .health-notes .warn {
+    color: var(--cs-color-warning-text);
   }
 `;

@@ -23,7 +23,7 @@ export type DialogState =
       rate: number;
     }
   | { kind: 'running'; total: number; results: DisconnectResult[]; cancelling: boolean }
-  | { kind: 'done'; results: DisconnectResult[] };
+  | { kind: 'done'; results: DisconnectResult[]; targets: Session[] };
 
 export interface DialogHandlers {
   onConfirm(): void;
@@ -90,10 +90,12 @@ function renderMany(s: Extract<DialogState, { kind: 'many' }>, on: DialogHandler
   const n = s.targets.length;
   const shown = s.targets.slice(0, 5);
   const typedOk = !s.needsTyping || s.typed.trim() === String(n);
-  return html`<h2 id="confirm-title">Disconnect ${n} sessions?</h2>
+  // The contract names the button `Disconnect` for one session, `Disconnect <N> sessions` for more.
+  const action = n === 1 ? 'Disconnect' : `Disconnect ${n} sessions`;
+  return html`<h2 id="confirm-title">${n === 1 ? 'Disconnect this client?' : `${action}?`}</h2>
     <div id="confirm-description">
       <p>
-        These clients will be disconnected.
+        ${n === 1 ? 'This client' : 'These clients'} will be disconnected.
         ${
           s.staggered
             ? `To spare the broker a reconnection storm, they go ${s.rate} per second (about ${Math.ceil(n / s.rate)} s).`
@@ -122,7 +124,7 @@ function renderMany(s: Extract<DialogState, { kind: 'many' }>, on: DialogHandler
     <div class="actions">
       <button type="button" autofocus @click=${on.onCancel}>Cancel</button>
       <button type="button" class="danger" ?disabled=${!typedOk} @click=${on.onConfirm}>
-        Disconnect ${n} sessions
+        ${action}
       </button>
     </div>`;
 }

@@ -19,7 +19,7 @@ export interface DisconnectDetail {
 }
 
 /** What started a refresh. */
-export type RefreshTrigger = 'initial' | 'auto' | 'user' | 'action';
+export type RefreshTrigger = 'initial' | 'auto' | 'user' | 'action' | 'live';
 
 /** `cs-refresh`: a fresh list arrived from the source. */
 export interface RefreshDetail {

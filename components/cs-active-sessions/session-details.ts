@@ -1,4 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import { DUPLICATE_CAUSES } from '../../src/analysis/duplicates.js';
+import type { SessionHealth } from '../../src/analysis/health.js';
 import {
   formatAddress,
   formatBoolean,
@@ -31,6 +33,8 @@ export interface DetailsState {
   canBlock: boolean;
   /** Label of the session's workspace, when there are several. */
   workspace: string | undefined;
+  /** What the element noticed about this session. */
+  health: SessionHealth | undefined;
   now: number;
 }
 
@@ -38,6 +42,70 @@ export interface DetailsHandlers {
   onDisconnect(): void;
   onBlock(): void;
   onClose(): void;
+}
+
+/** The seed's steps for a stuck session. */
+const STUCK_STEPS = [
+  'Note the "Connected at" time.',
+  'Check if the keep-alive interval has passed without disconnect.',
+  'If stuck, disconnect the session manually.',
+];
+
+function renderHealth(h: SessionHealth | undefined, keepAlive: number | undefined): TemplateResult {
+  if (!h) return html``;
+  return html`<h3>Health</h3>
+    <ul class="health-notes">
+      ${
+        h.stuck
+          ? html`<li class="warn">
+              <strong>Stuck:</strong> nothing received from this client
+              ${h.stuck.sinceFirstSeen ? 'since this view first saw it,' : 'since'}
+              ${formatDateTime(h.stuck.lastTraffic)}, longer than 1.5 × its keep-alive (${keepAlive}
+              s). The connection may be half-open.
+              <ol>
+                ${STUCK_STEPS.map((step) => html`<li>${step}</li>`)}
+              </ol>
+            </li>`
+          : nothing
+      }
+      ${
+        h.takeover
+          ? html`<li class="warn">
+              <strong>Two clients share this ID:</strong> the session keeps being taken over
+              (${h.takeover.flips} ${h.takeover.flips === 1 ? 'change' : 'changes'} in the last 10
+              minutes) from
+              ${
+                h.takeover.addresses.length
+                  ? h.takeover.addresses.map((a, i) => html`${i ? ', ' : ''}<bdi>${a}</bdi>`)
+                  : 'addresses not yet seen'
+              }.
+              Give each device its own client ID.
+            </li>`
+          : nothing
+      }
+      ${
+        h.duplicate
+          ? html`<li class="warn">
+              <strong>Duplicate:</strong> ${h.duplicate.count} sessions share this client ID in this
+              workspace. Possible causes:
+              <ul>
+                ${DUPLICATE_CAUSES.map((c) => html`<li>${c}</li>`)}
+              </ul>
+            </li>`
+          : nothing
+      }
+      ${
+        h.noKeepAlive
+          ? html`<li class="warn">
+              <strong>No keep-alive:</strong> the broker cannot detect a dead connection.
+            </li>`
+          : nothing
+      }
+      <li>
+        <strong>Client ID:</strong> ${h.naming.quality === 'clear' ? 'clear' : 'unclear'}
+        (${h.naming.reason}).
+      </li>
+    </ul>`;
 }
 
 /** `n of max`, `n` alone, or an em dash. */
@@ -102,6 +170,7 @@ export function renderSessionDetails(state: DetailsState, on: DetailsHandlers): 
       ${row('Protocol', formatProtocol(s))} ${row('Listener', s.listener ?? UNKNOWN)}
       ${row('Node', s.node ?? UNKNOWN)}
     </dl>
+    ${renderHealth(state.health, s.keepAlive)}
     <h3>Subscriptions</h3>
     ${renderSubscriptions(state.subscriptions)}
     <h3>Session state</h3>

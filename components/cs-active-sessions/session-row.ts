@@ -49,6 +49,8 @@ export interface RowState {
   activeKey: string | undefined;
   /** Whether the row's checkbox is ticked. */
   isChecked(key: string): boolean;
+  /** Short health markers (`stuck`, `duplicate`...). */
+  flagsOf(key: string): string[];
   /** Label of the workspace column, or undefined when that column is hidden. */
   workspaceLabel: ((id: string | undefined) => string) | undefined;
 }
@@ -70,7 +72,8 @@ export function renderSessionRow(session: Session, index: number, state: RowStat
     part="row"
     class="row"
     aria-rowindex=${index + 2}
-    aria-selected=${selected ? 'true' : 'false'}
+    aria-selected=${checked ? 'true' : 'false'}
+    aria-current=${selected ? 'true' : nothing}
     tabindex=${session.key === state.activeKey ? 0 : -1}
     data-key=${keyAttribute(session.key)}
     data-index=${index}
@@ -84,7 +87,9 @@ export function renderSessionRow(session: Session, index: number, state: RowStat
       />
     </div>
     <div role="gridcell" part="cell" class="cell" title=${session.clientId}>
-      <bdi>${session.clientId}</bdi>
+      <bdi>${session.clientId}</bdi>${state
+        .flagsOf(session.key)
+        .map((f) => html` <span class="flag" part="flag">${f}</span>`)}
     </div>
     ${
       state.workspaceLabel

@@ -1,5 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { HealthTracker } from '../../src/analysis/health.js';
+import { sessionFromEmqxEvent } from '../../src/model/emqx-client.js';
 import { SessionStore } from '../../src/model/session-store.js';
+import { sessionKey } from '../../src/model/session.js';
+import type { LiveEvent } from '../../src/live/emqx-events.js';
 import type { Session } from '../../src/model/session.js';
 import { matchesWorkspace, type Workspace } from '../../src/model/workspace.js';
 import {
@@ -36,6 +40,8 @@ export interface SessionsControllerCallbacks {
 interface EntryState extends SourceEntry {
   /** The last good sessions of this source, tagged with their workspace. */
   sessions: Session[];
+  /** Every active session of the source, in a workspace or not (for plan usage). */
+  total: number;
   error: ListError | undefined;
 }
 
@@ -55,6 +61,8 @@ export class SessionsController implements ReactiveController {
   loading = false;
   /** Entries the brokers returned that could not be shown (no client ID). */
   skipped = 0;
+  /** What polls and live events showed over time: stuck sessions, takeover loops. */
+  health = new HealthTracker();
 
   readonly #host: ReactiveControllerHost;
   readonly #callbacks: SessionsControllerCallbacks;
@@ -97,6 +105,11 @@ export class SessionsController implements ReactiveController {
     return this.#entries.some((e) => e.error) && this.store.loaded;
   }
 
+  /** Active sessions of every source, including those in no workspace (plan usage). */
+  get totalActive(): number {
+    return this.#entries.reduce((n, e) => n + e.total, 0);
+  }
+
   /** Whether there is anything to list from. */
   get hasSource(): boolean {
     return this.#entries.length > 0;
@@ -105,6 +118,11 @@ export class SessionsController implements ReactiveController {
   /** The source a session came from, for actions on it. */
   sourceOf(session: Pick<Session, 'key'>): SessionSource | undefined {
     return this.#entryByKey.get(session.key)?.source;
+  }
+
+  /** Every source. */
+  sources(): SessionSource[] {
+    return this.#entries.map((e) => e.source);
   }
 
   /** The source of the only entry, or of the entry with this id. */
@@ -126,9 +144,10 @@ export class SessionsController implements ReactiveController {
     this.#abort?.abort();
     this.#abort = undefined;
     this.loading = false;
-    this.#entries = entries.map((e) => ({ ...e, sessions: [], error: undefined }));
+    this.#entries = entries.map((e) => ({ ...e, sessions: [], total: 0, error: undefined }));
     this.#entryByKey = new Map();
     this.store = new SessionStore();
+    this.health = new HealthTracker();
     this.#failures = 0;
     if (this.#connected && entries.length) void this.refresh('initial');
     this.#host.requestUpdate();
@@ -185,6 +204,7 @@ export class SessionsController implements ReactiveController {
       const entry = entries[i]!;
       if (outcome.status === 'fulfilled') {
         entry.sessions = tagWorkspaces(outcome.value.sessions, entry.workspaces);
+        entry.total = outcome.value.sessions.length;
         entry.error = undefined;
         skipped += outcome.value.skipped;
       } else if (!isAbort(outcome.reason)) {
@@ -202,6 +222,7 @@ export class SessionsController implements ReactiveController {
       for (const entry of entries)
         for (const s of entry.sessions) this.#entryByKey.set(s.key, entry);
       this.store.replace(entries.flatMap((e) => e.sessions));
+      this.health.observe(this.store.sessions, Date.now());
     }
     this.skipped = skipped;
     this.#failures = failedNow ? this.#failures + 1 : 0;
@@ -224,11 +245,54 @@ export class SessionsController implements ReactiveController {
     let removed = false;
     for (const key of keys) {
       const entry = this.#entryByKey.get(key);
-      if (entry) entry.sessions = entry.sessions.filter((s) => s.key !== key);
+      if (entry) {
+        entry.sessions = entry.sessions.filter((s) => s.key !== key);
+        entry.total = Math.max(0, entry.total - 1);
+      }
       this.#entryByKey.delete(key);
       removed = this.store.remove(key) || removed;
     }
     if (removed) this.#host.requestUpdate();
+  }
+
+  /**
+   * Applies a live connect or disconnect to the first source's sessions (live events come from
+   * one broker). A disconnect only removes the connection it names, so a late event cannot
+   * remove the newer session that took over.
+   */
+  applyLive(event: LiveEvent): void {
+    const entry = this.#entries[0];
+    if (!entry || !this.store.loaded) return;
+    const now = Date.now();
+    const key = sessionKey(event.node, event.clientId, entry.source.id);
+    if (event.kind === 'connected') {
+      const fresh = sessionFromEmqxEvent(event.node, event.payload, { sourceId: entry.source.id });
+      if (!fresh) return;
+      const [tagged] = tagWorkspaces([fresh], entry.workspaces);
+      if (!tagged) return;
+      const existing = this.store.get(tagged.key);
+      if (existing && existing.connectedAt === tagged.connectedAt) return;
+      if (!existing) entry.total++;
+      entry.sessions = [...entry.sessions.filter((s) => s.key !== tagged.key), tagged];
+      this.#entryByKey.set(tagged.key, entry);
+      this.store.upsert(tagged);
+      this.health.observeConnect(tagged, now);
+    } else {
+      this.health.observeDisconnect(key, event.reason, now);
+      const existing = this.store.get(key);
+      const at =
+        typeof event.payload['connected_at'] === 'number'
+          ? event.payload['connected_at']
+          : undefined;
+      if (!existing) return;
+      if (existing.connectedAt !== undefined && at !== undefined && existing.connectedAt > at)
+        return;
+      entry.sessions = entry.sessions.filter((s) => s.key !== key);
+      entry.total = Math.max(0, entry.total - 1);
+      this.#entryByKey.delete(key);
+      this.store.remove(key);
+    }
+    this.#host.requestUpdate();
   }
 
   /**

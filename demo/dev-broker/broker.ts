@@ -65,6 +65,16 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
   const faults: Faults = { ...defaultFaults(), ...options.faults };
   const nodes: BrokerNode[] = [];
   const closeNodes = () => Promise.all(nodes.map((n) => n.close()));
+  // `$SYS` events reach subscribers on every node, as in an EMQX cluster.
+  const publishEvent = (topic: string, payload: Record<string, unknown>) => {
+    const buffer = Buffer.from(JSON.stringify(payload));
+    for (const n of nodes) {
+      n.aedes.publish(
+        { cmd: 'publish', topic, payload: buffer, qos: 0, retain: false, dup: false },
+        () => {},
+      );
+    }
+  };
 
   const api = createHttpServer(createEmqxApi({ nodes, apiKey, apiSecret, bans, faults }));
   api.keepAliveTimeout = 1000;
@@ -79,6 +89,8 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
         tlsPort: options.tlsPort ?? 8883,
         apiSecret,
         bans,
+        faults,
+        publishEvent,
       }),
     );
     if (options.secondNode) {
@@ -93,6 +105,8 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
           tlsPort: ports.tlsPort ?? 9883,
           apiSecret,
           bans,
+          faults,
+          publishEvent,
           label: 'node2.',
         }),
       );

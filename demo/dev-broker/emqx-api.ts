@@ -6,14 +6,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import type { BanKind, BanList } from './bans.js';
 import { updateFaults, type Faults } from './faults.js';
-import type { BrokerNode } from './node.js';
+import { markKicked, type BrokerNode } from './node.js';
 import type { SessionRecord } from './session-registry.js';
 import { INFLIGHT_MAX } from './traffic.js';
+import { parseShared, topicMatches } from '../../src/analysis/topic.js';
 
 /** The slice of aedes persistence the API reads for disconnected persistent sessions. */
 export interface PersistenceReader {
   subscriptionsByClient(client: { id: string }): Promise<unknown>;
   outgoingStream(client: { id: string }): AsyncIterable<unknown>;
+  cleanSubscriptions(client: { id: string; clean: boolean }): Promise<unknown>;
 }
 
 export interface EmqxApiOptions {
@@ -63,6 +65,7 @@ const CLIENT_FIELDS = [
   'send_pkt',
   'send_cnt',
   'send_msg',
+  'mountpoint',
 ] as const;
 
 const BAN_KINDS: readonly BanKind[] = ['clientid', 'username', 'peerhost'];
@@ -298,11 +301,11 @@ export function createEmqxApi(options: EmqxApiOptions) {
       mailbox_len: 0,
       recv_oct: c.recv_oct,
       recv_pkt: c.recv_pkt,
-      recv_cnt: c.recv_pkt,
+      recv_cnt: c.recv_cnt,
       recv_msg: c.recv_msg,
       send_oct: c.send_oct,
       send_pkt: c.send_pkt,
-      send_cnt: c.send_pkt,
+      send_cnt: c.send_cnt,
       send_msg: c.send_msg,
     };
     const out: Record<string, unknown> = {};
@@ -341,7 +344,12 @@ export function createEmqxApi(options: EmqxApiOptions) {
       records.map(async (r) => {
         nodeOf(r).registry.delete(clientId);
         const client = r.client;
-        if (client) await new Promise<void>((resolve) => client.close(() => resolve()));
+        if (client) {
+          markKicked(client);
+          await new Promise<void>((resolve) => client.close(() => resolve()));
+        }
+        // A kick discards the session: a persistent client comes back to a fresh one.
+        if (!r.clean) await persistenceOf(r).cleanSubscriptions({ id: clientId, clean: false });
       }),
     );
     return records.length > 0;
@@ -364,6 +372,42 @@ export function createEmqxApi(options: EmqxApiOptions) {
     return { data, meta };
   }
 
+  /** `GET /subscriptions`: every subscription, filtered as EMQX filters them. */
+  async function listSubscriptions(params: URLSearchParams) {
+    const page = positiveInt(params, 'page', 1);
+    const limit = positiveInt(params, 'limit', 100, 10_000);
+    const clientId = params.get('clientid');
+    const topic = params.get('topic');
+    const matchTopic = params.get('match_topic');
+    const node = params.get('node');
+    const shareGroup = params.get('share_group');
+    const qosRaw = params.get('qos');
+    if (qosRaw !== null && !['0', '1', '2'].includes(qosRaw)) {
+      throw new ApiError(400, 'BAD_REQUEST', 'qos: expected 0, 1 or 2');
+    }
+    const all: Record<string, unknown>[] = [];
+    for (const r of allRecords()) {
+      if (r.client === undefined) continue;
+      if (clientId !== null && r.clientId !== clientId) continue;
+      if (node !== null && r.node !== node) continue;
+      for (const sub of await subscriptionsOf(r)) {
+        const shared = parseShared(sub.topic);
+        if (topic !== null && sub.topic !== topic) continue;
+        if (matchTopic !== null && !topicMatches(sub.topic, matchTopic)) continue;
+        if (shareGroup !== null && shared.group !== shareGroup) continue;
+        if (qosRaw !== null && sub.qos !== Number(qosRaw)) continue;
+        all.push({ clientid: r.clientId, node: r.node, ...sub, durable: false });
+      }
+    }
+    const start = (page - 1) * limit;
+    const meta: Record<string, unknown> = { page, limit, hasnext: start + limit < all.length };
+    // As with like_* on clients, a fuzzy match leaves the total out.
+    if (matchTopic === null) meta['count'] = all.length;
+    return { data: all.slice(start, start + limit), meta };
+  }
+
+  const peaks = new Map<string, { connections: number; live: number; subscriptions: number }>();
+
   async function stats(params: URLSearchParams) {
     const aggregate = params.get('aggregate');
     if (aggregate !== null && aggregate !== 'true' && aggregate !== 'false') {
@@ -375,18 +419,24 @@ export function createEmqxApi(options: EmqxApiOptions) {
         const live = records.filter((r) => r.client !== undefined).length;
         let subscriptions = 0;
         for (const r of records) subscriptions += (await subscriptionsOf(r)).length;
+        // `.max` is the high-water mark since start, as in EMQX (seen when stats are asked).
+        const peak = peaks.get(n.name) ?? { connections: 0, live: 0, subscriptions: 0 };
+        peak.connections = Math.max(peak.connections, records.length);
+        peak.live = Math.max(peak.live, live);
+        peak.subscriptions = Math.max(peak.subscriptions, subscriptions);
+        peaks.set(n.name, peak);
         return {
           node: n.name,
           'connections.count': records.length,
-          'connections.max': records.length,
+          'connections.max': peak.connections,
           'live_connections.count': live,
-          'live_connections.max': live,
+          'live_connections.max': peak.live,
           'sessions.count': records.length,
-          'sessions.max': records.length,
+          'sessions.max': peak.connections,
           'subscriptions.count': subscriptions,
-          'subscriptions.max': subscriptions,
+          'subscriptions.max': peak.subscriptions,
           'subscribers.count': subscriptions,
-          'subscribers.max': subscriptions,
+          'subscribers.max': peak.subscriptions,
         };
       }),
     );
@@ -430,8 +480,11 @@ export function createEmqxApi(options: EmqxApiOptions) {
       throw new ApiError(400, 'BAD_REQUEST', 'who: required');
     const time = (v: unknown, name: string, fallback: number) => {
       if (v === undefined) return fallback;
-      const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
-      if (Number.isNaN(ms)) throw new ApiError(400, 'BAD_REQUEST', `${name}: expected RFC 3339`);
+      // RFC 3339, or epoch seconds as a number.
+      const ms = typeof v === 'string' ? Date.parse(v) : typeof v === 'number' ? v * 1000 : NaN;
+      if (Number.isNaN(ms)) {
+        throw new ApiError(400, 'BAD_REQUEST', `${name}: expected RFC 3339 or epoch seconds`);
+      }
       return ms;
     };
     const now = Date.now();
@@ -471,6 +524,10 @@ export function createEmqxApi(options: EmqxApiOptions) {
       await Promise.all(ids.filter((id) => !faults.kickFailures.includes(id)).map(kick));
       return { status: 204, body: undefined };
     }
+    if (path === '/api/v5/subscriptions') {
+      if (method !== 'GET') throw notAllowed();
+      return { status: 200, body: await listSubscriptions(params) };
+    }
     if (path === '/api/v5/stats') {
       if (method !== 'GET') throw notAllowed();
       return { status: 200, body: await stats(params) };
@@ -500,6 +557,9 @@ export function createEmqxApi(options: EmqxApiOptions) {
     if (ban) {
       if (method !== 'DELETE') throw notAllowed();
       const as = decode(ban[1]!, 'as') as BanKind;
+      if (!BAN_KINDS.includes(as)) {
+        throw new ApiError(400, 'BAD_REQUEST', 'as: expected clientid, username or peerhost');
+      }
       if (!bans.remove(as, decode(ban[2]!, 'who'))) {
         throw new ApiError(404, 'NOT_FOUND', 'Banned object not found');
       }

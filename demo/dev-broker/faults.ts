@@ -5,6 +5,11 @@
 export interface Faults {
   /** Client IDs whose kick fails: `DELETE /clients/{id}` answers 500, the bulk kick skips them. */
   kickFailures: string[];
+  /**
+   * Client IDs the broker never reaps by keep-alive, like a broker that missed a half-open
+   * connection: a client that goes silent stays listed as connected.
+   */
+  unreaped: string[];
 }
 
 export function defaultFaults(env: NodeJS.ProcessEnv = {}): Faults {
@@ -13,21 +18,22 @@ export function defaultFaults(env: NodeJS.ProcessEnv = {}): Faults {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-  return { kickFailures: list('DEV_KICK_FAILURES') };
+  return { kickFailures: list('DEV_KICK_FAILURES'), unreaped: list('DEV_UNREAPED') };
 }
 
 /** Applies a partial update from the control API; returns an error message for bad input. */
 export function updateFaults(faults: Faults, body: unknown): string | undefined {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    return 'expected a JSON object such as {"kickFailures": ["client-id"]}';
+    return 'expected a JSON object such as {"kickFailures": ["client-id"], "unreaped": []}';
   }
   const b = body as Record<string, unknown>;
-  if ('kickFailures' in b) {
-    const v = b['kickFailures'];
+  for (const key of ['kickFailures', 'unreaped'] as const) {
+    if (!(key in b)) continue;
+    const v = b[key];
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
-      return 'kickFailures: expected an array of client IDs';
+      return `${key}: expected an array of client IDs`;
     }
-    faults.kickFailures = v;
+    faults[key] = v;
   }
   return undefined;
 }

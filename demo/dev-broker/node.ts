@@ -11,7 +11,8 @@ import { createServer as createTlsServer } from 'node:tls';
 import type mqttPacket from 'mqtt-packet';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { BanList } from './bans.js';
-import { SessionRegistry, type ConnectionInfo } from './session-registry.js';
+import type { Faults } from './faults.js';
+import { SessionRegistry, type ConnectionInfo, type SessionRecord } from './session-registry.js';
 import { devCertificate } from './tls.js';
 import { countTraffic, TrafficCounters } from './traffic.js';
 
@@ -37,9 +38,16 @@ export interface NodeOptions {
   /** Password of the `dashboard` MQTT user, who alone may read `$SYS/#`. */
   apiSecret: string;
   bans: BanList;
+  faults: Faults;
+  /** Publishes a `$SYS` event cluster-wide (on every node), as EMQX routes them. */
+  publishEvent(topic: string, payload: Record<string, unknown>): void;
   /** Prefix of listener names in PortInUseError (`node2.` for the second node). */
   label?: string;
 }
+
+/** Why a connection ended, as EMQX reports it in its `disconnected` event. */
+export type DisconnectReason =
+  'normal' | 'kicked' | 'takenover' | 'discarded' | 'keepalive_timeout' | 'sock_closed';
 
 export interface BrokerNode {
   readonly name: string;
@@ -56,12 +64,24 @@ export interface BrokerNode {
 const CONNECTION = Symbol('connection');
 const DASHBOARD = Symbol('dashboard');
 const PACKET = Symbol('connect-packet');
+const REASON = Symbol('disconnect-reason');
+const RECORD = Symbol('session-record');
 /** An aedes client with what the dev broker learnt about its connection. */
 type TaggedClient = Client & {
   [CONNECTION]?: ConnectionInfo;
   [DASHBOARD]?: boolean;
   [PACKET]?: mqttPacket.IConnectPacket;
+  [REASON]?: DisconnectReason;
+  [RECORD]?: SessionRecord;
+  _disconnected?: boolean;
+  _keepaliveTimer?: ReturnType<typeof setTimeout> | null;
+  _keepaliveInterval?: number;
 };
+
+/** Marks a client as kicked through the API, for its `disconnected` event. */
+export function markKicked(client: Client): void {
+  (client as TaggedClient)[REASON] = 'kicked';
+}
 
 export function listen(server: Server | HttpServer, port: number, host: string, which: string) {
   return new Promise<number>((resolve, reject) => {
@@ -80,11 +100,20 @@ export async function startBrokerNode(options: NodeOptions): Promise<BrokerNode>
   const { name, host, apiSecret, bans } = options;
   const label = options.label ?? '';
   const registry = new SessionRegistry();
+  const bound = { mqttPort: 0, wsPort: 0, tlsPort: 0 };
 
   const aedes = await Aedes.createBroker({
     preConnect(client, packet, callback) {
       // aedes keeps neither the protocol name nor the keep-alive it was asked for.
       (client as TaggedClient)[PACKET] = packet as mqttPacket.IConnectPacket;
+      // A second connection with the same client ID ends the first: EMQX says the old session
+      // was discarded (new clean start) or taken over (session resumed).
+      const previous = packet.clientId
+        ? ((aedes as unknown as { clients: Record<string, TaggedClient | undefined> }).clients[
+            packet.clientId
+          ] ?? undefined)
+        : undefined;
+      if (previous) previous[REASON] = packet.clean === false ? 'takenover' : 'discarded';
       callback(null, true);
     },
     authenticate(client, username, password, callback) {
@@ -108,10 +137,40 @@ export async function startBrokerNode(options: NodeOptions): Promise<BrokerNode>
     },
   });
 
+  const eventBase = (record: SessionRecord) => ({
+    clientid: record.clientId,
+    username: record.username,
+    ipaddress: record.ip,
+    // The listener's port, as EMQX reports it (not the client's).
+    sockport: record.listener.startsWith('ws')
+      ? bound.wsPort
+      : record.listener.startsWith('ssl')
+        ? bound.tlsPort
+        : bound.mqttPort,
+    proto_name: record.protoName,
+    proto_ver: record.protoVer,
+    connected_at: record.connectedAt,
+    keepalive: record.keepalive,
+    clean_start: record.clean,
+    expiry_interval: record.clean ? 0 : 7200,
+  });
+  const topic = (clientId: string, what: 'connected' | 'disconnected') =>
+    `$SYS/brokers/${name}/clients/${clientId}/${what}`;
+
+  aedes.on('keepaliveTimeout', (client) => {
+    (client as TaggedClient)[REASON] = 'keepalive_timeout';
+  });
+
   aedes.on('clientReady', (client) => {
-    const info = (client as TaggedClient)[CONNECTION];
-    const packet = (client as TaggedClient)[PACKET];
+    const tagged = client as TaggedClient;
+    const info = tagged[CONNECTION];
+    const packet = tagged[PACKET];
     if (!info || !packet) return;
+    if (options.faults.unreaped.includes(client.id) && tagged._keepaliveTimer) {
+      // A broker that missed the half-open connection: no keep-alive check any more.
+      clearTimeout(tagged._keepaliveTimer);
+      tagged._keepaliveInterval = -1;
+    }
     const now = Date.now();
     registry.connected({
       ...info,
@@ -127,8 +186,25 @@ export async function startBrokerNode(options: NodeOptions): Promise<BrokerNode>
       disconnectedAt: undefined,
       client,
     });
+    const record = registry.get(client.id)!;
+    tagged[RECORD] = record;
+    options.publishEvent(topic(client.id, 'connected'), { ...eventBase(record), ts: now });
   });
-  aedes.on('clientDisconnect', (client) => registry.disconnected(client, Date.now(), false));
+  aedes.on('clientDisconnect', (client) => {
+    const tagged = client as TaggedClient;
+    const record = tagged[RECORD];
+    const now = Date.now();
+    if (record) {
+      const reason = tagged[REASON] ?? (tagged._disconnected ? 'normal' : 'sock_closed');
+      options.publishEvent(topic(client.id, 'disconnected'), {
+        ...eventBase(record),
+        reason,
+        disconnected_at: now,
+        ts: now,
+      });
+    }
+    registry.disconnected(client, now, false);
+  });
 
   const handle = (stream: Duplex, listener: string, ip: string, port: number, req?: unknown) => {
     const counters = new TrafficCounters();
@@ -178,6 +254,7 @@ export async function startBrokerNode(options: NodeOptions): Promise<BrokerNode>
     servers.push(wsHttp);
     const tlsPort = await listen(tls, options.tlsPort, host, `${label}tls`);
     servers.push(tls);
+    Object.assign(bound, { mqttPort, wsPort, tlsPort });
     const hostInUrl = host.includes(':') ? `[${host}]` : host;
     return {
       name,

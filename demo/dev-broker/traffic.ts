@@ -15,6 +15,9 @@ export class TrafficCounters {
   send_oct = 0;
   send_pkt = 0;
   send_msg = 0;
+  /** Socket reads and writes, as EMQX's `recv_cnt` / `send_cnt`. */
+  recv_cnt = 0;
+  send_cnt = 0;
   /** Message IDs of QoS 1/2 messages sent to the client and not yet acknowledged. */
   readonly unacked = new Set<number>();
   /** Message IDs of QoS 2 messages received and awaiting the client's PUBREL. */
@@ -48,6 +51,7 @@ export function countTraffic(stream: Duplex, counters: TrafficCounters): void {
   // A packet we cannot parse only stops the counting; aedes handles the bad connection itself.
   inbound.on('error', () => inbound.removeAllListeners('packet'));
   stream.on('data', (chunk: Buffer) => {
+    counters.recv_cnt++;
     counters.recv_oct += chunk.length;
     inbound.parse(chunk);
   });
@@ -72,6 +76,7 @@ export function countTraffic(stream: Duplex, counters: TrafficCounters): void {
         ? Buffer.from(chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8')
         : chunk;
     if (Buffer.isBuffer(bytes) || bytes instanceof Uint8Array) {
+      counters.send_cnt++;
       counters.send_oct += bytes.length;
       outbound.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     }

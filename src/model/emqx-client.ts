@@ -100,3 +100,52 @@ export function subscriptionsFromEmqx(raw: unknown): Subscription[] {
   }
   return out;
 }
+
+/**
+ * A session from an EMQX `connected` event payload (`clientid, username, ipaddress, sockport,
+ * proto_ver, connected_at, keepalive, clean_start, expiry_interval`). The event lacks the
+ * client's port, listener and counters: those stay unknown until the next poll.
+ */
+export function sessionFromEmqxEvent(
+  node: string,
+  payload: Record<string, unknown>,
+  options: NormalizeOptions = {},
+): Session | undefined {
+  const clientId = str(payload['clientid']);
+  if (clientId === undefined) return undefined;
+  const username = str(payload['username']);
+  return {
+    key: sessionKey(node, clientId, options.sourceId),
+    clientId,
+    username,
+    displayUsername: stripUsernameSuffix(
+      username,
+      options.usernameSuffix ?? DEFAULT_USERNAME_SUFFIX,
+    ),
+    workspace: options.workspace,
+    node,
+    connected: true,
+    connectedAt: parseTimestamp(payload['connected_at']),
+    ip: str(payload['ipaddress']),
+    port: undefined,
+    protocol: protocolFromLevel(payload['proto_ver']),
+    transport: undefined,
+    tls: undefined,
+    listener: undefined,
+    subscriptions: undefined,
+    cleanSession: bool(payload['clean_start']),
+    keepAlive: num(payload['keepalive']),
+    expiryInterval: num(payload['expiry_interval']),
+    queuedMessages: undefined,
+    queueMax: undefined,
+    queueDropped: undefined,
+    inflight: undefined,
+    inflightMax: undefined,
+    recvMessages: undefined,
+    sentMessages: undefined,
+    recvPackets: undefined,
+    sentPackets: undefined,
+    recvBytes: undefined,
+    sentBytes: undefined,
+  };
+}

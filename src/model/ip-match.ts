@@ -32,10 +32,12 @@ export function parseIpPattern(text: string): IpPattern {
     if (!isPlainAddress(t.split('/', 1)[0]!)) throw new Error('not an address');
     if (t.includes('/')) {
       const [address, bits] = ipaddr.parseCIDR(t);
+      // A mapped IPv4 CIDR (::ffff:10.0.0.0/104) becomes the IPv4 one (10.0.0.0/8); one wider
+      // than the mapped block (/96) stays an IPv6 range.
       const n = normalize(address);
-      // A mapped IPv4 CIDR (::ffff:10.0.0.0/104) becomes the IPv4 one (10.0.0.0/8).
-      const prefix = n.kind() !== address.kind() ? bits - 96 : bits;
-      return { ok: true, text: t, range: [n, prefix] };
+      if (n.kind() !== address.kind() && bits >= 96)
+        return { ok: true, text: t, range: [n, bits - 96] };
+      return { ok: true, text: t, range: [address, bits] };
     }
     const address = normalize(ipaddr.parse(t));
     return { ok: true, text: t, range: [address, address.kind() === 'ipv4' ? 32 : 128] };

@@ -50,10 +50,13 @@ export function filterSessions(
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
+/** An IPv4-mapped IPv6 address sorts as its IPv4 address. */
+const unmapped = (ip: string) => ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+
 function compareIp(a: string, b: string): number {
   // IPv4 numerically, octet by octet; everything else (IPv6) after, as text.
-  const pa = a.split('.');
-  const pb = b.split('.');
+  const pa = unmapped(a).split('.');
+  const pb = unmapped(b).split('.');
   if (pa.length === 4 && pb.length === 4) {
     for (let i = 0; i < 4; i++) {
       const d = Number(pa[i]) - Number(pb[i]);
@@ -112,14 +115,24 @@ export function sortSessions(
 /** The whole view: workspace, filters, search, order. */
 export function querySessions(
   sessions: readonly Session[],
-  view: { workspace?: string; filters: SessionFilters; search: string; sort?: SortOrder },
+  view: {
+    workspace?: string;
+    filters: SessionFilters;
+    search: string;
+    sort?: SortOrder;
+    /** A further condition, such as a health filter. */
+    match?: (session: Session) => boolean;
+  },
 ): readonly Session[] {
-  const inWorkspace =
-    view.workspace === undefined
+  const { workspace, match } = view;
+  const narrowed =
+    workspace === undefined && !match
       ? sessions
-      : sessions.filter((s) => s.workspace === view.workspace);
+      : sessions.filter(
+          (s) => (workspace === undefined || s.workspace === workspace) && (!match || match(s)),
+        );
   return sortSessions(
-    searchSessions(filterSessions(inWorkspace, view.filters), view.search),
+    searchSessions(filterSessions(narrowed, view.filters), view.search),
     view.sort,
   );
 }

@@ -5,7 +5,7 @@
  * client and a kicked client may already be back.
  */
 import type { Session } from '../model/session.js';
-import { isAbort, SourceError, type DisconnectResult, type SessionSource } from './source.js';
+import { SourceError, type DisconnectResult, type SessionSource } from './source.js';
 
 /** One client to disconnect, as the user saw it (its connected-at tells a reconnect apart). */
 export type DisconnectTarget = Pick<Session, 'clientId' | 'connectedAt'>;
@@ -90,19 +90,19 @@ export async function bulkDisconnect(
     const batch = batches[b]!;
     if (source.disconnectMany && batch.length > 1) {
       try {
-        await source.disconnectMany(batch, { signal });
+        // No signal: a kick already sent is not taken back by Cancel, and must be reported.
+        await source.disconnectMany(batch);
         for (const id of batch) results.set(id, { clientId: id, outcome: 'disconnected' });
       } catch (error) {
-        if (isAbort(error)) break;
         for (const id of batch)
           results.set(id, { clientId: id, outcome: 'failed', error: describe(error) });
       }
     } else {
       await eachLimited(batch, 8, async (id) => {
         try {
-          results.set(id, { clientId: id, outcome: await source.disconnect(id, { signal }) });
+          if (signal?.aborted) return;
+          results.set(id, { clientId: id, outcome: await source.disconnect(id) });
         } catch (error) {
-          if (isAbort(error)) return;
           results.set(id, { clientId: id, outcome: 'failed', error: describe(error) });
         }
       });

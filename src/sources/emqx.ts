@@ -16,7 +16,9 @@ import {
   type RequestOptions,
   type SessionList,
   type SessionSource,
+  type SubscriberRef,
 } from './source.js';
+import { isFilter } from '../analysis/topic.js';
 
 /** How to reach an EMQX v5 management API. */
 export interface EmqxSourceOptions extends NormalizeOptions {
@@ -56,6 +58,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 export class EmqxSource implements SessionSource {
   readonly label: string;
+  readonly id: string;
   readonly #baseUrl: string;
   readonly #authorization: string | undefined;
   readonly #fetch: typeof globalThis.fetch;
@@ -74,10 +77,11 @@ export class EmqxSource implements SessionSource {
     this.#fetch = (input, init) => f(input, init);
     this.#pageSize = Math.min(10_000, Math.max(1, Math.floor(options.pageSize ?? 1000)));
     this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.id = options.id ?? this.#baseUrl;
     this.#normalize = {
       usernameSuffix: options.usernameSuffix,
       workspace: options.workspace,
-      sourceId: options.id ?? this.#baseUrl,
+      sourceId: this.id,
     };
   }
 
@@ -173,6 +177,35 @@ export class EmqxSource implements SessionSource {
       body: clientIds,
     });
     await res.body?.cancel();
+  }
+
+  async subscribersOf(topic: string, options: RequestOptions = {}): Promise<SubscriberRef[]> {
+    const out: SubscriberRef[] = [];
+    const param = isFilter(topic) ? 'topic' : 'match_topic';
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const query = new URLSearchParams({
+        [param]: topic,
+        page: String(page),
+        limit: String(this.#pageSize),
+      });
+      const body = await this.#json('GET', `/subscriptions?${query}`, options.signal);
+      if (!isRecord(body) || !Array.isArray(body['data'])) {
+        throw new SourceError(
+          'invalid-response',
+          `${this.label} answered the subscription search with something that is not a page.`,
+        );
+      }
+      for (const raw of body['data']) {
+        if (!isRecord(raw) || typeof raw['clientid'] !== 'string') continue;
+        out.push({
+          clientId: raw['clientid'],
+          node: typeof raw['node'] === 'string' ? raw['node'] : undefined,
+        });
+      }
+      const meta = isRecord(body['meta']) ? body['meta'] : {};
+      if (meta['hasnext'] !== true || body['data'].length === 0) break;
+    }
+    return out;
   }
 
   async ban(clientId: string, options: BanOptions): Promise<void> {

@@ -35,6 +35,8 @@ export interface DisconnectResult {
 export interface SessionSource {
   /** Human-readable name of the source for messages (`EMQX at /api/v5`). */
   readonly label: string;
+  /** Identity of the source in session keys, where it stamps one. */
+  readonly id?: string;
   /** Every active (connected) session. */
   list(options?: ListOptions): Promise<SessionList>;
   /** One session, fresh from the broker. Throws `SourceError` kind `not-found` when gone. */
@@ -50,6 +52,17 @@ export interface SessionSource {
   disconnectMany?(clientIds: readonly string[], options?: RequestOptions): Promise<void>;
   /** Bans a client ID for a while, where the broker keeps a ban list. */
   ban?(clientId: string, options: BanOptions): Promise<void>;
+  /**
+   * The sessions subscribed to a topic (a subscription filter matches it) or, for a filter with
+   * wildcards, subscribed with exactly that filter; where the broker can search subscriptions.
+   */
+  subscribersOf?(topic: string, options?: RequestOptions): Promise<SubscriberRef[]>;
+}
+
+/** A session by node and client ID, as a subscription search returns it. */
+export interface SubscriberRef {
+  clientId: string;
+  node: string | undefined;
 }
 
 export interface BanOptions extends RequestOptions {

@@ -15,6 +15,10 @@ export function sessionRows(el: CsActiveSessions): HTMLElement[] {
     .sort((a, b) => index(a) - index(b));
 }
 
+/** The client ID in a row (its cell may also hold health markers). */
+const clientIdOf = (row: HTMLElement) =>
+  queryAllByRole(row, 'gridcell')[1]?.querySelector('bdi')?.textContent ?? '';
+
 /** The cell texts of each session row on screen, by client ID, without the checkbox cell. */
 export function rowsOf(el: CsActiveSessions): Map<string, string[]> {
   return new Map(
@@ -22,10 +26,14 @@ export function rowsOf(el: CsActiveSessions): Map<string, string[]> {
       const cells = queryAllByRole(row, 'gridcell')
         .slice(1)
         .map((c) => nameOf(c));
-      return [cells[0]!, cells];
+      return [clientIdOf(row), cells];
     }),
   );
 }
+
+/** Health markers shown in a client's row. */
+export const flagsIn = (el: CsActiveSessions, clientId: string) =>
+  [...rowFor(el, clientId).querySelectorAll('.flag')].map((f) => f.textContent!.trim());
 
 /** Client IDs in the order on screen. */
 export const orderOf = (el: CsActiveSessions) => [...rowsOf(el).keys()];
@@ -38,9 +46,7 @@ export async function waitForRows(el: CsActiveSessions, n: number, message?: str
 }
 
 export function rowFor(el: CsActiveSessions, clientId: string): HTMLElement {
-  const row = sessionRows(el).find(
-    (r) => queryAllByRole(r, 'gridcell')[1]?.textContent?.trim() === clientId,
-  );
+  const row = sessionRows(el).find((r) => clientIdOf(r) === clientId);
   if (!row) throw new Error(`no row for ${clientId}`);
   return row;
 }

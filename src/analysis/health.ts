@@ -1,0 +1,175 @@
+/**
+ * What the element notices across observations (polls and live events): stuck sessions
+ * (keep-alive passed without traffic), takeover loops (two clients sharing one client ID), and
+ * per snapshot: duplicates, no keep-alive, queued messages and unclear client IDs.
+ */
+import type { Session } from '../model/session.js';
+import { findDuplicates } from './duplicates.js';
+import { classifyClientId, type NamingHint } from './naming.js';
+
+/** How far back connection changes count towards a takeover loop. */
+export const TAKEOVER_WINDOW_MS = 10 * 60_000;
+/** Address changes within the window that make a loop (A → B → A). */
+export const TAKEOVER_FLIPS = 2;
+/** Keep-alive multiple after which a silent session counts as stuck (MQTT's own 1.5). */
+export const STUCK_FACTOR = 1.5;
+
+export interface SessionHealth {
+  /** Other sessions with this client ID in the workspace. */
+  duplicate?: { count: number };
+  /** Two clients keep taking this ID from each other. */
+  takeover?: { addresses: string[]; flips: number; takenOver: number };
+  /** Connected, but nothing received for longer than 1.5 × the keep-alive. */
+  stuck?: { lastTraffic: number; sinceFirstSeen: boolean };
+  /** Keep-alive 0: the broker cannot detect a dead connection. */
+  noKeepAlive?: boolean;
+  /** Messages waiting for the client. */
+  queued?: number;
+  naming: NamingHint;
+}
+
+export type HealthFilter = 'stuck' | 'duplicate' | 'unclear' | 'no-keepalive' | 'queued';
+
+export function matchesHealth(h: SessionHealth, filter: HealthFilter): boolean {
+  switch (filter) {
+    case 'stuck':
+      return h.stuck !== undefined;
+    case 'duplicate':
+      return h.duplicate !== undefined || h.takeover !== undefined;
+    case 'unclear':
+      return h.naming.quality === 'unclear';
+    case 'no-keepalive':
+      return h.noKeepAlive === true;
+    case 'queued':
+      return (h.queued ?? 0) > 0;
+  }
+}
+
+interface Connection {
+  connectedAt: number;
+  ip: string | undefined;
+  seenAt: number;
+}
+
+interface Traffic {
+  signature: string;
+  changedAt: number;
+  firstSeen: number;
+}
+
+export class HealthTracker {
+  /** Connection history per session key (node and client ID): what a takeover loop leaves. */
+  readonly #connections = new Map<string, Connection[]>();
+  /** Times a session of this key was taken over or discarded by a newer connection. */
+  readonly #takenOver = new Map<string, number[]>();
+  /** Receive counters per session key, and when they last moved. */
+  readonly #traffic = new Map<string, Traffic>();
+  readonly #naming = new Map<string, NamingHint>();
+  #duplicates = new Map<string, number>();
+
+  /** Records a poll's snapshot. */
+  observe(sessions: readonly Session[], now: number): void {
+    const seen = new Set<string>();
+    for (const s of sessions) {
+      seen.add(s.key);
+      this.#observeConnection(s, now);
+      if (s.recvPackets !== undefined || s.recvBytes !== undefined) {
+        const signature = `${s.recvPackets}/${s.recvBytes}`;
+        const t = this.#traffic.get(s.key);
+        // First sight: we cannot know when it last moved, so count from now.
+        if (!t) this.#traffic.set(s.key, { signature, changedAt: now, firstSeen: now });
+        else if (t.signature !== signature) {
+          t.signature = signature;
+          t.changedAt = now;
+        }
+      }
+    }
+    for (const key of this.#traffic.keys()) if (!seen.has(key)) this.#traffic.delete(key);
+    this.#duplicates = new Map();
+    for (const group of findDuplicates(sessions).values()) {
+      for (const s of group) this.#duplicates.set(s.key, group.length);
+    }
+    this.#prune(now);
+  }
+
+  /** Records a live `connected` event. */
+  observeConnect(session: Session, now: number): void {
+    this.#observeConnection(session, now);
+    // A new connection has sent its CONNECT: traffic counts from here.
+    this.#traffic.delete(session.key);
+  }
+
+  /** Records a live `disconnected` event with its reason. */
+  observeDisconnect(key: string, reason: string | undefined, now: number): void {
+    if (reason === 'takenover' || reason === 'discarded') {
+      this.#takenOver.set(key, [...(this.#takenOver.get(key) ?? []), now]);
+    }
+    this.#traffic.delete(key);
+  }
+
+  healthOf(s: Session, now: number): SessionHealth {
+    let naming = this.#naming.get(s.clientId);
+    if (!naming) {
+      naming = classifyClientId(s.clientId);
+      if (this.#naming.size > 200_000) this.#naming.clear();
+      this.#naming.set(s.clientId, naming);
+    }
+    const h: SessionHealth = { naming };
+    const dup = this.#duplicates.get(s.key);
+    if (dup) h.duplicate = { count: dup };
+    const takeover = this.#takeover(s.key, now);
+    if (takeover) h.takeover = takeover;
+    if (s.keepAlive === 0) h.noKeepAlive = true;
+    if ((s.queuedMessages ?? 0) > 0) h.queued = s.queuedMessages;
+    const t = this.#traffic.get(s.key);
+    if (s.keepAlive !== undefined && s.keepAlive > 0 && t) {
+      if (now - t.changedAt > STUCK_FACTOR * s.keepAlive * 1000) {
+        h.stuck = { lastTraffic: t.changedAt, sinceFirstSeen: t.changedAt === t.firstSeen };
+      }
+    }
+    return h;
+  }
+
+  #observeConnection(s: Session, now: number): void {
+    if (s.connectedAt === undefined) return;
+    const history = this.#connections.get(s.key) ?? [];
+    const last = history.at(-1);
+    if (last?.connectedAt === s.connectedAt) {
+      // The same connection seen again; a live event may have lacked the IP.
+      if (last.ip === undefined) last.ip = s.ip;
+      return;
+    }
+    history.push({ connectedAt: s.connectedAt, ip: s.ip, seenAt: now });
+    if (history.length > 50) history.shift();
+    this.#connections.set(s.key, history);
+  }
+
+  #takeover(key: string, now: number): SessionHealth['takeover'] {
+    const since = now - TAKEOVER_WINDOW_MS;
+    const history = (this.#connections.get(key) ?? []).filter((c) => c.seenAt >= since);
+    const takenOver = (this.#takenOver.get(key) ?? []).filter((t) => t >= since).length;
+    let flips = 0;
+    for (let i = 1; i < history.length; i++) {
+      if (history[i]!.ip !== undefined && history[i - 1]!.ip !== undefined) {
+        if (history[i]!.ip !== history[i - 1]!.ip) flips++;
+      }
+    }
+    if (flips < TAKEOVER_FLIPS && takenOver === 0) return undefined;
+    const addresses = [...new Set(history.map((c) => c.ip).filter((ip): ip is string => !!ip))];
+    return { addresses, flips: Math.max(flips, takenOver), takenOver };
+  }
+
+  #prune(now: number): void {
+    const since = now - TAKEOVER_WINDOW_MS;
+    for (const [key, history] of this.#connections) {
+      const kept = history.filter((c) => c.seenAt >= since);
+      if (kept.length === 0) this.#connections.delete(key);
+      else if (kept.length !== history.length) this.#connections.set(key, kept);
+    }
+    for (const [key, times] of this.#takenOver) {
+      const kept = times.filter((t) => t >= since);
+      if (kept.length) this.#takenOver.set(key, kept);
+      else this.#takenOver.delete(key);
+    }
+  }
+}
