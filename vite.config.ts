@@ -10,6 +10,15 @@ const basic = Buffer.from(`${config.apiKey}:${config.apiSecret}`).toString('base
 export default defineConfig({
   root: 'demo',
   clearScreen: false,
+  define: {
+    // Live events come over MQTT, where a proxy cannot add credentials: the demo page gets the
+    // dev broker's `dashboard` user (its API secret), which may read `$SYS` events only.
+    __DEMO_LIVE__: JSON.stringify({
+      url: `ws://${config.host}:${config.wsPort}/mqtt`,
+      username: 'dashboard',
+      password: config.apiSecret,
+    }),
+  },
   server: {
     host: config.host,
     port: config.demoPort,

@@ -11,5 +11,13 @@ const workspaces: Workspace[] = [
   { id: 'other', label: 'Other users', source },
 ];
 
+declare const __DEMO_LIVE__: { url: string; username: string; password: string };
+
 const element = document.querySelector('cs-active-sessions');
-if (element) element.workspaces = workspaces;
+if (element) {
+  element.workspaces = workspaces;
+  // Connects and disconnects show as they happen; the 30 s poll stays as the safety net.
+  element.liveUrl = __DEMO_LIVE__.url;
+  element.liveCredentials = { username: __DEMO_LIVE__.username, password: __DEMO_LIVE__.password };
+  element.live = true;
+}

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureChrome } from './find-chrome.mjs';
 
-const NODE_TEST_DIRS = ['test/model', 'test/sources', 'test/demo', 'test/e2e'];
+const NODE_TEST_DIRS = [
+  'test/model',
+  'test/analysis',
+  'test/sources',
+  'test/live',
+  'test/demo',
+  'test/e2e',
+];
 const work = mkdtempSync(join(tmpdir(), 'cs-test-'));
 
 function testFiles(dir) {

@@ -58,7 +58,8 @@ export class LiveFeed {
     }
     if (this.#stopped) return;
     const client = connect(o.url, {
-      clientId: `cs-live-${Math.random().toString(16).slice(2, 10)}`,
+      // It is a session on the broker like any other: named so an operator knows it.
+      clientId: `cs-active-sessions-live-${Math.random().toString(16).slice(2, 10)}`,
       username: o.username,
       password: o.password,
       clean: true,

@@ -21,8 +21,10 @@ export const startBroker = (options: { secondNode?: boolean } = {}) =>
   executeServerCommand<BrokerInfo, object>('broker-start', options);
 
 /** Sets the dev broker's injected faults (e.g. kicks that fail). */
-export const setFaults = (broker: BrokerInfo, faults: { kickFailures?: string[] }) =>
-  executeServerCommand('broker-faults', { broker: broker.id, faults });
+export const setFaults = (
+  broker: BrokerInfo,
+  faults: { kickFailures?: string[]; unreaped?: string[] },
+) => executeServerCommand('broker-faults', { broker: broker.id, faults });
 
 /** The bans in force on the dev broker. */
 export const bansOf = (broker: BrokerInfo) =>

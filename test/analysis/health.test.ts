@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { findDuplicates } from '../../src/analysis/duplicates.js';
+import { HealthTracker, matchesHealth } from '../../src/analysis/health.js';
+import { sessionFromEmqx } from '../../src/model/emqx-client.js';
+import type { Session } from '../../src/model/session.js';
+
+const at = (s: number) => Date.UTC(2026, 0, 1, 0, 0, s);
+const session = (fields: Record<string, unknown>): Session =>
+  sessionFromEmqx({ node: 'n1', keepalive: 60, recv_pkt: 1, recv_oct: 10, ...fields })!;
+
+describe('findDuplicates', () => {
+  it('should group client IDs with two sessions within a workspace only', () => {
+    const a1 = { ...session({ clientid: 'a', node: 'n1' }), workspace: 'w' };
+    const a2 = { ...session({ clientid: 'a', node: 'n2' }), workspace: 'w' };
+    const a3 = { ...session({ clientid: 'a', node: 'n3' }), workspace: 'other' };
+    const b = { ...session({ clientid: 'b' }), workspace: 'w' };
+    const groups = findDuplicates([a1, a2, a3, b]);
+    assert.equal(groups.size, 1);
+    assert.deepEqual(
+      [...groups.values()][0]!.map((s) => s.node),
+      ['n1', 'n2'],
+    );
+  });
+});
+
+describe('HealthTracker', () => {
+  it('should flag a session stuck once 1.5 × keep-alive passes without received traffic', () => {
+    const h = new HealthTracker();
+    const s = session({ clientid: 'silent', keepalive: 10 });
+    h.observe([s], at(0));
+    assert.equal(h.healthOf(s, at(14)).stuck, undefined);
+    h.observe([s], at(14));
+    const stuck = h.healthOf(s, at(16)).stuck;
+    assert.deepEqual(stuck, { lastTraffic: at(0), sinceFirstSeen: true });
+    assert.equal(matchesHealth(h.healthOf(s, at(16)), 'stuck'), true);
+  });
+
+  it('should clear the flag when traffic moves, and ignore sessions without counters', () => {
+    const h = new HealthTracker();
+    h.observe([session({ clientid: 'c', keepalive: 10 })], at(0));
+    const moved = session({ clientid: 'c', keepalive: 10, recv_pkt: 2 });
+    h.observe([moved], at(12));
+    assert.equal(h.healthOf(moved, at(20)).stuck, undefined);
+    assert.ok(h.healthOf(moved, at(28)).stuck);
+    const bare = sessionFromEmqx({ clientid: 'live-only', node: 'n1', keepalive: 5 })!;
+    h.observe([bare], at(0));
+    assert.equal(h.healthOf(bare, at(100)).stuck, undefined);
+  });
+
+  it('should flag keep-alive 0 and queued messages', () => {
+    const h = new HealthTracker();
+    const s = session({ clientid: 'k0', keepalive: 0, mqueue_len: 3 });
+    h.observe([s], at(0));
+    const health = h.healthOf(s, at(1000));
+    assert.equal(health.noKeepAlive, true);
+    assert.equal(health.stuck, undefined);
+    assert.equal(health.queued, 3);
+    assert.equal(matchesHealth(health, 'no-keepalive'), true);
+    assert.equal(matchesHealth(health, 'queued'), true);
+  });
+
+  it('should find a takeover loop from connections alternating between addresses', () => {
+    const h = new HealthTracker();
+    const seen = (n: number, ip: string) =>
+      session({ clientid: 'shared', connected_at: at(n), ip_address: ip });
+    h.observe([seen(1, '10.0.0.1')], at(1));
+    h.observe([seen(2, '10.0.0.2')], at(2));
+    assert.equal(h.healthOf(seen(2, '10.0.0.2'), at(2)).takeover, undefined);
+    h.observe([seen(3, '10.0.0.1')], at(3));
+    const loop = h.healthOf(seen(3, '10.0.0.1'), at(3)).takeover!;
+    assert.deepEqual(loop.addresses, ['10.0.0.1', '10.0.0.2']);
+    assert.equal(loop.flips, 2);
+    assert.equal(matchesHealth(h.healthOf(seen(3, '10.0.0.1'), at(3)), 'duplicate'), true);
+  });
+
+  it('should not call a device that reconnects from one address a takeover', () => {
+    const h = new HealthTracker();
+    for (let n = 1; n < 10; n++) {
+      h.observe(
+        [session({ clientid: 'flaky', connected_at: at(n), ip_address: '10.0.0.7' })],
+        at(n),
+      );
+    }
+    assert.equal(
+      h.healthOf(session({ clientid: 'flaky', connected_at: at(9) }), at(9)).takeover,
+      undefined,
+    );
+  });
+
+  it('should flag a takeover at once from a takenover disconnect reason, and forget it later', () => {
+    const h = new HealthTracker();
+    const s = session({ clientid: 'x', connected_at: at(1), ip_address: '10.0.0.1' });
+    h.observe([s], at(1));
+    h.observeDisconnect(s.key, 'takenover', at(2));
+    assert.equal(h.healthOf(s, at(3)).takeover?.takenOver, 1);
+    h.observeDisconnect(s.key, 'normal', at(4));
+    h.observe([s], at(700));
+    assert.equal(h.healthOf(s, at(700)).takeover, undefined);
+  });
+
+  it('should flag duplicates and naming', () => {
+    const h = new HealthTracker();
+    const a = session({ clientid: 'client1', node: 'n1' });
+    const b = session({ clientid: 'client1', node: 'n2' });
+    h.observe([a, b], at(0));
+    const health = h.healthOf(a, at(0));
+    assert.deepEqual(health.duplicate, { count: 2 });
+    assert.equal(health.naming.quality, 'unclear');
+    assert.equal(matchesHealth(health, 'unclear'), true);
+  });
+});
