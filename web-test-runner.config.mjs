@@ -8,7 +8,7 @@ import { devBrokerPlugin } from './test/support/dev-broker-plugin.ts';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
 
 /**
- * ipaddr.js ships one CommonJS (UMD) file. Vite converts it when it builds; the test server
+ * ipaddr.js and Papa Parse ship CommonJS (UMD) files. Vite converts it when it builds; the test server
  * serves files as they are, so give the browser an ES module that runs the file with a
  * `module` object in scope and exports what it assigns.
  */
@@ -28,6 +28,8 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: './tsconfig.json' }),
     commonJsModule('/node_modules/ipaddr.js/lib/ipaddr.js'),
+    commonJsModule('/node_modules/papaparse/papaparse.js'),
+    commonJsModule('/node_modules/papaparse/papaparse.min.js'),
     devBrokerPlugin(),
   ],
   browsers: [

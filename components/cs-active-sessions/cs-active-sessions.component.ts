@@ -5,7 +5,12 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { property, query, state } from 'lit/decorators.js';
 import { matchesHealth, type HealthFilter, type SessionHealth } from '../../src/analysis/health.js';
 import { parseIpPattern } from '../../src/model/ip-match.js';
-import { querySessions, type SessionFilters, type SortOrder } from '../../src/model/query.js';
+import {
+  querySessions,
+  type SessionFilters,
+  type SortColumn,
+  type SortOrder,
+} from '../../src/model/query.js';
 import {
   formatDateTime,
   formatDuration,
@@ -43,6 +48,17 @@ import {
   type RowState,
 } from './session-row.js';
 import { renderHealthBar, HEALTH_FILTERS } from './health-bar.js';
+import { renderAuditLog } from './audit-log.js';
+import { renderTrendChart } from './trend-chart.js';
+import { ALL_WORKSPACES, StorageController, type TrendRange } from './storage-controller.js';
+import {
+  auditToCsv,
+  buildExport,
+  exportFilename,
+  historyToCsv,
+  type ExportFormat,
+} from '../../src/export/export.js';
+import type { StoredSettings } from '../../src/storage/db.js';
 import { LiveController, type LiveCredentials } from './live-controller.js';
 import { SessionsController, type SourceEntry } from './sessions-controller.js';
 
@@ -83,11 +99,15 @@ const ALL = '';
  * @event cs-disconnect - A disconnect action finished. `detail: { results }`, one per client.
  * @event cs-refresh - A fresh list arrived. `detail: { count, trigger }`.
  * @event cs-error - A broker call failed. `detail: { message, kind, operation }`.
+ * @event cs-export - An export was built and downloaded. `detail: { format, filename, count, blob }`.
  *
  * @csspart toolbar - The search box, buttons and count.
  * @csspart search - The search box.
  * @csspart status - The count and the time of the last update.
  * @csspart plan-usage - The plan usage meter.
+ * @csspart trend - The trend chart of active sessions.
+ * @csspart audit - The audit log region.
+ * @csspart notice - The notice that storage is in memory only.
  * @csspart filters - The filter controls.
  * @csspart table - The session grid.
  * @csspart header-cell - A column header.
@@ -110,6 +130,8 @@ export class CsActiveSessions extends LitElement {
       if (trigger === 'user') this._announce(`Refresh failed: ${error.message}`);
     },
   });
+
+  private readonly _storage = new StorageController(this);
 
   private readonly _live = new LiveController(
     this,
@@ -190,6 +212,11 @@ export class CsActiveSessions extends LitElement {
   @state() private _topicError: string | undefined;
   /** Bumped every few seconds: stuck sessions are a matter of time passing. */
   @state() private _healthTick = 0;
+  @state() private _hiddenColumns: readonly SortColumn[] = [];
+  @state() private _menu: 'export' | 'columns' | undefined;
+  /** A running export's progress. */
+  @state() private _export: { done: number; total: number; format: ExportFormat } | undefined;
+  @state() private _trendRange: TrendRange = 'hour';
 
   // Properties
   /** Base URL of an EMQX v5 API, typically `/api/v5` behind a same-origin proxy. */
@@ -219,6 +246,12 @@ export class CsActiveSessions extends LitElement {
   /** The MQTT user allowed to read `$SYS` events (EMQX: `dashboard`). Never rendered. */
   @property({ attribute: false }) liveCredentials: LiveCredentials | undefined;
 
+  /** Namespace of the remembered settings, history and audit log in IndexedDB. */
+  @property({ attribute: 'storage-key' }) storageKey = 'default';
+
+  /** Who is operating, as the audit log records it. */
+  @property({ attribute: false }) operator = '';
+
   readonly #selection = new Selection();
   #srcSource: { src: string; source: EmqxSource } | undefined;
   #workspaceSources = new Map<string, SessionSource>();
@@ -238,6 +271,10 @@ export class CsActiveSessions extends LitElement {
   #focusRow = false;
   #actions = new AbortController();
   #run: AbortController | undefined;
+  #exportRun: AbortController | undefined;
+  /** Settings applied from storage (attributes the page set win over them). */
+  #settingsLoaded = false;
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   // Lifecycle
   override connectedCallback(): void {
@@ -257,10 +294,19 @@ export class CsActiveSessions extends LitElement {
     this.#clock = undefined;
     this.#actions.abort();
     this.#run?.abort();
+    this.#exportRun?.abort();
     this._details.abort();
+    clearTimeout(this.#saveTimer);
   }
 
   protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('storageKey')) {
+      this.#settingsLoaded = false;
+      void this._storage.use(this.storageKey || 'default').then((settings) => {
+        this.#applySettings(settings);
+        this.#settingsLoaded = true;
+      });
+    }
     if (changed.has('source') || changed.has('src') || changed.has('workspaces')) {
       this._sessions.setSources(this.#sourceEntries());
       if (!this.#workspaceList().some((w) => w.id === this._workspace)) this._workspace = ALL;
@@ -346,14 +392,15 @@ export class CsActiveSessions extends LitElement {
         this.#visible[Math.min(this.#viewport.first, this.#visible.length - 1)]?.key;
       if (hadFocus) this.#focusRow = true;
     }
-    const showWorkspace = this._workspace === ALL && this.#workspaceList().length > 1;
+    const columns = this.#columns();
     const health = this.#health;
     const rowState: RowState = {
+      columns,
       selectedKey: this._selectedKey,
       activeKey: this._activeKey,
       isChecked: (key) => this.#selection.has(key),
       flagsOf: (key) => flagsOf(health.get(key)),
-      workspaceLabel: showWorkspace ? (id) => this.#workspaceLabel(id) : undefined,
+      workspaceLabel: (id) => this.#workspaceLabel(id),
     };
     if (
       changed.has('_selectedKey') ||
@@ -361,6 +408,7 @@ export class CsActiveSessions extends LitElement {
       changed.has('_selectionVersion') ||
       changed.has('_workspace') ||
       changed.has('workspaces') ||
+      changed.has('_hiddenColumns') ||
       this.#renderedHealth !== health
     ) {
       this.#renderedHealth = health;
@@ -369,7 +417,23 @@ export class CsActiveSessions extends LitElement {
     }
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues): void {
+    const remembered = [
+      '_autoRefresh',
+      '_workspace',
+      '_sort',
+      '_filters',
+      '_hiddenColumns',
+      '_trendRange',
+      'refreshInterval',
+    ];
+    if (this.#settingsLoaded && remembered.some((k) => changed.has(k))) {
+      clearTimeout(this.#saveTimer);
+      this.#saveTimer = setTimeout(() => void this._storage.saveSettings(this.#settings()), 300);
+    }
+    if (changed.has('_workspace') || changed.has('_trendRange')) {
+      void this._storage.showTrend(this.#trendSeries(), this._trendRange);
+    }
     // The dialog's content changes (confirm, progress, results): keep focus inside it.
     const dialog = this._dialog;
     if (dialog?.open && !dialog.contains(this.shadowRoot!.activeElement)) {
@@ -392,6 +456,10 @@ export class CsActiveSessions extends LitElement {
 
   // Handlers
   private _handleRefresh(count: number, trigger: RefreshTrigger): void {
+    void this._storage.recordSnapshot(
+      this._sessions.store.sessions,
+      this.#workspaceList().map((w) => w.id),
+    );
     this.dispatchEvent(csEvent('cs-refresh', { count, trigger }));
     if (trigger === 'user') {
       this._announce(`Refreshed: ${count} active session${count === 1 ? '' : 's'}.`);
@@ -680,6 +748,12 @@ export class CsActiveSessions extends LitElement {
     }
     if (this._dialogState?.kind === 'one') this._dialog?.close();
     this.dispatchEvent(csEvent('cs-disconnect', { results: [result] }));
+    this.#audit(
+      block ? 'disconnect-and-block' : 'disconnect',
+      [target],
+      [result],
+      block?.durationSeconds,
+    );
     if (result.outcome === 'failed') {
       this._actionError = `Could not disconnect: ${result.error}`;
       this.dispatchEvent(
@@ -758,6 +832,7 @@ export class CsActiveSessions extends LitElement {
     }
     this.#run = undefined;
     this.dispatchEvent(csEvent('cs-disconnect', { results }));
+    this.#audit('bulk-disconnect', targets, results);
     // Only the rows of the clients that went, on the broker they went from.
     const goneKeys = this._sessions.store.sessions
       .filter((x) => {
@@ -834,6 +909,200 @@ export class CsActiveSessions extends LitElement {
       this.#srcSource = { src: this.src, source: new EmqxSource({ baseUrl: this.src }) };
     }
     return [{ id: 'src', source: this.#srcSource.source, workspaces: [] }];
+  }
+
+  #columns(): Column[] {
+    const showWorkspace = this._workspace === ALL && this.#workspaceList().length > 1;
+    const shown = COLUMNS.filter((c) => c.id === 'clientId' || !this._hiddenColumns.includes(c.id));
+    return showWorkspace ? [shown[0]!, WORKSPACE_COLUMN, ...shown.slice(1)] : shown;
+  }
+
+  #trendSeries(): string {
+    return this._workspace === ALL ? ALL_WORKSPACES : this._workspace;
+  }
+
+  #settings(): StoredSettings {
+    const f = this._filters;
+    return {
+      refreshInterval: this.#lastInterval,
+      autoRefresh: this._autoRefresh,
+      workspace: this._workspace,
+      sort: this._sort,
+      filters: {
+        node: f.node,
+        protocol: f.protocol,
+        transport: f.transport,
+        tls: f.tls,
+        ip: f.ip?.map((p) => p.text),
+      },
+      columns: COLUMNS.filter((c) => !this._hiddenColumns.includes(c.id)).map((c) => c.id),
+      trendRange: this._trendRange,
+    };
+  }
+
+  /** Remembered settings, except where the page set an attribute: the page wins. */
+  #applySettings(settings: StoredSettings): void {
+    if (!this.hasAttribute('refresh-interval')) {
+      if (settings.refreshInterval && settings.refreshInterval > 0) {
+        this.#lastInterval = settings.refreshInterval;
+      }
+      if (settings.autoRefresh !== undefined) this._autoRefresh = settings.autoRefresh;
+    }
+    if (
+      settings.workspace !== undefined &&
+      this.#workspaceList().some((w) => w.id === settings.workspace)
+    ) {
+      this._workspace = settings.workspace;
+    }
+    if (
+      settings.sort &&
+      COLUMNS.concat(WORKSPACE_COLUMN).some((c) => c.id === settings.sort!.column)
+    ) {
+      this._sort = settings.sort as SortOrder;
+    }
+    if (settings.filters) {
+      const f = settings.filters;
+      this._filters = {
+        node: f.node,
+        protocol: f.protocol as SessionFilters['protocol'],
+        transport: f.transport as SessionFilters['transport'],
+        tls: f.tls,
+        ip: f.ip?.map(parseIpPattern).filter((p) => p.ok),
+      };
+    }
+    if (settings.columns) {
+      this._hiddenColumns = COLUMNS.filter((c) => !settings.columns!.includes(c.id)).map(
+        (c) => c.id,
+      );
+    }
+    if (settings.trendRange) this._trendRange = settings.trendRange;
+  }
+
+  private _toggleColumn(id: SortColumn): void {
+    this._hiddenColumns = this._hiddenColumns.includes(id)
+      ? this._hiddenColumns.filter((c) => c !== id)
+      : [...this._hiddenColumns, id];
+  }
+
+  private _toggleMenu(menu: 'export' | 'columns'): void {
+    this._menu = this._menu === menu ? undefined : menu;
+  }
+
+  private _onMenuKeydown(event: KeyboardEvent): void {
+    const items = [
+      ...(event.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('[role^="menuitem"]'),
+    ];
+    const at = items.indexOf(event.target as HTMLElement);
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      const menu = this._menu;
+      this._menu = undefined;
+      void this.updateComplete.then(() =>
+        this.renderRoot.querySelector<HTMLElement>(`[data-menu="${menu}"]`)?.focus(),
+      );
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      const next = (at + (event.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length;
+      items[next]?.focus();
+    }
+  }
+
+  #viewLabel(): string {
+    return this._workspace === ALL
+      ? this.#workspaceList().length > 1
+        ? 'all'
+        : (this.#workspaceList()[0]?.label ?? 'all')
+      : this.#workspaceLabel(this._workspace);
+  }
+
+  /** Exports what the view shows (everything when nothing is filtered). */
+  private async _onExport(format: ExportFormat): Promise<void> {
+    this._menu = undefined;
+    if (this._export) return;
+    const sessions = this.#visible;
+    const run = new AbortController();
+    this.#exportRun = run;
+    this._export = { done: 0, total: sessions.length, format };
+    const now = Date.now();
+    const workspace = this.#viewLabel();
+    try {
+      const blob = await buildExport(sessions, {
+        format,
+        workspace,
+        health: (s) => this.#health.get(s.key),
+        workspaceLabel: (id) =>
+          this.#workspaceList().length ? this.#workspaceLabel(id) : undefined,
+        signal: run.signal,
+        onProgress: (done, total) => {
+          if (this._export) this._export = { ...this._export, done, total };
+        },
+        now,
+      });
+      const filename = exportFilename(workspace, format, now);
+      this.#download(blob, filename);
+      this.dispatchEvent(csEvent('cs-export', { format, filename, count: sessions.length, blob }));
+      this._announce(`Exported ${sessions.length} sessions as ${format.toUpperCase()}.`);
+    } catch (error) {
+      if (run.signal.aborted) this._announce('Export cancelled.');
+      else this._announce(`Export failed: ${String(error)}`);
+    } finally {
+      this._export = undefined;
+      this.#exportRun = undefined;
+    }
+  }
+
+  #download(blob: Blob, filename: string): void {
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filename;
+    a.style.display = 'none';
+    this.renderRoot.appendChild(a);
+    a.click();
+    a.remove();
+    // Give the browser time to start the download before the URL goes.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+
+  private async _onExportHistory(): Promise<void> {
+    const series = this.#trendSeries();
+    const samples = await this._storage.history(series);
+    const now = Date.now();
+    const stamp = exportFilename(this.#viewLabel(), 'csv', now).replace(
+      'active-sessions-',
+      'session-history-',
+    );
+    this.#download(new Blob([historyToCsv(samples)], { type: 'text/csv;charset=utf-8' }), stamp);
+    this._announce(`Exported ${samples.length} history samples.`);
+  }
+
+  private async _onExportAudit(): Promise<void> {
+    const entries = await this._storage.loadAudit();
+    const name = exportFilename(this.#viewLabel(), 'csv', Date.now()).replace(
+      'active-sessions-',
+      'audit-log-',
+    );
+    this.#download(new Blob([auditToCsv(entries)], { type: 'text/csv;charset=utf-8' }), name);
+    this._announce(`Exported ${entries.length} audit entries.`);
+  }
+
+  #audit(
+    action: 'disconnect' | 'disconnect-and-block' | 'bulk-disconnect',
+    targets: readonly Session[],
+    results: DisconnectResult[],
+    blockSeconds?: number,
+  ): void {
+    const labels = [...new Set(targets.map((t) => this.#workspaceLabel(t.workspace)))];
+    const workspace =
+      this.#workspaceList().length === 0 ? 'default' : labels.join(', ') || this.#viewLabel();
+    void this._storage.addAudit({
+      t: Date.now(),
+      action,
+      workspace,
+      operator: this.operator,
+      results,
+      ...(blockSeconds ? { blockSeconds } : {}),
+    });
   }
 
   // Public methods
@@ -972,6 +1241,77 @@ export class CsActiveSessions extends LitElement {
     </div>`;
   }
 
+  private _renderMenus(): TemplateResult {
+    const optional = COLUMNS.filter((c) => c.id !== 'clientId');
+    return html`<span class="menu-anchor">
+        <button
+          type="button"
+          data-menu="export"
+          aria-haspopup="menu"
+          aria-expanded=${this._menu === 'export' ? 'true' : 'false'}
+          ?disabled=${this._export !== undefined}
+          @click=${() => this._toggleMenu('export')}
+        >
+          Export
+        </button>
+        ${
+          this._menu === 'export'
+            ? html`<div
+                class="menu"
+                role="menu"
+                aria-label="Export"
+                @keydown=${this._onMenuKeydown}
+              >
+                <button
+                  type="button"
+                  role="menuitem"
+                  autofocus
+                  @click=${() => void this._onExport('csv')}
+                >
+                  CSV
+                </button>
+                <button type="button" role="menuitem" @click=${() => void this._onExport('json')}>
+                  JSON
+                </button>
+              </div>`
+            : nothing
+        }
+      </span>
+      <span class="menu-anchor">
+        <button
+          type="button"
+          data-menu="columns"
+          aria-haspopup="menu"
+          aria-expanded=${this._menu === 'columns' ? 'true' : 'false'}
+          @click=${() => this._toggleMenu('columns')}
+        >
+          Columns
+        </button>
+        ${
+          this._menu === 'columns'
+            ? html`<div
+                class="menu"
+                role="menu"
+                aria-label="Columns"
+                @keydown=${this._onMenuKeydown}
+              >
+                ${optional.map(
+                  (c) =>
+                    html`<button
+                      type="button"
+                      role="menuitemcheckbox"
+                      aria-checked=${this._hiddenColumns.includes(c.id) ? 'false' : 'true'}
+                      @click=${() => this._toggleColumn(c.id)}
+                    >
+                      ${c.name}
+                    </button>`,
+                )}
+              </div>`
+            : nothing
+        }
+      </span>`;
+  }
+
   private _renderSelectionBar(): TemplateResult | typeof nothing {
     const selected = this.#selection.size;
     const matching = this.#visibleKeys.length;
@@ -1065,8 +1405,7 @@ export class CsActiveSessions extends LitElement {
 
   protected override render(): TemplateResult {
     const { store, loading, stale } = this._sessions;
-    const showWorkspace = this._workspace === ALL && this.#workspaceList().length > 1;
-    const columns = showWorkspace ? [COLUMNS[0]!, WORKSPACE_COLUMN, ...COLUMNS.slice(1)] : COLUMNS;
+    const columns = this.#columns();
     const nodes = [
       ...new Set(store.sessions.map((s) => s.node).filter((n): n is string => !!n)),
     ].sort();
@@ -1096,6 +1435,21 @@ export class CsActiveSessions extends LitElement {
           @click=${this._onAutoRefreshClick}
         >
           <span class="track" aria-hidden="true"></span>Auto-refresh
+        </button>
+        ${this._renderMenus()}
+        <button
+          type="button"
+          aria-expanded=${this._storage.audit ? 'true' : 'false'}
+          @click=${() =>
+            this._storage.audit ? this._storage.closeAudit() : void this._storage.loadAudit()}
+        >
+          Audit log
+        </button>
+        ${renderTrendChart(this._storage.trend, this._trendRange, this._now, (r) => {
+          this._trendRange = r;
+        })}
+        <button type="button" class="small" @click=${() => void this._onExportHistory()}>
+          Export history
         </button>
         ${
           this.planLimit !== undefined && this.planLimit > 0
@@ -1140,6 +1494,35 @@ export class CsActiveSessions extends LitElement {
           onClearTopic: () => (this._topic = undefined),
         },
       )}
+      ${
+        this._storage.notice
+          ? html`<p class="banner" part="notice">${this._storage.notice}</p>`
+          : nothing
+      }
+      ${
+        this._export
+          ? html`<div class="export-progress">
+              <span
+                >Exporting ${this._export.total} sessions as
+                ${this._export.format.toUpperCase()}…</span
+              >
+              <div
+                class="progress"
+                role="progressbar"
+                aria-label="Export progress"
+                aria-valuemin="0"
+                aria-valuemax=${this._export.total}
+                aria-valuenow=${this._export.done}
+              >
+                <span
+                  class="progress-fill"
+                  style="width: ${this._export.total ? (this._export.done / this._export.total) * 100 : 100}%"
+                ></span>
+              </div>
+              <button type="button" @click=${() => this.#exportRun?.abort()}>Cancel export</button>
+            </div>`
+          : nothing
+      }
       ${this._renderSelectionBar()} ${this._renderBanner()}
       <div
         class="grid ${stale ? 'stale' : ''}"
@@ -1149,7 +1532,7 @@ export class CsActiveSessions extends LitElement {
         aria-multiselectable="true"
         aria-rowcount=${store.loaded ? this.#visible.length + 1 : -1}
         aria-busy=${loading ? 'true' : 'false'}
-        style="--cs-columns: ${gridColumns(showWorkspace)}"
+        style="--cs-columns: ${gridColumns(columns)}"
         @click=${this._onGridClick}
         @keydown=${this._onGridKeydown}
       >
@@ -1168,6 +1551,14 @@ export class CsActiveSessions extends LitElement {
         }
       </div>
       ${this._renderMessage()} ${this._selected ? this._renderDetails(this._selected) : nothing}
+      ${
+        this._storage.audit
+          ? renderAuditLog(this._storage.audit, {
+              onExport: () => void this._onExportAudit(),
+              onClose: () => this._storage.closeAudit(),
+            })
+          : nothing
+      }
       ${this._renderDialog()}
       <div class="visually-hidden" aria-live="polite">${this._announcement}</div>
     </section>`;

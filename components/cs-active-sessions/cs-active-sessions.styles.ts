@@ -417,4 +417,69 @@ export const styles = css`
   .health-notes .warn {
     color: var(--cs-color-warning-text);
   }
+
+  .menu-anchor {
+    position: relative;
+  }
+  .menu {
+    position: absolute;
+    z-index: 2;
+    top: calc(100% + 4px);
+    left: 0;
+    display: flex;
+    flex-direction: column;
+    min-width: 9rem;
+    padding: 4px;
+    border: 1px solid var(--cs-color-border);
+    border-radius: var(--cs-radius);
+    background: var(--cs-color-background);
+    box-shadow: 0 4px 12px rgb(0 0 0 / 12%);
+  }
+  .menu [role^='menuitem'] {
+    text-align: left;
+    border: none;
+    background: none;
+  }
+  .menu [role='menuitemcheckbox']::before {
+    content: '☐ ';
+  }
+  .menu [role='menuitemcheckbox'][aria-checked='true']::before {
+    content: '☑ ';
+  }
+  .menu [role^='menuitem']:hover,
+  .menu [role^='menuitem']:focus-visible {
+    background: var(--cs-color-selected);
+  }
+  .trend {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    color: var(--cs-color-accent);
+  }
+  .trend-label {
+    color: var(--cs-color-muted);
+  }
+  button.small {
+    padding: 2px 6px;
+    font-size: 0.85em;
+  }
+  .export-progress {
+    display: flex;
+    align-items: center;
+    gap: var(--cs-spacing);
+    margin-bottom: var(--cs-spacing);
+  }
+  .export-progress .progress {
+    flex: 1;
+  }
+  .panel {
+    margin-top: var(--cs-spacing);
+    padding: var(--cs-spacing) calc(var(--cs-spacing) * 2);
+    border: 1px solid var(--cs-color-border);
+    border-radius: var(--cs-radius);
+  }
+  .audit {
+    padding-left: 1.2em;
+    overflow-wrap: anywhere;
+  }
 `;

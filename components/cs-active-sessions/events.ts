@@ -35,6 +35,16 @@ export interface ErrorDetail {
   operation: 'list' | 'details' | 'disconnect';
 }
 
+/** `cs-export`: an export was built and offered as a download. */
+export interface ExportDetail {
+  format: 'csv' | 'json';
+  filename: string;
+  /** Sessions in the file. */
+  count: number;
+  /** The file itself, for a page that wants to store or upload it. */
+  blob: Blob;
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'cs-session-select': CustomEvent<SessionSelectDetail>;
@@ -42,6 +52,7 @@ declare global {
     'cs-disconnect': CustomEvent<DisconnectDetail>;
     'cs-refresh': CustomEvent<RefreshDetail>;
     'cs-error': CustomEvent<ErrorDetail>;
+    'cs-export': CustomEvent<ExportDetail>;
   }
 }
 

@@ -12,37 +12,36 @@ import {
 export interface Column {
   id: SortColumn;
   name: string;
+  /** Its `grid-template-columns` track. */
+  width: string;
   numeric?: boolean;
 }
 
 export const COLUMNS: readonly Column[] = [
-  { id: 'clientId', name: 'Client ID' },
-  { id: 'username', name: 'Username' },
-  { id: 'connectedAt', name: 'Connected at' },
-  { id: 'ip', name: 'IP address' },
-  { id: 'protocol', name: 'Protocol' },
-  { id: 'subscriptions', name: 'Subscriptions', numeric: true },
+  { id: 'clientId', name: 'Client ID', width: 'minmax(12rem, 2fr)' },
+  { id: 'username', name: 'Username', width: 'minmax(8rem, 1.2fr)' },
+  { id: 'connectedAt', name: 'Connected at', width: '11rem' },
+  { id: 'ip', name: 'IP address', width: '8.5rem' },
+  { id: 'protocol', name: 'Protocol', width: '9rem' },
+  { id: 'subscriptions', name: 'Subscriptions', width: '8.5rem', numeric: true },
 ];
 
 /** Shown after the client ID when all workspaces are listed together. */
-export const WORKSPACE_COLUMN: Column = { id: 'workspace', name: 'Workspace' };
+export const WORKSPACE_COLUMN: Column = {
+  id: 'workspace',
+  name: 'Workspace',
+  width: 'minmax(7rem, 1fr)',
+};
 
-/** `grid-template-columns` for the columns on screen (the first is the checkbox). */
-export function gridColumns(showWorkspace: boolean): string {
-  return [
-    '2.5rem',
-    'minmax(12rem, 2fr)',
-    ...(showWorkspace ? ['minmax(7rem, 1fr)'] : []),
-    'minmax(8rem, 1.2fr)',
-    '11rem',
-    '8.5rem',
-    '9rem',
-    '8.5rem',
-  ].join(' ');
+/** `grid-template-columns` for the columns on screen, after the checkbox. */
+export function gridColumns(columns: readonly Column[]): string {
+  return ['2.5rem', ...columns.map((c) => c.width)].join(' ');
 }
 
 /** What a row needs besides its session. */
 export interface RowState {
+  /** The columns on screen, in order. */
+  columns: readonly Column[];
   /** Key of the session whose details are open. */
   selectedKey: string | undefined;
   /** Key of the row that holds the grid's single tab stop. */
@@ -51,12 +50,43 @@ export interface RowState {
   isChecked(key: string): boolean;
   /** Short health markers (`stuck`, `duplicate`...). */
   flagsOf(key: string): string[];
-  /** Label of the workspace column, or undefined when that column is hidden. */
-  workspaceLabel: ((id: string | undefined) => string) | undefined;
+  /** The label of a workspace, for the workspace column. */
+  workspaceLabel(id: string | undefined): string;
 }
 
 /** The row's key as an attribute value (keys hold NUL separators). */
 export const keyAttribute = (key: string) => encodeURIComponent(key);
+
+function cell(column: Column, s: Session, state: RowState): TemplateResult {
+  switch (column.id) {
+    case 'clientId':
+      return html`<div role="gridcell" part="cell" class="cell" title=${s.clientId}>
+        <bdi>${s.clientId}</bdi>${state
+          .flagsOf(s.key)
+          .map((f) => html` <span class="flag" part="flag">${f}</span>`)}
+      </div>`;
+    case 'workspace':
+      return html`<div role="gridcell" part="cell" class="cell">
+        ${state.workspaceLabel(s.workspace)}
+      </div>`;
+    case 'username':
+      return html`<div role="gridcell" part="cell" class="cell" title=${s.username ?? nothing}>
+        <bdi>${s.displayUsername ?? UNKNOWN}</bdi>
+      </div>`;
+    case 'connectedAt':
+      return html`<div role="gridcell" part="cell" class="cell">
+        ${formatDateTime(s.connectedAt)}
+      </div>`;
+    case 'ip':
+      return html`<div role="gridcell" part="cell" class="cell">${s.ip ?? UNKNOWN}</div>`;
+    case 'protocol':
+      return html`<div role="gridcell" part="cell" class="cell">${formatProtocol(s)}</div>`;
+    case 'subscriptions':
+      return html`<div role="gridcell" part="cell" class="cell numeric">
+        ${formatCount(s.subscriptions)}
+      </div>`;
+  }
+}
 
 /**
  * One grid row. Kept apart from the element so later work can tune it: it must stay cheap
@@ -65,7 +95,6 @@ export const keyAttribute = (key: string) => encodeURIComponent(key);
  * right-to-left overrides cannot flip the rest of the row.
  */
 export function renderSessionRow(session: Session, index: number, state: RowState): TemplateResult {
-  const selected = session.key === state.selectedKey;
   const checked = state.isChecked(session.key);
   return html`<div
     role="row"
@@ -73,7 +102,7 @@ export function renderSessionRow(session: Session, index: number, state: RowStat
     class="row"
     aria-rowindex=${index + 2}
     aria-selected=${checked ? 'true' : 'false'}
-    aria-current=${selected ? 'true' : nothing}
+    aria-current=${session.key === state.selectedKey ? 'true' : nothing}
     tabindex=${session.key === state.activeKey ? 0 : -1}
     data-key=${keyAttribute(session.key)}
     data-index=${index}
@@ -86,26 +115,6 @@ export function renderSessionRow(session: Session, index: number, state: RowStat
         .checked=${checked}
       />
     </div>
-    <div role="gridcell" part="cell" class="cell" title=${session.clientId}>
-      <bdi>${session.clientId}</bdi>${state
-        .flagsOf(session.key)
-        .map((f) => html` <span class="flag" part="flag">${f}</span>`)}
-    </div>
-    ${
-      state.workspaceLabel
-        ? html`<div role="gridcell" part="cell" class="cell">
-            ${state.workspaceLabel(session.workspace)}
-          </div>`
-        : nothing
-    }
-    <div role="gridcell" part="cell" class="cell" title=${session.username ?? nothing}>
-      <bdi>${session.displayUsername ?? UNKNOWN}</bdi>
-    </div>
-    <div role="gridcell" part="cell" class="cell">${formatDateTime(session.connectedAt)}</div>
-    <div role="gridcell" part="cell" class="cell">${session.ip ?? UNKNOWN}</div>
-    <div role="gridcell" part="cell" class="cell">${formatProtocol(session)}</div>
-    <div role="gridcell" part="cell" class="cell numeric">
-      ${formatCount(session.subscriptions)}
-    </div>
+    ${state.columns.map((c) => cell(c, session, state))}
   </div>`;
 }
