@@ -139,10 +139,11 @@ export interface BuildExportOptions {
   now?: number;
 }
 
-/** Lets the page handle input and paint between chunks. */
+/**
+ * Lets the page handle input, timers and paint between chunks. A macrotask, not
+ * `scheduler.yield()`: that continuation runs ahead of the page's own timers, starving them.
+ */
 function yieldToPage(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (scheduler?.yield) return scheduler.yield();
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 

@@ -178,7 +178,9 @@ class IdbStorage implements SessionStorage {
   }
 
   async addAudit(entry: AuditEntry): Promise<void> {
-    await this.db.add('audit', { ...entry, id: undefined } as AuditEntry);
+    // The store numbers entries itself: an `id` key present (even undefined) is refused.
+    const { id: _id, ...fresh } = entry;
+    await this.db.add('audit', fresh);
   }
 
   async audit(since = 0): Promise<AuditEntry[]> {
