@@ -324,7 +324,7 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     const again = await render(broker, key);
     await waitForRows(again, 1);
     getByRole(again.shadowRoot!, 'button', 'Audit log').click();
-    const log = await waitUntil(
+    await waitUntil(
       () => queryByRole(again.shadowRoot!, 'region', 'Audit log'),
       'audit log',
     );
