@@ -12,11 +12,12 @@ export default defineConfig({
   clearScreen: false,
   define: {
     // Live events come over MQTT, where a proxy cannot add credentials: the demo page gets the
-    // dev broker's `dashboard` user (its API secret), which may read `$SYS` events only.
+    // dev broker's `dashboard` MQTT user, whose password is not the API secret and which may
+    // only read `$SYS` events.
     __DEMO_LIVE__: JSON.stringify({
       url: `ws://${config.host}:${config.wsPort}/mqtt`,
       username: 'dashboard',
-      password: config.apiSecret,
+      password: config.dashboardPassword,
     }),
   },
   server: {

@@ -11,6 +11,9 @@ export interface DevConfig {
   demoPort: number;
   apiKey: string;
   apiSecret: string;
+  /** Password of the MQTT `dashboard` user for live events: not the API secret, since the
+   * demo page must hold it. */
+  dashboardPassword: string;
   fleetSize: number;
 }
 
@@ -52,6 +55,7 @@ export function devConfig(env: NodeJS.ProcessEnv = process.env): DevConfig {
     demoPort: intFrom(env, 'DEMO_PORT', 5173),
     apiKey: env['API_KEY'] || 'demo',
     apiSecret: env['API_SECRET'] || 'demo-secret',
+    dashboardPassword: env['DASHBOARD_PASSWORD'] || 'demo-live',
     fleetSize: intFrom(env, 'FLEET_SIZE', 150),
   };
 }

@@ -48,6 +48,7 @@ try {
     apiPort: config.apiPort,
     apiKey: config.apiKey,
     apiSecret: config.apiSecret,
+    dashboardPassword: config.dashboardPassword,
     // The fleet's silent client stays listed, as a half-open connection the broker missed.
     faults: (() => {
       const faults = defaultFaults(process.env);

@@ -11,6 +11,8 @@ const NODE_TEST_DIRS = [
   'test/analysis',
   'test/sources',
   'test/live',
+  'test/export',
+  'test/storage',
   'test/demo',
   'test/e2e',
 ];

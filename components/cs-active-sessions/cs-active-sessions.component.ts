@@ -137,6 +137,8 @@ export class CsActiveSessions extends LitElement {
     this,
     (event) => this._sessions.applyLive(event),
     () => void this._sessions.refresh('live'),
+    // The live feed's own connection is not one of the fleet's sessions: not listed.
+    (clientId) => this._sessions.hideClientId(clientId),
   );
 
   private readonly _details = new Task(this, {
@@ -210,8 +212,6 @@ export class CsActiveSessions extends LitElement {
   @state() private _topic: { text: string; refs: Set<string> } | undefined;
   @state() private _topicDraft = '';
   @state() private _topicError: string | undefined;
-  /** Bumped every few seconds: stuck sessions are a matter of time passing. */
-  @state() private _healthTick = 0;
   @state() private _hiddenColumns: readonly SortColumn[] = [];
   @state() private _menu: 'export' | 'columns' | undefined;
   /** A running export's progress. */
@@ -280,11 +280,8 @@ export class CsActiveSessions extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#actions = new AbortController();
-    let ticks = 0;
     this.#clock = setInterval(() => {
-      if (document.visibilityState === 'hidden') return;
-      this._now = Date.now();
-      if (++ticks % 5 === 0) this._healthTick++;
+      if (document.visibilityState !== 'hidden') this._now = Date.now();
     }, 1000);
   }
 
@@ -325,8 +322,9 @@ export class CsActiveSessions extends LitElement {
 
     const { store } = this._sessions;
     const workspace = this._workspace === ALL ? undefined : this._workspace;
-    if ([store.sessions, this._healthTick, workspace].some((v, i) => v !== this.#healthFrom[i])) {
-      this.#healthFrom = [store.sessions, this._healthTick, workspace];
+    // Health changes with observations (polls, live events), not with the clock.
+    if ([store.sessions, workspace].some((v, i) => v !== this.#healthFrom[i])) {
+      this.#healthFrom = [store.sessions, workspace];
       const now = Date.now();
       this.#health = new Map(
         store.sessions.map((s) => [s.key, this._sessions.health.healthOf(s, now)]),
@@ -460,6 +458,8 @@ export class CsActiveSessions extends LitElement {
       this._sessions.store.sessions,
       this.#workspaceList().map((w) => w.id),
     );
+    // Subscriptions change too: ask the broker again for the topic filter's sessions.
+    if (this._topic && trigger !== 'initial') void this._onTopicFilter(this._topic.text);
     this.dispatchEvent(csEvent('cs-refresh', { count, trigger }));
     if (trigger === 'user') {
       this._announce(`Refreshed: ${count} active session${count === 1 ? '' : 's'}.`);
@@ -511,8 +511,24 @@ export class CsActiveSessions extends LitElement {
       : [...this._healthFilters, filter];
   }
 
-  private async _onTopicFilter(): Promise<void> {
-    const text = this._topicDraft.trim();
+  #topicCountFrom: unknown[] = [];
+  #topicCountValue = 0;
+
+  /** Sessions subscribed to the topic filter's topic, counted once per change. */
+  #topicCount(): number {
+    const topic = this._topic;
+    const sessions = this._sessions.store.sessions;
+    if (!topic) return 0;
+    if (this.#topicCountFrom[0] !== topic || this.#topicCountFrom[1] !== sessions) {
+      this.#topicCountFrom = [topic, sessions];
+      this.#topicCountValue = sessions.filter((s) =>
+        topic.refs.has(`${s.node ?? ''}\u0000${s.clientId}`),
+      ).length;
+    }
+    return this.#topicCountValue;
+  }
+
+  private async _onTopicFilter(text = this._topicDraft.trim()): Promise<void> {
     if (!text) return;
     const sources = this._sessions.sources().filter((s) => typeof s.subscribersOf === 'function');
     if (sources.length === 0) {
@@ -1473,14 +1489,7 @@ export class CsActiveSessions extends LitElement {
         {
           active: this._healthFilters,
           counts: this.#healthCounts,
-          topic: this._topic
-            ? {
-                text: this._topic.text,
-                count: store.sessions.filter((s) =>
-                  this._topic!.refs.has(`${s.node ?? ''}\u0000${s.clientId}`),
-                ).length,
-              }
-            : undefined,
+          topic: this._topic ? { text: this._topic.text, count: this.#topicCount() } : undefined,
           topicDraft: this._topicDraft,
           topicError: this._topicError,
         },

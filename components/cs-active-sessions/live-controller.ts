@@ -22,10 +22,13 @@ export class LiveController implements ReactiveController {
   status: LiveStatus | undefined;
   /** Why the feed is down, when it is. */
   detail: string | undefined;
+  /** The feed's own MQTT client ID while it runs (the element does not list itself). */
+  clientId: string | undefined;
 
   readonly #host: ReactiveControllerHost;
   readonly #onEvent: (event: LiveEvent) => void;
   readonly #onResync: () => void;
+  readonly #onClientId: (clientId: string) => void;
   #config: LiveConfig | undefined;
   #feed: LiveFeed | undefined;
   #connected = false;
@@ -34,10 +37,12 @@ export class LiveController implements ReactiveController {
     host: ReactiveControllerHost,
     onEvent: (event: LiveEvent) => void,
     onResync: () => void,
+    onClientId: (clientId: string) => void,
   ) {
     this.#host = host;
     this.#onEvent = onEvent;
     this.#onResync = onResync;
+    this.#onClientId = onClientId;
     host.addController(this);
   }
 
@@ -84,12 +89,15 @@ export class LiveController implements ReactiveController {
       },
     });
     this.#feed = feed;
+    this.clientId = feed.clientId;
+    this.#onClientId(feed.clientId);
     void feed.start();
   }
 
   #stop(): void {
     this.#feed?.stop();
     this.#feed = undefined;
+    this.clientId = undefined;
     this.status = undefined;
     this.detail = undefined;
     this.#host.requestUpdate();

@@ -45,6 +45,9 @@ interface EntryState extends SourceEntry {
   error: ListError | undefined;
 }
 
+/** How long live events gather before they are applied together. */
+const LIVE_BATCH_MS = 50;
+
 /** First and longest retry delay after a failed poll. */
 const BACKOFF_MIN_MS = 2000;
 
@@ -76,6 +79,12 @@ export class SessionsController implements ReactiveController {
   #connected = false;
   /** Delays of the quick refreshes that follow an action, before the normal interval resumes. */
   #followUps: number[] = [];
+  #liveQueue: LiveEvent[] = [];
+  /** Client IDs not listed: the element's own live connections. */
+  readonly #hidden = new Set<string>();
+  #liveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Live events seen while a poll is in flight, to apply again over its older snapshot. */
+  #liveDuringPoll: LiveEvent[] | undefined;
 
   constructor(host: ReactiveControllerHost, callbacks: SessionsControllerCallbacks) {
     this.#host = host;
@@ -118,6 +127,11 @@ export class SessionsController implements ReactiveController {
   /** The source a session came from, for actions on it. */
   sourceOf(session: Pick<Session, 'key'>): SessionSource | undefined {
     return this.#entryByKey.get(session.key)?.source;
+  }
+
+  /** Leaves a client ID out of the list (still counted for plan usage). */
+  hideClientId(clientId: string): void {
+    this.#hidden.add(clientId);
   }
 
   /** Every source. */
@@ -177,6 +191,9 @@ export class SessionsController implements ReactiveController {
     this.#abort?.abort();
     this.#abort = undefined;
     this.loading = false;
+    clearTimeout(this.#liveTimer);
+    this.#liveTimer = undefined;
+    this.#liveQueue = [];
   }
 
   /**
@@ -191,6 +208,7 @@ export class SessionsController implements ReactiveController {
     clearTimeout(this.#timer);
     this.loading = true;
     this.#lastAttempt = Date.now();
+    this.#liveDuringPoll = [];
     this.#host.requestUpdate();
     const entries = this.#entries;
     const outcomes = await Promise.allSettled(
@@ -203,7 +221,10 @@ export class SessionsController implements ReactiveController {
     outcomes.forEach((outcome, i) => {
       const entry = entries[i]!;
       if (outcome.status === 'fulfilled') {
-        entry.sessions = tagWorkspaces(outcome.value.sessions, entry.workspaces);
+        entry.sessions = tagWorkspaces(
+          outcome.value.sessions.filter((x) => !this.#hidden.has(x.clientId)),
+          entry.workspaces,
+        );
         entry.total = outcome.value.sessions.length;
         entry.error = undefined;
         skipped += outcome.value.skipped;
@@ -223,7 +244,10 @@ export class SessionsController implements ReactiveController {
         for (const s of entry.sessions) this.#entryByKey.set(s.key, entry);
       this.store.replace(entries.flatMap((e) => e.sessions));
       this.health.observe(this.store.sessions, Date.now());
+      // The snapshot predates the live events that came while it was on its way.
+      this.#applyEvents(this.#liveDuringPoll ?? []);
     }
+    this.#liveDuringPoll = undefined;
     this.skipped = skipped;
     this.#failures = failedNow ? this.#failures + 1 : 0;
     if (anyLoaded) this.#callbacks.onRefresh(this.store.sessions.length, trigger);
@@ -256,43 +280,71 @@ export class SessionsController implements ReactiveController {
   }
 
   /**
-   * Applies a live connect or disconnect to the first source's sessions (live events come from
-   * one broker). A disconnect only removes the connection it names, so a late event cannot
-   * remove the newer session that took over.
+   * Takes a live connect or disconnect for the first source (live events come from one broker).
+   * Events are applied in batches (a reconnection storm is one update, not thousands), and the
+   * ones that arrive while a poll is in flight are applied again on top of its snapshot, which
+   * was taken before them.
    */
   applyLive(event: LiveEvent): void {
+    this.#liveQueue.push(event);
+    this.#liveDuringPoll?.push(event);
+    this.#liveTimer ??= setTimeout(() => this.#flushLive(), LIVE_BATCH_MS);
+  }
+
+  #flushLive(): void {
+    this.#liveTimer = undefined;
+    const events = this.#liveQueue;
+    this.#liveQueue = [];
+    if (this.#applyEvents(events)) this.#host.requestUpdate();
+  }
+
+  /** Applies events to the store in one pass; returns whether anything changed. */
+  #applyEvents(events: readonly LiveEvent[]): boolean {
     const entry = this.#entries[0];
-    if (!entry || !this.store.loaded) return;
+    if (!entry || !this.store.loaded || events.length === 0) return false;
     const now = Date.now();
-    const key = sessionKey(event.node, event.clientId, entry.source.id);
-    if (event.kind === 'connected') {
-      const fresh = sessionFromEmqxEvent(event.node, event.payload, { sourceId: entry.source.id });
-      if (!fresh) return;
-      const [tagged] = tagWorkspaces([fresh], entry.workspaces);
-      if (!tagged) return;
-      const existing = this.store.get(tagged.key);
-      if (existing && existing.connectedAt === tagged.connectedAt) return;
-      if (!existing) entry.total++;
-      entry.sessions = [...entry.sessions.filter((s) => s.key !== tagged.key), tagged];
-      this.#entryByKey.set(tagged.key, entry);
-      this.store.upsert(tagged);
-      this.health.observeConnect(tagged, now);
-    } else {
-      this.health.observeDisconnect(key, event.reason, now);
-      const existing = this.store.get(key);
+    const upserts = new Map<string, Session>();
+    const removes = new Set<string>();
+    const current = (key: string) =>
+      removes.has(key) ? undefined : (upserts.get(key) ?? this.store.get(key));
+    for (const event of events) {
+      if (this.#hidden.has(event.clientId)) continue;
+      const key = sessionKey(event.node, event.clientId, entry.source.id);
       const at =
         typeof event.payload['connected_at'] === 'number'
           ? event.payload['connected_at']
           : undefined;
-      if (!existing) return;
-      if (existing.connectedAt !== undefined && at !== undefined && existing.connectedAt > at)
-        return;
-      entry.sessions = entry.sessions.filter((s) => s.key !== key);
-      entry.total = Math.max(0, entry.total - 1);
-      this.#entryByKey.delete(key);
-      this.store.remove(key);
+      const existing = current(key);
+      // An event about an older connection than the one listed is late: the newer one stays.
+      if (existing?.connectedAt !== undefined && at !== undefined && existing.connectedAt > at) {
+        if (event.kind === 'disconnected') this.health.observeDisconnect(key, event.reason, now);
+        continue;
+      }
+      if (event.kind === 'connected') {
+        const fresh = sessionFromEmqxEvent(event.node, event.payload, {
+          sourceId: entry.source.id,
+        });
+        const [tagged] = fresh ? tagWorkspaces([fresh], entry.workspaces) : [];
+        if (!tagged || existing?.connectedAt === tagged.connectedAt) continue;
+        removes.delete(key);
+        upserts.set(key, tagged);
+        this.health.observeConnect(tagged, now);
+      } else {
+        this.health.observeDisconnect(key, event.reason, now);
+        if (!existing) continue;
+        upserts.delete(key);
+        removes.add(key);
+      }
     }
-    this.#host.requestUpdate();
+    if (upserts.size === 0 && removes.size === 0) return false;
+    for (const key of removes) this.#entryByKey.delete(key);
+    for (const [key] of upserts) this.#entryByKey.set(key, entry);
+    const before = this.store.sessions.length;
+    this.store.patch([...upserts.values()], removes);
+    entry.sessions = this.store.sessions.filter((s) => this.#entryByKey.get(s.key) === entry);
+    entry.total = Math.max(0, entry.total + this.store.sessions.length - before);
+    this.health.observeGroups(this.store.sessions);
+    return true;
   }
 
   /**

@@ -26,8 +26,10 @@ export interface DevBrokerOptions extends NodePorts {
   apiPort?: number;
   /** HTTP Basic user name of the management API. */
   apiKey?: string;
-  /** HTTP Basic password of the management API, also the `dashboard` MQTT user's password. */
+  /** HTTP Basic password of the management API. */
   apiSecret?: string;
+  /** Password of the MQTT user `dashboard`, who alone may read `$SYS/#`; the API secret by default. */
+  dashboardPassword?: string;
   /** Node name of the first node, as EMQX's `node`. */
   node?: string;
   /** A second node (a split cluster): its ports, or true for free ports. */
@@ -61,6 +63,7 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
   const host = options.host ?? '127.0.0.1';
   const apiKey = options.apiKey ?? 'demo';
   const apiSecret = options.apiSecret ?? 'demo-secret';
+  const dashboardPassword = options.dashboardPassword ?? apiSecret;
   const bans = new BanList();
   const faults: Faults = { ...defaultFaults(), ...options.faults };
   const nodes: BrokerNode[] = [];
@@ -87,7 +90,7 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
         mqttPort: options.mqttPort ?? 1883,
         wsPort: options.wsPort ?? 8083,
         tlsPort: options.tlsPort ?? 8883,
-        apiSecret,
+        dashboardPassword,
         bans,
         faults,
         publishEvent,
@@ -103,7 +106,7 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
           mqttPort: ports.mqttPort ?? 2883,
           wsPort: ports.wsPort ?? 9083,
           tlsPort: ports.tlsPort ?? 9883,
-          apiSecret,
+          dashboardPassword,
           bans,
           faults,
           publishEvent,

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import type { BanKind, BanList } from './bans.js';
 import { updateFaults, type Faults } from './faults.js';
-import { markKicked, type BrokerNode } from './node.js';
+import { markKicked, unreap, type BrokerNode } from './node.js';
 import type { SessionRecord } from './session-registry.js';
 import { INFLIGHT_MAX } from './traffic.js';
 import { parseShared, topicMatches } from '../../src/analysis/topic.js';
@@ -593,6 +593,10 @@ export function createEmqxApi(options: EmqxApiOptions) {
       if (method === 'PUT') {
         const error = updateFaults(faults, await readBody(req));
         if (error) throw new ApiError(400, 'BAD_REQUEST', error);
+        // Clients already connected stop being reaped too.
+        for (const r of allRecords()) {
+          if (r.client && faults.unreaped.includes(r.clientId)) unreap(r.client);
+        }
         return { status: 200, body: faults };
       }
       throw notAllowed();

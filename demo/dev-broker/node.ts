@@ -36,7 +36,7 @@ export interface NodeOptions {
   wsPort: number;
   tlsPort: number;
   /** Password of the `dashboard` MQTT user, who alone may read `$SYS/#`. */
-  apiSecret: string;
+  dashboardPassword: string;
   bans: BanList;
   faults: Faults;
   /** Publishes a `$SYS` event cluster-wide (on every node), as EMQX routes them. */
@@ -78,6 +78,13 @@ type TaggedClient = Client & {
   _keepaliveInterval?: number;
 };
 
+/** Stops reaping a connected client by keep-alive (the `unreaped` fault, set at run time). */
+export function unreap(client: Client): void {
+  const tagged = client as TaggedClient;
+  if (tagged._keepaliveTimer) clearTimeout(tagged._keepaliveTimer);
+  tagged._keepaliveInterval = -1;
+}
+
 /** Marks a client as kicked through the API, for its `disconnected` event. */
 export function markKicked(client: Client): void {
   (client as TaggedClient)[REASON] = 'kicked';
@@ -97,7 +104,7 @@ export function listen(server: Server | HttpServer, port: number, host: string, 
 }
 
 export async function startBrokerNode(options: NodeOptions): Promise<BrokerNode> {
-  const { name, host, apiSecret, bans } = options;
+  const { name, host, bans } = options;
   const label = options.label ?? '';
   const registry = new SessionRegistry();
   const bound = { mqttPort: 0, wsPort: 0, tlsPort: 0 };
@@ -106,14 +113,6 @@ export async function startBrokerNode(options: NodeOptions): Promise<BrokerNode>
     preConnect(client, packet, callback) {
       // aedes keeps neither the protocol name nor the keep-alive it was asked for.
       (client as TaggedClient)[PACKET] = packet as mqttPacket.IConnectPacket;
-      // A second connection with the same client ID ends the first: EMQX says the old session
-      // was discarded (new clean start) or taken over (session resumed).
-      const previous = packet.clientId
-        ? ((aedes as unknown as { clients: Record<string, TaggedClient | undefined> }).clients[
-            packet.clientId
-          ] ?? undefined)
-        : undefined;
-      if (previous) previous[REASON] = packet.clean === false ? 'takenover' : 'discarded';
       callback(null, true);
     },
     authenticate(client, username, password, callback) {
@@ -124,8 +123,17 @@ export async function startBrokerNode(options: NodeOptions): Promise<BrokerNode>
         callback(error as never, false);
         return;
       }
-      // Any user may connect; only `dashboard` with the API secret may read `$SYS/#` (EMQX's ACL).
-      tagged[DASHBOARD] = username === 'dashboard' && password?.toString('utf8') === apiSecret;
+      // Any user may connect; only `dashboard` with its password may read `$SYS/#` (EMQX's ACL).
+      tagged[DASHBOARD] =
+        username === 'dashboard' && password?.toString('utf8') === options.dashboardPassword;
+      // Accepted: a second connection with the same client ID now ends the first. EMQX says the
+      // old session was discarded (new clean start) or taken over (session resumed).
+      const previous = (aedes as unknown as { clients: Record<string, TaggedClient | undefined> })
+        .clients[client.id];
+      const packet = tagged[PACKET];
+      if (previous && previous !== tagged) {
+        previous[REASON] = packet?.clean === false ? 'takenover' : 'discarded';
+      }
       callback(null, true);
     },
     authorizeSubscribe(client, subscription, callback) {
@@ -166,11 +174,8 @@ export async function startBrokerNode(options: NodeOptions): Promise<BrokerNode>
     const info = tagged[CONNECTION];
     const packet = tagged[PACKET];
     if (!info || !packet) return;
-    if (options.faults.unreaped.includes(client.id) && tagged._keepaliveTimer) {
-      // A broker that missed the half-open connection: no keep-alive check any more.
-      clearTimeout(tagged._keepaliveTimer);
-      tagged._keepaliveInterval = -1;
-    }
+    // A broker that missed the half-open connection: no keep-alive check any more.
+    if (options.faults.unreaped.includes(client.id)) unreap(client);
     const now = Date.now();
     registry.connected({
       ...info,
@@ -195,7 +200,13 @@ export async function startBrokerNode(options: NodeOptions): Promise<BrokerNode>
     const record = tagged[RECORD];
     const now = Date.now();
     if (record) {
-      const reason = tagged[REASON] ?? (tagged._disconnected ? 'normal' : 'sock_closed');
+      const reason =
+        tagged[REASON] ??
+        (tagged._disconnected
+          ? 'normal'
+          : record.listener.startsWith('ssl')
+            ? 'ssl_closed'
+            : 'tcp_closed');
       options.publishEvent(topic(client.id, 'disconnected'), {
         ...eventBase(record),
         reason,

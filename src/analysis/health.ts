@@ -15,11 +15,11 @@ export const TAKEOVER_FLIPS = 2;
 export const STUCK_FACTOR = 1.5;
 
 export interface SessionHealth {
-  /** Other sessions with this client ID in the workspace. */
-  duplicate?: { count: number };
+  /** Sessions sharing this client ID in the workspace: how many, and where each is. */
+  duplicate?: { count: number; peers: { node: string | undefined; ip: string | undefined }[] };
   /** Two clients keep taking this ID from each other. */
   takeover?: { addresses: string[]; flips: number; takenOver: number };
-  /** Connected, but nothing received for longer than 1.5 × the keep-alive. */
+  /** Connected, but nothing received across observations spanning over 1.5 × the keep-alive. */
   stuck?: { lastTraffic: number; sinceFirstSeen: boolean };
   /** Keep-alive 0: the broker cannot detect a dead connection. */
   noKeepAlive?: boolean;
@@ -55,6 +55,17 @@ interface Traffic {
   signature: string;
   changedAt: number;
   firstSeen: number;
+  /** The latest observation: stuck means observed still, not merely not looked at. */
+  seenAt: number;
+}
+
+/**
+ * Takeover history is per broker and client ID, not per node: in a cluster the two fighting
+ * devices may land on different nodes. The session key is `source \0 node \0 client ID`.
+ */
+function takeoverKey(sessionKey: string): string {
+  const parts = sessionKey.split('\u0000');
+  return `${parts[0]}\u0000${parts.slice(2).join('\u0000')}`;
 }
 
 export class HealthTracker {
@@ -65,7 +76,7 @@ export class HealthTracker {
   /** Receive counters per session key, and when they last moved. */
   readonly #traffic = new Map<string, Traffic>();
   readonly #naming = new Map<string, NamingHint>();
-  #duplicates = new Map<string, number>();
+  #duplicates = new Map<string, Session[]>();
 
   /** Records a poll's snapshot. */
   observe(sessions: readonly Session[], now: number): void {
@@ -77,19 +88,28 @@ export class HealthTracker {
         const signature = `${s.recvPackets}/${s.recvBytes}`;
         const t = this.#traffic.get(s.key);
         // First sight: we cannot know when it last moved, so count from now.
-        if (!t) this.#traffic.set(s.key, { signature, changedAt: now, firstSeen: now });
-        else if (t.signature !== signature) {
-          t.signature = signature;
-          t.changedAt = now;
+        if (!t)
+          this.#traffic.set(s.key, { signature, changedAt: now, firstSeen: now, seenAt: now });
+        else {
+          t.seenAt = now;
+          if (t.signature !== signature) {
+            t.signature = signature;
+            t.changedAt = now;
+          }
         }
       }
     }
     for (const key of this.#traffic.keys()) if (!seen.has(key)) this.#traffic.delete(key);
+    this.observeGroups(sessions);
+    this.#prune(now);
+  }
+
+  /** Recomputes the duplicate groups (after a poll, or after live events changed the list). */
+  observeGroups(sessions: readonly Session[]): void {
     this.#duplicates = new Map();
     for (const group of findDuplicates(sessions).values()) {
-      for (const s of group) this.#duplicates.set(s.key, group.length);
+      for (const s of group) this.#duplicates.set(s.key, group);
     }
-    this.#prune(now);
   }
 
   /** Records a live `connected` event. */
@@ -102,7 +122,8 @@ export class HealthTracker {
   /** Records a live `disconnected` event with its reason. */
   observeDisconnect(key: string, reason: string | undefined, now: number): void {
     if (reason === 'takenover' || reason === 'discarded') {
-      this.#takenOver.set(key, [...(this.#takenOver.get(key) ?? []), now]);
+      const k = takeoverKey(key);
+      this.#takenOver.set(k, [...(this.#takenOver.get(k) ?? []), now]);
     }
     this.#traffic.delete(key);
   }
@@ -115,15 +136,17 @@ export class HealthTracker {
       this.#naming.set(s.clientId, naming);
     }
     const h: SessionHealth = { naming };
-    const dup = this.#duplicates.get(s.key);
-    if (dup) h.duplicate = { count: dup };
-    const takeover = this.#takeover(s.key, now);
+    const group = this.#duplicates.get(s.key);
+    if (group) {
+      h.duplicate = { count: group.length, peers: group.map((p) => ({ node: p.node, ip: p.ip })) };
+    }
+    const takeover = this.#takeover(takeoverKey(s.key), now);
     if (takeover) h.takeover = takeover;
     if (s.keepAlive === 0) h.noKeepAlive = true;
     if ((s.queuedMessages ?? 0) > 0) h.queued = s.queuedMessages;
     const t = this.#traffic.get(s.key);
     if (s.keepAlive !== undefined && s.keepAlive > 0 && t) {
-      if (now - t.changedAt > STUCK_FACTOR * s.keepAlive * 1000) {
+      if (t.seenAt - t.changedAt > STUCK_FACTOR * s.keepAlive * 1000) {
         h.stuck = { lastTraffic: t.changedAt, sinceFirstSeen: t.changedAt === t.firstSeen };
       }
     }
@@ -132,7 +155,8 @@ export class HealthTracker {
 
   #observeConnection(s: Session, now: number): void {
     if (s.connectedAt === undefined) return;
-    const history = this.#connections.get(s.key) ?? [];
+    const key = takeoverKey(s.key);
+    const history = this.#connections.get(key) ?? [];
     const last = history.at(-1);
     if (last?.connectedAt === s.connectedAt) {
       // The same connection seen again; a live event may have lacked the IP.
@@ -141,10 +165,11 @@ export class HealthTracker {
     }
     history.push({ connectedAt: s.connectedAt, ip: s.ip, seenAt: now });
     if (history.length > 50) history.shift();
-    this.#connections.set(s.key, history);
+    this.#connections.set(key, history);
   }
 
   #takeover(key: string, now: number): SessionHealth['takeover'] {
+    // `key` is a takeover key (source and client ID).
     const since = now - TAKEOVER_WINDOW_MS;
     const history = (this.#connections.get(key) ?? []).filter((c) => c.seenAt >= since);
     const takenOver = (this.#takenOver.get(key) ?? []).filter((t) => t >= since).length;
@@ -154,7 +179,9 @@ export class HealthTracker {
         if (history[i]!.ip !== history[i - 1]!.ip) flips++;
       }
     }
-    if (flips < TAKEOVER_FLIPS && takenOver === 0) return undefined;
+    // One takeover alone is a device reconnecting before the broker dropped its old
+    // connection; repeated ones, or addresses alternating, are two devices.
+    if (Math.max(flips, takenOver) < TAKEOVER_FLIPS) return undefined;
     const addresses = [...new Set(history.map((c) => c.ip).filter((ip): ip is string => !!ip))];
     return { addresses, flips: Math.max(flips, takenOver), takenOver };
   }

@@ -16,7 +16,7 @@ export interface LiveFeedOptions {
   password?: string;
   onEvent(event: LiveEvent): void;
   onStatus(status: LiveStatus, detail?: string): void;
-  /** Called after the feed comes back from a gap: poll now to catch what was missed. */
+  /** Called each time the feed is (again) subscribed: poll now to catch what was missed. */
   onResync(): void;
   /** Loads MQTT.js; injectable for a bundle that ships it beside the element. */
   loadMqtt?: () => Promise<{ connect: (url: string, options: object) => MqttClient }>;
@@ -36,9 +36,10 @@ async function defaultLoadMqtt() {
 }
 
 export class LiveFeed {
+  /** This feed's own MQTT client ID: a session on the broker like any other. */
+  readonly clientId = `cs-active-sessions-live-${Math.random().toString(16).slice(2, 10)}`;
   #client: MqttClient | undefined;
   #stopped = false;
-  #everConnected = false;
   #retryMs = FIRST_RETRY_MS;
   readonly #options: LiveFeedOptions;
 
@@ -58,8 +59,8 @@ export class LiveFeed {
     }
     if (this.#stopped) return;
     const client = connect(o.url, {
-      // It is a session on the broker like any other: named so an operator knows it.
-      clientId: `cs-active-sessions-live-${Math.random().toString(16).slice(2, 10)}`,
+      // Named so an operator who sees it elsewhere knows what it is.
+      clientId: this.clientId,
       username: o.username,
       password: o.password,
       clean: true,
@@ -83,8 +84,9 @@ export class LiveFeed {
           return;
         }
         o.onStatus('live');
-        if (this.#everConnected) o.onResync();
-        this.#everConnected = true;
+        // Events are not retained: whatever happened before this subscription (the first one
+        // included, since the last poll) is only in a fresh poll.
+        o.onResync();
       });
     });
     client.on('message', (topic, payload) => {

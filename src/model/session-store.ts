@@ -52,6 +52,22 @@ export class SessionStore {
       : [...this.#sessions, session];
   }
 
+  /** Puts many sessions in and takes others out, in one pass over the list. */
+  patch(upserts: readonly Session[], removes: ReadonlySet<string>): void {
+    const added: Session[] = [];
+    for (const s of upserts) {
+      if (!this.#byKey.has(s.key)) added.push(s);
+      this.#byKey.set(s.key, s);
+    }
+    for (const key of removes) this.#byKey.delete(key);
+    const list: Session[] = [];
+    for (const s of this.#sessions) {
+      const now = this.#byKey.get(s.key);
+      if (now) list.push(now);
+    }
+    this.#sessions = [...list, ...added];
+  }
+
   /** Removes a session; returns whether it was there. */
   remove(key: string): boolean {
     if (!this.#byKey.delete(key)) return false;

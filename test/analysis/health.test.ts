@@ -31,6 +31,8 @@ describe('HealthTracker', () => {
     h.observe([s], at(0));
     assert.equal(h.healthOf(s, at(14)).stuck, undefined);
     h.observe([s], at(14));
+    assert.equal(h.healthOf(s, at(100)).stuck, undefined, 'not without an observation past 15 s');
+    h.observe([s], at(16));
     const stuck = h.healthOf(s, at(16)).stuck;
     assert.deepEqual(stuck, { lastTraffic: at(0), sinceFirstSeen: true });
     assert.equal(matchesHealth(h.healthOf(s, at(16)), 'stuck'), true);
@@ -41,7 +43,9 @@ describe('HealthTracker', () => {
     h.observe([session({ clientid: 'c', keepalive: 10 })], at(0));
     const moved = session({ clientid: 'c', keepalive: 10, recv_pkt: 2 });
     h.observe([moved], at(12));
+    h.observe([moved], at(20));
     assert.equal(h.healthOf(moved, at(20)).stuck, undefined);
+    h.observe([moved], at(28));
     assert.ok(h.healthOf(moved, at(28)).stuck);
     const bare = sessionFromEmqx({ clientid: 'live-only', node: 'n1', keepalive: 5 })!;
     h.observe([bare], at(0));
@@ -88,12 +92,15 @@ describe('HealthTracker', () => {
     );
   });
 
-  it('should flag a takeover at once from a takenover disconnect reason, and forget it later', () => {
+  it('should flag repeated takenover disconnects, on any node, and forget them later', () => {
     const h = new HealthTracker();
     const s = session({ clientid: 'x', connected_at: at(1), ip_address: '10.0.0.1' });
+    const onOtherNode = session({ clientid: 'x', node: 'n2', connected_at: at(2) });
     h.observe([s], at(1));
     h.observeDisconnect(s.key, 'takenover', at(2));
-    assert.equal(h.healthOf(s, at(3)).takeover?.takenOver, 1);
+    assert.equal(h.healthOf(s, at(3)).takeover, undefined, 'one takeover is a quick reconnect');
+    h.observeDisconnect(onOtherNode.key, 'takenover', at(3));
+    assert.equal(h.healthOf(s, at(4)).takeover?.takenOver, 2);
     h.observeDisconnect(s.key, 'normal', at(4));
     h.observe([s], at(700));
     assert.equal(h.healthOf(s, at(700)).takeover, undefined);
@@ -105,7 +112,13 @@ describe('HealthTracker', () => {
     const b = session({ clientid: 'client1', node: 'n2' });
     h.observe([a, b], at(0));
     const health = h.healthOf(a, at(0));
-    assert.deepEqual(health.duplicate, { count: 2 });
+    assert.deepEqual(health.duplicate, {
+      count: 2,
+      peers: [
+        { node: 'n1', ip: undefined },
+        { node: 'n2', ip: undefined },
+      ],
+    });
     assert.equal(health.naming.quality, 'unclear');
     assert.equal(matchesHealth(health, 'unclear'), true);
   });

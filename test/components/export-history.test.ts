@@ -324,10 +324,7 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     const again = await render(broker, key);
     await waitForRows(again, 1);
     getByRole(again.shadowRoot!, 'button', 'Audit log').click();
-    await waitUntil(
-      () => queryByRole(again.shadowRoot!, 'region', 'Audit log'),
-      'audit log',
-    );
+    await waitUntil(() => queryByRole(again.shadowRoot!, 'region', 'Audit log'), 'audit log');
     const region = getByRole(again.shadowRoot!, 'region', 'Audit log');
     await waitUntil(() => region.textContent!.includes('audited-1'), 'the entry is listed');
     const text = region.textContent!.replace(/\s+/g, ' ');

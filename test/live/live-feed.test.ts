@@ -6,10 +6,15 @@ import { startTestBroker, waitFor, type TestBroker } from '../support/node-broke
 
 describe('LiveFeed against the dev broker', () => {
   let t: TestBroker;
+  const feeds: LiveFeed[] = [];
   before(async () => {
     t = await startTestBroker();
   });
-  after(() => t.close());
+  after(async () => {
+    // A failed test must not leave a feed reconnecting forever.
+    for (const f of feeds) f.stop();
+    await t.close();
+  });
 
   function feed(username = 'dashboard', password = 'demo-secret') {
     const events: LiveEvent[] = [];
@@ -23,6 +28,7 @@ describe('LiveFeed against the dev broker', () => {
       onStatus: (s) => statuses.push(s),
       onResync: () => resyncs++,
     });
+    feeds.push(f);
     return { f, events, statuses, resyncs: () => resyncs };
   }
 
@@ -61,6 +67,7 @@ describe('LiveFeed against the dev broker', () => {
     const live = feed();
     await live.f.start();
     await waitFor(() => live.statuses.at(-1) === 'live', 'live');
+    const before = live.resyncs();
     const list = (await (
       await t.api('/clients?like_clientid=cs-active-sessions-live-')
     ).json()) as {
@@ -68,8 +75,9 @@ describe('LiveFeed against the dev broker', () => {
     };
     for (const c of list.data) await t.api(`/clients/${c.clientid}`, { method: 'DELETE' });
     await waitFor(() => live.statuses.includes('down'), 'down after the drop');
+    assert.equal(before, 1, 'the first subscription asked for a resync too');
     await waitFor(
-      () => live.resyncs() === 1 && live.statuses.at(-1) === 'live',
+      () => live.resyncs() === before + 1 && live.statuses.at(-1) === 'live',
       'back, with a resync',
       10_000,
     );

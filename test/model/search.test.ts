@@ -60,6 +60,19 @@ describe('SessionStore', () => {
     assert.equal(store.sessions.at(-1)!.clientId, 'late');
   });
 
+  it('should patch many sessions in one pass, keeping order and appending new ones', () => {
+    const store = new SessionStore();
+    store.replace(sessions);
+    const changed = { ...sessions[2]!, subscriptions: 4 };
+    store.patch([changed, make('fresh')], new Set([sessions[0]!.key]));
+    assert.deepEqual(
+      store.sessions.map((s) => s.clientId),
+      ['agent-002', 'mobile-app-user-12345', 'client1', 'fresh'],
+    );
+    assert.equal(store.get(changed.key), changed);
+    assert.equal(store.get(sessions[0]!.key), undefined);
+  });
+
   it('should keep the same client ID on two nodes as two sessions', () => {
     const store = new SessionStore();
     store.replace([make('dup', undefined, 'n1'), make('dup', undefined, 'n2')]);
