@@ -372,6 +372,47 @@ export function createEmqxApi(options: EmqxApiOptions) {
     return { data, meta };
   }
 
+  /**
+   * `GET /clients_v2` (EMQX 5.7+): cursor paging. The cursor is opaque to callers; here it
+   * names the last client returned, so a page never repeats or skips a client that stays
+   * connected while others come and go.
+   */
+  async function listClientsByCursor(params: URLSearchParams) {
+    const limit = positiveInt(params, 'limit', 100, 10_000);
+    const filters = parseFilters(params);
+    const fields = parseFields(params);
+    let after: [string, string] | undefined;
+    const cursor = params.get('cursor');
+    if (cursor !== null) {
+      try {
+        after = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+        if (!Array.isArray(after) || after.length !== 2) throw new Error('bad cursor');
+      } catch {
+        throw new ApiError(400, 'BAD_REQUEST', 'cursor: not a cursor this broker gave out');
+      }
+    }
+    // A stable order (node, client ID) that does not depend on connection order.
+    const all = allRecords()
+      .filter((r) => matches(r, filters))
+      .sort((a, b) => (a.node === b.node ? cmp(a.clientId, b.clientId) : cmp(a.node, b.node)));
+    const start = after
+      ? all.findIndex(
+          (r) =>
+            cmp(r.node, after![0]) > 0 || (r.node === after![0] && cmp(r.clientId, after![1]) > 0),
+        )
+      : 0;
+    const page = start < 0 ? [] : all.slice(start, start + limit);
+    const data = await Promise.all(page.map((r) => clientJson(r, fields)));
+    const meta: Record<string, unknown> = { count: data.length };
+    const last = page.at(-1);
+    if (last && start + limit < all.length) {
+      meta['cursor'] = Buffer.from(JSON.stringify([last.node, last.clientId])).toString(
+        'base64url',
+      );
+    }
+    return { data, meta };
+  }
+
   /** `GET /subscriptions`: every subscription, filtered as EMQX filters them. */
   async function listSubscriptions(params: URLSearchParams) {
     const page = positiveInt(params, 'page', 1);
@@ -514,6 +555,10 @@ export function createEmqxApi(options: EmqxApiOptions) {
       if (method !== 'GET') throw notAllowed();
       return { status: 200, body: await listClients(params) };
     }
+    if (path === '/api/v5/clients_v2') {
+      if (method !== 'GET') throw notAllowed();
+      return { status: 200, body: await listClientsByCursor(params) };
+    }
     if (path === '/api/v5/clients/kickout/bulk') {
       if (method !== 'POST') throw notAllowed();
       const ids = await readBody(req);
@@ -651,6 +696,9 @@ export function createEmqxApi(options: EmqxApiOptions) {
     );
   };
 }
+
+/** Compares by UTF-16 code units, the same everywhere (no locale). */
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function decode(segment: string, name: string): string {
   try {

@@ -65,6 +65,8 @@ export class EmqxSource implements SessionSource {
   readonly #pageSize: number;
   readonly #timeoutMs: number;
   readonly #normalize: NormalizeOptions;
+  /** Whether the broker has `/clients_v2`; undefined until the first list. */
+  #cursorPaging: boolean | undefined;
 
   constructor(options: EmqxSourceOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -85,7 +87,47 @@ export class EmqxSource implements SessionSource {
     };
   }
 
+  /**
+   * Every connected session: through the cursor endpoint (`/clients_v2`, EMQX 5.7+), which
+   * neither repeats nor skips a client while others come and go, or by page numbers on an
+   * older EMQX (remembered after its first 404).
+   */
   async list(options: ListOptions = {}): Promise<SessionList> {
+    if (this.#cursorPaging !== false) {
+      try {
+        const result = await this.#listByCursor(options);
+        this.#cursorPaging = true;
+        return result;
+      } catch (error) {
+        const older =
+          error instanceof SourceError && error.status === 404 && this.#cursorPaging === undefined;
+        if (!older) throw error;
+        this.#cursorPaging = false;
+      }
+    }
+    return this.#listByPage(options);
+  }
+
+  /** Pages through `/clients_v2` by cursor. */
+  async #listByCursor(options: ListOptions): Promise<SessionList> {
+    const sessions: Session[] = [];
+    let skipped = 0;
+    let cursor: string | undefined;
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const query = new URLSearchParams({ limit: String(this.#pageSize), conn_state: 'connected' });
+      if (cursor) query.set('cursor', cursor);
+      const body = await this.#json('GET', `/clients_v2?${query}`, options.signal);
+      const data = this.#pageData(body);
+      skipped += this.#takePage(data, sessions, options);
+      const meta = isRecord(body) && isRecord(body['meta']) ? body['meta'] : {};
+      cursor = typeof meta['cursor'] === 'string' && meta['cursor'] ? meta['cursor'] : undefined;
+      if (!cursor || data.length === 0) break;
+    }
+    return { sessions, skipped };
+  }
+
+  /** Pages through `/clients` by page number. */
+  async #listByPage(options: ListOptions): Promise<SessionList> {
     const sessions: Session[] = [];
     let skipped = 0;
     for (let page = 1; page <= MAX_PAGES; page++) {
@@ -95,28 +137,38 @@ export class EmqxSource implements SessionSource {
         conn_state: 'connected',
       });
       const body = await this.#json('GET', `/clients?${query}`, options.signal);
-      if (!isRecord(body) || !Array.isArray(body['data'])) {
-        throw new SourceError(
-          'invalid-response',
-          `${this.label} answered the client list with something that is not an EMQX page.`,
-        );
-      }
-      const pageSessions: Session[] = [];
-      for (const raw of body['data']) {
-        const s = sessionFromEmqx(raw, this.#normalize);
-        if (s) pageSessions.push(s);
-        else skipped++;
-      }
-      sessions.push(...pageSessions);
-      options.onPage?.(pageSessions);
-      const meta = isRecord(body['meta']) ? body['meta'] : {};
+      const data = this.#pageData(body);
+      skipped += this.#takePage(data, sessions, options);
+      const meta = isRecord(body) && isRecord(body['meta']) ? body['meta'] : {};
       const hasNext =
-        typeof meta['hasnext'] === 'boolean'
-          ? meta['hasnext']
-          : body['data'].length >= this.#pageSize;
-      if (!hasNext || body['data'].length === 0) break;
+        typeof meta['hasnext'] === 'boolean' ? meta['hasnext'] : data.length >= this.#pageSize;
+      if (!hasNext || data.length === 0) break;
     }
     return { sessions, skipped };
+  }
+
+  #pageData(body: unknown): unknown[] {
+    if (!isRecord(body) || !Array.isArray(body['data'])) {
+      throw new SourceError(
+        'invalid-response',
+        `${this.label} answered the client list with something that is not an EMQX page.`,
+      );
+    }
+    return body['data'];
+  }
+
+  /** Normalises one page into `sessions`; returns how many entries could not be read. */
+  #takePage(data: unknown[], sessions: Session[], options: ListOptions): number {
+    let skipped = 0;
+    const pageSessions: Session[] = [];
+    for (const raw of data) {
+      const s = sessionFromEmqx(raw, this.#normalize);
+      if (s) pageSessions.push(s);
+      else skipped++;
+    }
+    sessions.push(...pageSessions);
+    options.onPage?.(pageSessions);
+    return skipped;
   }
 
   async get(clientId: string, options: RequestOptions = {}): Promise<Session> {

@@ -29,6 +29,29 @@ describe('dev broker: two nodes, TLS, bulk kick, stats, bans, faults', () => {
     assert.deepEqual(node2.data.map((c) => c['clientid']).sort(), ['n2-only', 'split-1']);
   });
 
+  it('should page by cursor on clients_v2 without repeating or skipping clients', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    const late: { end(): Promise<void> }[] = [];
+    do {
+      const q = new URLSearchParams({ limit: '2', ...(cursor ? { cursor } : {}) });
+      const body = await json<{ data: Client[]; meta: { count: number; cursor?: string } }>(
+        await t.api(`/clients_v2?${q}`),
+      );
+      assert.equal(body.meta.count, body.data.length);
+      seen.push(...body.data.map((c) => `${c['node']}/${c['clientid']}`));
+      cursor = body.meta.cursor;
+      pages++;
+      // A client joining mid-way sorts after the cursor or before it, never twice.
+      if (pages === 1) late.push(...(await t.connect({ clientId: 'aaa-late', reconnect: false })));
+    } while (cursor);
+    for (const c of late) await c.end();
+    assert.equal(new Set(seen).size, seen.length);
+    assert.ok(seen.includes('dev@127.0.0.1/secure-1'));
+    assert.equal((await t.api('/clients_v2?cursor=!!')).status, 400);
+  });
+
   it('should report a TLS client on the ssl listener', async () => {
     const c = await json<Client>(await t.api('/clients/secure-1'));
     assert.equal(c['listener'], 'ssl:default');

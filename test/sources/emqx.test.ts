@@ -52,6 +52,43 @@ describe('EmqxSource against the dev broker', () => {
     assert.equal(first.subscriptions, 2);
   });
 
+  it('should page by cursor (clients_v2), and by page number on a broker without it', async () => {
+    const paths: string[] = [];
+    const spy: typeof fetch = (input, init) => {
+      paths.push(new URL(String(input)).pathname);
+      return fetch(input, init);
+    };
+    const viaCursor = new EmqxSource({
+      baseUrl: t.broker.apiUrl,
+      apiKey: 'demo',
+      apiSecret: 'demo-secret',
+      pageSize: 3,
+      fetch: spy,
+    });
+    const pages: number[] = [];
+    await viaCursor.list({ onPage: (p) => pages.push(p.length) });
+    assert.deepEqual(pages, [3, 3, 1]);
+    assert.ok(paths.every((p) => p.endsWith('/clients_v2')));
+
+    // An EMQX before 5.7 answers 404 there: the source falls back, and remembers.
+    const older: typeof fetch = (input, init) => {
+      const url = String(input).replace('/clients_v2', '/clients_v2_unknown');
+      paths.push(new URL(url).pathname);
+      return fetch(url, init);
+    };
+    paths.length = 0;
+    const viaPages = new EmqxSource({
+      baseUrl: t.broker.apiUrl,
+      apiKey: 'demo',
+      apiSecret: 'demo-secret',
+      pageSize: 3,
+      fetch: older,
+    });
+    assert.equal((await viaPages.list()).sessions.length, 7);
+    assert.equal((await viaPages.list()).sessions.length, 7);
+    assert.deepEqual(paths.filter((p) => p.endsWith('_unknown')).length, 1);
+  });
+
   it('should list only connected sessions, not remembered persistent ones', async () => {
     const [p] = await t.connect({ clientId: 'persistent-gone', clean: false, reconnect: false });
     await p!.end();
