@@ -3,7 +3,7 @@
 import { defaultReporter } from '@web/test-runner';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
-import { ensureChrome } from './scripts/find-chrome.mjs';
+import { CHROME_ARGS, ensureChrome } from './scripts/find-chrome.mjs';
 import { devBrokerPlugin } from './test/support/dev-broker-plugin.ts';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
 
@@ -37,15 +37,7 @@ export default {
       product: 'chromium',
       launchOptions: {
         executablePath: ensureChrome(),
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: CHROME_ARGS,
       },
     }),
   ],

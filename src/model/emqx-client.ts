@@ -111,41 +111,20 @@ export function sessionFromEmqxEvent(
   payload: Record<string, unknown>,
   options: NormalizeOptions = {},
 ): Session | undefined {
-  const clientId = str(payload['clientid']);
-  if (clientId === undefined) return undefined;
-  const username = str(payload['username']);
-  return {
-    key: sessionKey(node, clientId, options.sourceId),
-    clientId,
-    username,
-    displayUsername: stripUsernameSuffix(
-      username,
-      options.usernameSuffix ?? DEFAULT_USERNAME_SUFFIX,
-    ),
-    workspace: options.workspace,
-    node,
-    connected: true,
-    connectedAt: parseTimestamp(payload['connected_at']),
-    ip: str(payload['ipaddress']),
-    port: undefined,
-    protocol: protocolFromLevel(payload['proto_ver']),
-    transport: undefined,
-    tls: undefined,
-    listener: undefined,
-    subscriptions: undefined,
-    cleanSession: bool(payload['clean_start']),
-    keepAlive: num(payload['keepalive']),
-    expiryInterval: num(payload['expiry_interval']),
-    queuedMessages: undefined,
-    queueMax: undefined,
-    queueDropped: undefined,
-    inflight: undefined,
-    inflightMax: undefined,
-    recvMessages: undefined,
-    sentMessages: undefined,
-    recvPackets: undefined,
-    sentPackets: undefined,
-    recvBytes: undefined,
-    sentBytes: undefined,
-  };
+  // The event's fields under the client list's names; everything else stays unknown.
+  return sessionFromEmqx(
+    {
+      clientid: payload['clientid'],
+      username: payload['username'],
+      node,
+      ip_address: payload['ipaddress'],
+      proto_ver: payload['proto_ver'],
+      connected: true,
+      connected_at: payload['connected_at'],
+      clean_start: payload['clean_start'],
+      keepalive: payload['keepalive'],
+      expiry_interval: payload['expiry_interval'],
+    },
+    options,
+  );
 }

@@ -3,10 +3,10 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
-import type { FleetClientSpec } from '../../demo/fleet.js';
 import {
   clientState,
   connectClients,
+  plain,
   setFaults,
   sourceFor,
   startBroker,
@@ -23,12 +23,6 @@ import {
   sessionRows,
   waitForRows,
 } from '../support/element.js';
-
-const plain = (clientId: string, extra: Partial<FleetClientSpec> = {}): FleetClientSpec => ({
-  clientId,
-  reconnect: false,
-  ...extra,
-});
 
 async function render(broker: BrokerInfo, options: { live?: boolean; interval?: number } = {}) {
   return fixture<CsActiveSessions>(

@@ -5,7 +5,6 @@ import { openDB } from 'idb';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { ExportDetail } from '../../components/cs-active-sessions/events.js';
-import type { FleetClientSpec } from '../../demo/fleet.js';
 import { sessionsFromJsonExport } from '../../src/export/export.js';
 import { sessionFromEmqx } from '../../src/model/emqx-client.js';
 import type { Session } from '../../src/model/session.js';
@@ -13,6 +12,7 @@ import { dbName, openStorage, type HistorySample } from '../../src/storage/db.js
 import type { SessionSource } from '../../src/sources/source.js';
 import {
   connectClients,
+  plain,
   sourceFor,
   startBroker,
   stopBroker,
@@ -20,12 +20,8 @@ import {
 } from '../support/broker-commands.js';
 import { getByRole, nameOf, queryAllByRole, queryByRole } from '../support/by-role.js';
 import { countText, dialogOf, openDetails, orderOf, waitForRows } from '../support/element.js';
+import { parseCsv } from '../support/csv.js';
 
-const plain = (clientId: string, extra: Partial<FleetClientSpec> = {}): FleetClientSpec => ({
-  clientId,
-  reconnect: false,
-  ...extra,
-});
 const uniqueKey = () => `test-${Math.random().toString(36).slice(2)}`;
 
 async function render(broker: BrokerInfo, storageKey: string, extra: { operator?: string } = {}) {
@@ -46,30 +42,6 @@ async function exportAs(el: CsActiveSessions, format: 'CSV' | 'JSON') {
   const done = oneEvent(el, 'cs-export');
   getByRole(menu, 'menuitem', format).click();
   return (await done).detail as ExportDetail;
-}
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(cell), (cell = ''));
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
 }
 
 const trendSummary = (el: CsActiveSessions) =>

@@ -4,12 +4,12 @@ import '../support/benign-errors.js';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { DisconnectDetail } from '../../components/cs-active-sessions/events.js';
-import type { FleetClientSpec } from '../../demo/fleet.js';
 import {
   bansOf,
   clientState,
   configFor,
   connectClients,
+  plain,
   setFaults,
   sourceFor,
   startBroker,
@@ -27,12 +27,6 @@ import {
   tick,
   waitForRows,
 } from '../support/element.js';
-
-const plain = (clientId: string, extra: Partial<FleetClientSpec> = {}): FleetClientSpec => ({
-  clientId,
-  reconnect: false,
-  ...extra,
-});
 
 async function render(broker: BrokerInfo, attrs: { planLimit?: number; rate?: number } = {}) {
   return fixture<CsActiveSessions>(

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { ensureChrome } from '../../scripts/find-chrome.mjs';
+import { CHROME_ARGS, ensureChrome } from '../../scripts/find-chrome.mjs';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -71,15 +71,7 @@ describe('npm start', () => {
     url = (await waitForOutput(started, /Demo page: (http:\/\/\S+)/, 60_000))[1]!;
     browser = await chromium.launch({
       executablePath: ensureChrome(),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROME_ARGS,
     });
   });
 

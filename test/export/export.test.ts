@@ -13,6 +13,7 @@ import {
 } from '../../src/export/export.js';
 import { sessionFromEmqx } from '../../src/model/emqx-client.js';
 import type { Session } from '../../src/model/session.js';
+import { parseCsv } from '../support/csv.js';
 
 const session = (fields: Record<string, unknown>): Session =>
   sessionFromEmqx({
@@ -26,32 +27,6 @@ const session = (fields: Record<string, unknown>): Session =>
     recv_pkt: 3,
     ...fields,
   })!;
-
-/** A minimal RFC 4180 reader, to check what a spreadsheet would see. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(cell), (cell = ''));
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  if (cell || row.length) rows.push([...row, cell]);
-  return rows;
-}
 
 describe('CSV export', () => {
   it('should neutralise every cell a spreadsheet would run as a formula', () => {

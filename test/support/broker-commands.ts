@@ -17,6 +17,13 @@ export interface ClientState {
   connects: number;
 }
 
+/** A client that stays away once kicked (most tests want to see it go). */
+export const plain = (clientId: string, extra: Partial<FleetClientSpec> = {}): FleetClientSpec => ({
+  clientId,
+  reconnect: false,
+  ...extra,
+});
+
 export const startBroker = (options: { secondNode?: boolean } = {}) =>
   executeServerCommand<BrokerInfo, object>('broker-start', options);
 
