@@ -9,6 +9,9 @@ const ACTION: Record<AuditEntry['action'], string> = {
   'bulk-disconnect': 'Bulk disconnect',
 };
 
+/** Entries shown at once; 90 days of bulk actions can be long, and the export has them all. */
+const SHOWN = 100;
+
 /** The audit log region: who disconnected what, when, and with what result. */
 export function renderAuditLog(
   entries: readonly AuditEntry[],
@@ -25,27 +28,34 @@ export function renderAuditLog(
     ${
       entries.length === 0
         ? html`<p class="muted">No disconnects made from this view in the last 90 days.</p>`
-        : html`<ol class="audit">
-            ${entries.map(
-              (e) =>
-                html`<li>
-                  <strong>${formatDateTime(e.t)}</strong> ·
-                  ${ACTION[e.action]}${
-                    e.blockSeconds ? ` (${Math.round(e.blockSeconds / 60)} min)` : nothing
-                  }
-                  · ${e.workspace} · by <bdi>${e.operator || 'unnamed operator'}</bdi>:
-                  ${summarize(e.results)}
-                  <ul>
-                    ${e.results.map(
-                      (r) =>
-                        html`<li>
-                          <bdi>${r.clientId}</bdi>: ${r.outcome}${r.error ? ` — ${r.error}` : ''}
-                        </li>`,
-                    )}
-                  </ul>
-                </li>`,
-            )}
-          </ol>`
+        : html`${
+              entries.length > SHOWN
+                ? html`<p class="muted">
+                    The latest ${SHOWN} of ${entries.length} entries; the export has them all.
+                  </p>`
+                : nothing
+            }
+            <ol class="audit">
+              ${entries.slice(0, SHOWN).map(
+                (e) =>
+                  html`<li>
+                    <strong>${formatDateTime(e.t)}</strong> ·
+                    ${ACTION[e.action]}${
+                      e.blockSeconds ? ` (${Math.round(e.blockSeconds / 60)} min)` : nothing
+                    }
+                    · ${e.workspace} · by <bdi>${e.operator || 'unnamed operator'}</bdi>:
+                    ${summarize(e.results)}
+                    <ul>
+                      ${e.results.map(
+                        (r) =>
+                          html`<li>
+                            <bdi>${r.clientId}</bdi>: ${r.outcome}${r.error ? ` — ${r.error}` : ''}
+                          </li>`,
+                      )}
+                    </ul>
+                  </li>`,
+              )}
+            </ol>`
     }
   </section>`;
 }

@@ -229,7 +229,19 @@ export class CsActiveSessions extends LitElement {
   @property({ attribute: false }) workspaces: Workspace[] | undefined;
 
   /** Seconds between polls; `0` turns auto-refresh off. */
-  @property({ attribute: 'refresh-interval', type: Number }) refreshInterval = 30;
+  @property({ attribute: 'refresh-interval', type: Number })
+  get refreshInterval(): number {
+    return this.#refreshInterval;
+  }
+  set refreshInterval(value: number) {
+    const old = this.#refreshInterval;
+    this.#refreshInterval = value;
+    // Set by the page (attribute or property): it wins over the remembered setting.
+    this.#intervalFromPage = true;
+    this.requestUpdate('refreshInterval', old);
+  }
+  #refreshInterval = 30;
+  #intervalFromPage = false;
 
   /** The plan's session limit; shows the `Plan usage` meter when set. */
   @property({ attribute: 'plan-limit', type: Number }) planLimit: number | undefined;
@@ -274,11 +286,16 @@ export class CsActiveSessions extends LitElement {
   #exportRun: AbortController | undefined;
   /** Settings applied from storage (attributes the page set win over them). */
   #settingsLoaded = false;
+  /** Remembered settings the user changed before they loaded. */
+  readonly #touched = new Set<string>();
+  #rendered = false;
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   // Lifecycle
   override connectedCallback(): void {
     super.connectedCallback();
+    // Put back in the page: open the storage the removal closed.
+    if (this.hasUpdated) void this._storage.use(this.storageKey || 'default');
     this.#actions = new AbortController();
     this.#clock = setInterval(() => {
       if (document.visibilityState !== 'hidden') this._now = Date.now();
@@ -423,8 +440,17 @@ export class CsActiveSessions extends LitElement {
       '_filters',
       '_hiddenColumns',
       '_trendRange',
+      '_healthFilters',
       'refreshInterval',
     ];
+    if (!this.#settingsLoaded && this.#rendered) {
+      for (const k of remembered) if (changed.has(k)) this.#touched.add(k);
+    }
+    this.#rendered = true;
+    // A menu that just opened takes focus on its first item, as menus do.
+    if (changed.has('_menu') && this._menu) {
+      this.renderRoot.querySelector<HTMLElement>('[role="menu"] [role^="menuitem"]')?.focus();
+    }
     if (this.#settingsLoaded && remembered.some((k) => changed.has(k))) {
       clearTimeout(this.#saveTimer);
       this.#saveTimer = setTimeout(() => void this._storage.saveSettings(this.#settings()), 300);
@@ -953,29 +979,44 @@ export class CsActiveSessions extends LitElement {
       },
       columns: COLUMNS.filter((c) => !this._hiddenColumns.includes(c.id)).map((c) => c.id),
       trendRange: this._trendRange,
+      health: [...this._healthFilters],
     };
   }
 
-  /** Remembered settings, except where the page set an attribute: the page wins. */
+  /** Remembered settings, except where the page set the value: the page wins. */
   #applySettings(settings: StoredSettings): void {
-    if (!this.hasAttribute('refresh-interval')) {
+    // What the user changed before the settings arrived stays as they set it.
+    const keep = (key: string) => !this.#touched.has(key);
+    if (!this.#intervalFromPage) {
       if (settings.refreshInterval && settings.refreshInterval > 0) {
         this.#lastInterval = settings.refreshInterval;
       }
-      if (settings.autoRefresh !== undefined) this._autoRefresh = settings.autoRefresh;
+      if (settings.autoRefresh !== undefined && keep('_autoRefresh')) {
+        this._autoRefresh = settings.autoRefresh;
+      }
     }
     if (
       settings.workspace !== undefined &&
+      keep('_workspace') &&
       this.#workspaceList().some((w) => w.id === settings.workspace)
     ) {
       this._workspace = settings.workspace;
     }
     if (
       settings.sort &&
+      keep('_sort') &&
       COLUMNS.concat(WORKSPACE_COLUMN).some((c) => c.id === settings.sort!.column)
     ) {
       this._sort = settings.sort as SortOrder;
     }
+    if (settings.health && keep('_healthFilters')) {
+      this._healthFilters = settings.health.filter((h): h is HealthFilter =>
+        HEALTH_FILTERS.some((f) => f.id === h),
+      );
+    }
+    if (!keep('_filters')) settings = { ...settings, filters: undefined };
+    if (!keep('_hiddenColumns')) settings = { ...settings, columns: undefined };
+    if (!keep('_trendRange')) settings = { ...settings, trendRange: undefined };
     if (settings.filters) {
       const f = settings.filters;
       this._filters = {
@@ -1004,6 +1045,21 @@ export class CsActiveSessions extends LitElement {
     this._menu = this._menu === menu ? undefined : menu;
   }
 
+  /** Focus left an open menu (Tab, a click elsewhere): close it. */
+  private _onMenuFocusout(event: FocusEvent): void {
+    const menu = event.currentTarget as HTMLElement;
+    if (!menu.contains(event.relatedTarget as Node | null)) this._menu = undefined;
+  }
+
+  /** Closes the open menu and gives focus back to its button. */
+  #closeMenu(): void {
+    const menu = this._menu;
+    this._menu = undefined;
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>(`[data-menu="${menu}"]`)?.focus(),
+    );
+  }
+
   private _onMenuKeydown(event: KeyboardEvent): void {
     const items = [
       ...(event.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('[role^="menuitem"]'),
@@ -1011,11 +1067,10 @@ export class CsActiveSessions extends LitElement {
     const at = items.indexOf(event.target as HTMLElement);
     if (event.key === 'Escape') {
       event.preventDefault();
-      const menu = this._menu;
-      this._menu = undefined;
-      void this.updateComplete.then(() =>
-        this.renderRoot.querySelector<HTMLElement>(`[data-menu="${menu}"]`)?.focus(),
-      );
+      this.#closeMenu();
+    } else if (event.key === 'Home' || event.key === 'End') {
+      event.preventDefault();
+      items[event.key === 'Home' ? 0 : items.length - 1]?.focus();
     } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       const next = (at + (event.key === 'ArrowDown' ? 1 : -1) + items.length) % items.length;
@@ -1033,9 +1088,11 @@ export class CsActiveSessions extends LitElement {
 
   /** Exports what the view shows (everything when nothing is filtered). */
   private async _onExport(format: ExportFormat): Promise<void> {
-    this._menu = undefined;
+    this.#closeMenu();
     if (this._export) return;
     const sessions = this.#visible;
+    // The view as it is now: a refresh during the export must not change the flags.
+    const health = this.#health;
     const run = new AbortController();
     this.#exportRun = run;
     this._export = { done: 0, total: sessions.length, format };
@@ -1045,9 +1102,8 @@ export class CsActiveSessions extends LitElement {
       const blob = await buildExport(sessions, {
         format,
         workspace,
-        health: (s) => this.#health.get(s.key),
-        workspaceLabel: (id) =>
-          this.#workspaceList().length ? this.#workspaceLabel(id) : undefined,
+        health: (s) => health.get(s.key),
+        workspaceLabel: (id) => this.#workspaceList().find((w) => w.id === id)?.label,
         signal: run.signal,
         onProgress: (done, total) => {
           if (this._export) this._export = { ...this._export, done, total };
@@ -1277,16 +1333,17 @@ export class CsActiveSessions extends LitElement {
                 role="menu"
                 aria-label="Export"
                 @keydown=${this._onMenuKeydown}
+                @focusout=${this._onMenuFocusout}
               >
+                <button type="button" role="menuitem" @click=${() => void this._onExport('csv')}>
+                  CSV
+                </button>
                 <button
                   type="button"
                   role="menuitem"
-                  autofocus
-                  @click=${() => void this._onExport('csv')}
+                  tabindex="-1"
+                  @click=${() => void this._onExport('json')}
                 >
-                  CSV
-                </button>
-                <button type="button" role="menuitem" @click=${() => void this._onExport('json')}>
                   JSON
                 </button>
               </div>`
@@ -1310,12 +1367,14 @@ export class CsActiveSessions extends LitElement {
                 role="menu"
                 aria-label="Columns"
                 @keydown=${this._onMenuKeydown}
+                @focusout=${this._onMenuFocusout}
               >
                 ${optional.map(
                   (c) =>
                     html`<button
                       type="button"
                       role="menuitemcheckbox"
+                      tabindex="-1"
                       aria-checked=${this._hiddenColumns.includes(c.id) ? 'false' : 'true'}
                       @click=${() => this._toggleColumn(c.id)}
                     >
@@ -1528,7 +1587,7 @@ export class CsActiveSessions extends LitElement {
                   style="width: ${this._export.total ? (this._export.done / this._export.total) * 100 : 100}%"
                 ></span>
               </div>
-              <button type="button" @click=${() => this.#exportRun?.abort()}>Cancel export</button>
+              <button type="button" @click=${() => this.#exportRun?.abort()}>Cancel</button>
             </div>`
           : nothing
       }

@@ -80,6 +80,10 @@ export class StorageController implements ReactiveController {
     this.#connected = false;
     clearInterval(this.#compactTimer);
     this.#compactTimer = undefined;
+    // A removed element holds no database connection (it would block upgrades and deletes).
+    void this.#storage?.then((s) => s.close());
+    this.#storage = undefined;
+    this.#key = undefined;
   }
 
   /** Records one refresh: a sample per workspace and one for all of them. */
@@ -157,7 +161,10 @@ export class StorageController implements ReactiveController {
     await this.#safely((s) => s.saveSettings(settings));
   }
 
-  /** Runs a storage call; a failure (quota, a closed database) switches to memory, with notice. */
+  /**
+   * Runs a storage call. A failure (quota, a database closed by another tab's upgrade) switches
+   * to memory, says so once, and runs the call again there, so nothing (an audit entry) is lost.
+   */
   async #safely<T>(fn: (s: SessionStorage) => Promise<T>): Promise<T | undefined> {
     if (!this.#storage) return undefined;
     const storage = await this.#storage;
@@ -165,11 +172,17 @@ export class StorageController implements ReactiveController {
       return await fn(storage);
     } catch (error) {
       if (storage.degraded) return undefined;
+      storage.close();
       const reason = error instanceof Error ? error.message : String(error);
-      this.#storage = Promise.resolve(new MemoryStorage(reason));
+      const memory = new MemoryStorage(reason);
+      this.#storage = Promise.resolve(memory);
       this.notice ??= `Settings, history and the audit log are kept in memory only: ${reason}.`;
       this.#host.requestUpdate();
-      return undefined;
+      try {
+        return await fn(memory);
+      } catch {
+        return undefined;
+      }
     }
   }
 }

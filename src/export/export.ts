@@ -4,8 +4,9 @@
  *
  * CSV quoting is Papa Parse's (`unparse`), a well-kept library. Its own formula guard matches
  * `^[=+\-@\t\r].*$`, which misses a cell like `=cmd\n…` because `.` stops at a line break, so it
- * gets a stricter pattern: any cell starting with `=`, `+`, `-`, `@`, tab or carriage return is
- * prefixed with `'` (and quoted), so a spreadsheet shows it as text.
+ * gets a stricter pattern: any cell starting with `=`, `+`, `-`, `@` (also after spaces, which
+ * a spreadsheet may trim), tab or carriage return is prefixed with `'` (and quoted), so a
+ * spreadsheet shows it as text.
  */
 import Papa from 'papaparse';
 import type { SessionHealth } from '../analysis/health.js';
@@ -16,7 +17,8 @@ export type ExportFormat = 'csv' | 'json';
 /** One exported session: every field of the model, the workspace, node and the flags. */
 export type ExportRecord = Record<string, string | number | boolean | null>;
 
-const FORMULA = /^[=+\-@\t\r]/;
+/** Formula starts, also behind leading spaces (a spreadsheet may trim them on import). */
+const FORMULA = /^[\s\u00a0\u200b\ufeff]*[=+\-@]|^[\t\r]/;
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
@@ -27,6 +29,7 @@ export const EXPORT_COLUMNS = [
   'username',
   'displayUsername',
   'workspace',
+  'workspaceLabel',
   'node',
   'connected',
   'connectedAt',
@@ -66,7 +69,8 @@ export function toRecord(
     clientId: s.clientId,
     username: orNull(s.username),
     displayUsername: orNull(s.displayUsername),
-    workspace: orNull(workspaceLabel ? workspaceLabel(s.workspace) : s.workspace),
+    workspace: orNull(s.workspace),
+    workspaceLabel: orNull(workspaceLabel?.(s.workspace)),
     node: orNull(s.node),
     connected: orNull(s.connected),
     connectedAt: iso(s.connectedAt),
@@ -115,6 +119,7 @@ export function exportFilename(workspace: string, format: ExportFormat, at: numb
   const slug =
     workspace
       .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
       .replace(/[^A-Za-z0-9]+/g, '-')
       .replace(/^-|-$/g, '')
       .toLowerCase()

@@ -44,11 +44,13 @@ export interface StoredSettings {
   filters?: { node?: string; protocol?: string; transport?: string; tls?: boolean; ip?: string[] };
   columns?: string[];
   trendRange?: 'hour' | 'day' | 'week';
+  /** Health filters that were on. */
+  health?: string[];
 }
 
 interface CsSessionsDb extends DBSchema {
   history: {
-    key: [string, string, number];
+    key: [string, number, string];
     value: HistorySample;
     indexes: { byTime: number };
   };
@@ -101,7 +103,11 @@ export function bucketSamples(
 
 const RAW_KEEP = 10 * 60_000;
 
-/** The compaction plan, shared by both stores: what to delete and what to write. */
+/**
+ * The compaction plan, shared by both stores: what to delete and what to write. Raw samples
+ * older than ten minutes merge into their minute; minutes older than a day (including those
+ * just made) merge into their hour; anything older than 30 days goes.
+ */
 function plan(all: readonly HistorySample[], now: number) {
   const remove: HistorySample[] = [];
   const add: HistorySample[] = [];
@@ -111,32 +117,30 @@ function plan(all: readonly HistorySample[], now: number) {
       remove.push(s);
       continue;
     }
-    byWorkspace.set(s.workspace, [...(byWorkspace.get(s.workspace) ?? []), s]);
+    const list = byWorkspace.get(s.workspace);
+    if (list) list.push(s);
+    else byWorkspace.set(s.workspace, [s]);
   }
   for (const samples of byWorkspace.values()) {
     const oldRaw = samples.filter((s) => s.resolution === 'raw' && s.t < now - RAW_KEEP);
-    const oldMinutes = samples.filter((s) => s.resolution === 'minute' && s.t < now - DAY);
+    const storedMinutes = samples.filter((s) => s.resolution === 'minute');
+    const storedHours = samples.filter((s) => s.resolution === 'hour');
+    // Minutes after merging the old raw samples into them.
+    let minutes = storedMinutes;
     if (oldRaw.length) {
       remove.push(...oldRaw);
-      const minutes = bucketSamples(oldRaw, 60_000, 'minute');
-      // Merge with minute buckets already stored for the same minute.
-      for (const m of minutes) {
-        const existing = samples.find((s) => s.resolution === 'minute' && s.t === m.t);
-        if (existing) {
-          remove.push(existing);
-          add.push(...bucketSamples([existing, m], 60_000, 'minute'));
-        } else add.push(m);
-      }
+      minutes = bucketSamples([...storedMinutes, ...oldRaw], 60_000, 'minute');
+    }
+    const oldMinutes = minutes.filter((m) => m.t < now - DAY);
+    const keptMinutes = minutes.filter((m) => m.t >= now - DAY);
+    const minutesChanged = oldRaw.length > 0 || oldMinutes.length > 0;
+    if (minutesChanged) {
+      remove.push(...storedMinutes);
+      add.push(...keptMinutes);
     }
     if (oldMinutes.length) {
-      remove.push(...oldMinutes);
-      for (const h of bucketSamples(oldMinutes, 3_600_000, 'hour')) {
-        const existing = samples.find((s) => s.resolution === 'hour' && s.t === h.t);
-        if (existing) {
-          remove.push(existing);
-          add.push(...bucketSamples([existing, h], 3_600_000, 'hour'));
-        } else add.push(h);
-      }
+      remove.push(...storedHours);
+      add.push(...bucketSamples([...storedHours, ...oldMinutes], 3_600_000, 'hour'));
     }
   }
   return { remove, add };
@@ -151,17 +155,16 @@ class IdbStorage implements SessionStorage {
   }
 
   async samples(workspace: string, since: number): Promise<HistorySample[]> {
-    const range = IDBKeyRange.bound([workspace, '', since], [workspace, '\uffff', Infinity]);
-    const all = await this.db.getAll('history', range);
-    return all.filter((s) => s.t >= since).sort((a, b) => a.t - b.t);
+    const range = IDBKeyRange.bound([workspace, since, ''], [workspace, Infinity, '\uffff']);
+    return this.db.getAll('history', range);
   }
 
   async compact(now: number): Promise<void> {
-    const { remove, add } = plan(await this.db.getAll('history'), now);
-    if (!remove.length && !add.length) return;
+    // Read and rewrite in one transaction, so two tabs compacting at once cannot lose samples.
     const tx = this.db.transaction('history', 'readwrite');
+    const { remove, add } = plan(await tx.store.getAll(), now);
     await Promise.all([
-      ...remove.map((s) => tx.store.delete([s.workspace, s.resolution, s.t])),
+      ...remove.map((s) => tx.store.delete([s.workspace, s.t, s.resolution])),
       ...add.map((s) => tx.store.put(s)),
       tx.done,
     ]);
@@ -229,7 +232,7 @@ export class MemoryStorage implements SessionStorage {
   async compact(now: number): Promise<void> {
     const { remove, add } = plan(this.#history, now);
     const gone = new Set(remove);
-    this.#history = [...this.#history.filter((s) => !gone.has(s)), ...add];
+    this.#history = [...this.#history.filter((s) => !gone.has(s)), ...add.map((s) => ({ ...s }))];
     this.#audit = this.#audit.filter((e) => e.t > now - AUDIT_DAYS * DAY);
   }
 
@@ -263,30 +266,49 @@ export async function openStorage(storageKey: string): Promise<SessionStorage> {
   if (typeof indexedDB === 'undefined') {
     return new MemoryStorage('this browser offers no IndexedDB');
   }
+  let opening: Promise<IDBPDatabase<CsSessionsDb>> | undefined;
+  let timedOut = false;
   try {
+    opening = openDB<CsSessionsDb>(dbName(storageKey), DB_VERSION, {
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          // Workspace, then time: a time range of one workspace is one key range.
+          const history = db.createObjectStore('history', {
+            keyPath: ['workspace', 't', 'resolution'],
+          });
+          history.createIndex('byTime', 't');
+          const audit = db.createObjectStore('audit', { keyPath: 'id', autoIncrement: true });
+          audit.createIndex('byTime', 't');
+          db.createObjectStore('settings');
+        }
+      },
+      blocked() {
+        // Another tab holds an older version open; the race below gives up after a while.
+      },
+      blocking() {
+        // A newer version wants in (another tab upgraded): step aside. Later calls fail and
+        // the controller carries on in memory.
+        void opening?.then((db) => db.close());
+      },
+    });
     const db = await Promise.race([
-      openDB<CsSessionsDb>(dbName(storageKey), DB_VERSION, {
-        upgrade(db, oldVersion) {
-          if (oldVersion < 1) {
-            const history = db.createObjectStore('history', {
-              keyPath: ['workspace', 'resolution', 't'],
-            });
-            history.createIndex('byTime', 't');
-            const audit = db.createObjectStore('audit', { keyPath: 'id', autoIncrement: true });
-            audit.createIndex('byTime', 't');
-            db.createObjectStore('settings');
-          }
-        },
-        blocked() {
-          // Another tab holds an older version open; the race below gives up after a while.
-        },
-      }),
+      opening,
       new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error('the database upgrade is blocked by another tab')), 5000),
+        setTimeout(() => {
+          timedOut = true;
+          reject(new Error('the database upgrade is blocked by another tab'));
+        }, 5000),
       ),
     ]);
     return new IdbStorage(db);
   } catch (error) {
+    // If it opens after all, do not leave the connection behind.
+    if (timedOut) {
+      void opening?.then(
+        (db) => db.close(),
+        () => undefined,
+      );
+    }
     const reason = error instanceof Error ? error.message : String(error);
     return new MemoryStorage(`IndexedDB is not available (${reason})`);
   }

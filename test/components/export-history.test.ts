@@ -95,6 +95,36 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('should work the Export and Columns menus from the keyboard', async () => {
+    broker = await startBroker();
+    await connectClients(broker, [plain('k-1')]);
+    const el = await render(broker, uniqueKey());
+    await waitForRows(el, 1);
+    const root = el.shadowRoot!;
+    const exportButton = getByRole(root, 'button', 'Export');
+    exportButton.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(exportButton.getAttribute('aria-expanded')).to.equal('true');
+    expect(nameOf(root.activeElement!)).to.equal('CSV');
+    await sendKeys({ press: 'ArrowDown' });
+    expect(nameOf(root.activeElement!)).to.equal('JSON');
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    await el.updateComplete;
+    expect(queryByRole(root, 'menu', 'Export')).to.equal(null);
+    expect(root.activeElement).to.equal(exportButton);
+
+    const columns = getByRole(root, 'button', 'Columns');
+    columns.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(root.activeElement!.getAttribute('role')).to.equal('menuitemcheckbox');
+    await sendKeys({ press: 'Tab' });
+    await el.updateComplete;
+    expect(queryByRole(root, 'menu', 'Columns'), 'Tab leaves and closes the menu').to.equal(null);
+  });
+
   it('should export JSON that reads back to the same sessions', async () => {
     broker = await startBroker();
     await connectClients(broker, [
@@ -208,8 +238,8 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     getByRole(el.shadowRoot!, 'button', 'Export').click();
     await el.updateComplete;
     getByRole(getByRole(el.shadowRoot!, 'menu', 'Export'), 'menuitem', 'JSON').click();
-    await waitUntil(() => queryByRole(el.shadowRoot!, 'button', 'Cancel export'), 'cancel offered');
-    getByRole(el.shadowRoot!, 'button', 'Cancel export').click();
+    await waitUntil(() => queryByRole(el.shadowRoot!, 'button', 'Cancel'), 'cancel offered');
+    getByRole(el.shadowRoot!, 'button', 'Cancel').click();
     await waitUntil(() => !queryByRole(el.shadowRoot!, 'progressbar', 'Export progress'), 'gone');
     await new Promise((r) => setTimeout(r, 200));
     expect(exports).to.equal(0);
