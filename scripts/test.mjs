@@ -8,6 +8,7 @@ import { ensureChrome } from './find-chrome.mjs';
 
 const NODE_TEST_DIRS = [
   'test/model',
+  'test/alerts',
   'test/analysis',
   'test/sources',
   'test/live',
