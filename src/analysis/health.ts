@@ -157,10 +157,11 @@ export class HealthTracker {
     if (s.connectedAt === undefined) return;
     const key = takeoverKey(s.key);
     const history = this.#connections.get(key) ?? [];
-    const last = history.at(-1);
-    if (last?.connectedAt === s.connectedAt) {
-      // The same connection seen again; a live event may have lacked the IP.
-      if (last.ip === undefined) last.ip = s.ip;
+    // The same connection seen again (two nodes of a split cluster each hold one, so it need
+    // not be the latest); a live event may have lacked the IP.
+    const known = history.find((c) => c.connectedAt === s.connectedAt);
+    if (known) {
+      if (known.ip === undefined) known.ip = s.ip;
       return;
     }
     history.push({ connectedAt: s.connectedAt, ip: s.ip, seenAt: now });

@@ -78,6 +78,25 @@ describe('HealthTracker', () => {
     assert.equal(matchesHealth(h.healthOf(seen(3, '10.0.0.1'), at(3)), 'duplicate'), true);
   });
 
+  it('should not call two sessions that stay connected on two nodes a takeover', () => {
+    const h = new HealthTracker();
+    const a = session({
+      clientid: 'split',
+      node: 'n1',
+      connected_at: at(1),
+      ip_address: '10.0.0.1',
+    });
+    const b = session({
+      clientid: 'split',
+      node: 'n2',
+      connected_at: at(2),
+      ip_address: '10.0.0.2',
+    });
+    for (let n = 3; n < 20; n++) h.observe([a, b], at(n));
+    assert.equal(h.healthOf(a, at(20)).takeover, undefined);
+    assert.ok(h.healthOf(a, at(20)).duplicate);
+  });
+
   it('should not call a device that reconnects from one address a takeover', () => {
     const h = new HealthTracker();
     for (let n = 1; n < 10; n++) {
