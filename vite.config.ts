@@ -30,6 +30,12 @@ export default defineConfig({
         changeOrigin: true,
         headers: { authorization: `Basic ${basic}` },
       },
+      // The dev broker's control API, for the demo's buttons.
+      '/dev/': {
+        target: `http://${config.host}:${config.apiPort}`,
+        changeOrigin: true,
+        headers: { authorization: `Basic ${basic}` },
+      },
     },
   },
 });

@@ -314,6 +314,15 @@ export interface Fleet {
   readonly clients: FleetClient[];
   /** Spec clients that failed to connect, with the reason. */
   readonly failures: { clientId: string; error: string }[];
+  /**
+   * A reconnection storm: `count` reconnecting clients drop their connections `rounds` times,
+   * a few seconds apart, and come back each time.
+   */
+  storm(count: number, rounds: number): Promise<string[]>;
+  /** `count` clients lose their connections and stay away for `seconds` (a partial outage). */
+  outage(count: number, seconds: number): Promise<string[]>;
+  /** Connects one more client from a loopback address the fleet never uses (a new network). */
+  connectFrom(localAddress: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -342,9 +351,49 @@ export async function startFleet(target: BrokerTarget, size = 150): Promise<Flee
       else failures.push({ clientId: batch[j]!.clientId, error: String(result.reason) });
     });
   }
+  let visitors = 0;
   return {
     clients,
     failures,
+    async storm(count, rounds) {
+      const stormers = clients
+        .filter(
+          (c) =>
+            c.spec.reconnect !== false &&
+            !c.spec.silent &&
+            c.spec.clientId !== 'dock-scanner-bay-4',
+        )
+        .slice(0, count);
+      for (let round = 0; round < rounds; round++) {
+        // The socket drops under the client, as on a flaky network; MQTT.js reconnects.
+        for (const c of stormers) c.mqtt.stream?.destroy();
+        await new Promise((r) => setTimeout(r, 4000));
+      }
+      return stormers.map((c) => c.spec.clientId);
+    },
+    async outage(count, seconds) {
+      const gone = clients
+        .filter((c) => c.spec.reconnect !== false && !c.spec.silent && c.mqtt.connected)
+        .slice(0, count);
+      for (const c of gone) {
+        const period = c.mqtt.options.reconnectPeriod;
+        c.mqtt.options.reconnectPeriod = seconds * 1000;
+        c.mqtt.stream?.destroy();
+        // Back to its usual retry once it has reconnected.
+        c.mqtt.once('connect', () => (c.mqtt.options.reconnectPeriod = period));
+      }
+      return gone.map((c) => c.spec.clientId);
+    },
+    async connectFrom(localAddress) {
+      const spec: FleetClientSpec = {
+        clientId: `visiting-laptop-${++visitors}`,
+        username: `visitor@${ORGS[0]}`,
+        localAddress,
+        reconnect: false,
+      };
+      clients.push(await connectClient(spec, target));
+      return spec.clientId;
+    },
     stop: async () => {
       await Promise.all(clients.map((c) => c.end()));
     },

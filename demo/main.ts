@@ -1,4 +1,5 @@
 import '../components/cs-active-sessions/cs-active-sessions.js';
+import type { AlertRule } from '../src/alerts/rules.js';
 import type { Workspace } from '../src/model/workspace.js';
 
 // The dev broker's fleet belongs to three organisations (username suffixes); everything else
@@ -20,4 +21,50 @@ if (element) {
   element.liveUrl = __DEMO_LIVE__.url;
   element.liveCredentials = { username: __DEMO_LIVE__.username, password: __DEMO_LIVE__.password };
   element.live = true;
+  element.operator = 'demo operator';
+  // Sensible defaults for this fleet; each demo button below makes one of them fire.
+  const rules: AlertRule[] = [
+    { id: 'count-below', kind: 'count-below', threshold: 100 },
+    { id: 'sudden-drop', kind: 'sudden-drop', percent: 20, minutes: 2 },
+    { id: 'spike', kind: 'spike', connections: 15, minutes: 1 },
+    { id: 'storm', kind: 'reconnect-storm', clients: 3, reconnects: 3, minutes: 2 },
+    { id: 'network', kind: 'unexpected-network', allowed: ['127.0.0.0/25'], learningMinutes: 0 },
+    { id: 'critical', kind: 'critical-disconnect', clients: ['gateway-eu-west-split'] },
+  ];
+  element.alertRules = rules;
 }
+
+/** The demo buttons: kick a critical client, start a storm, connect from a new network. */
+const status = document.querySelector('#demo-status');
+async function act(label: string, run: () => Promise<Response>) {
+  const res = await run();
+  if (status) status.textContent = `${label}: ${res.ok ? 'done' : `failed (HTTP ${res.status})`}`;
+}
+document
+  .querySelector('#kick-critical')
+  ?.addEventListener('click', () =>
+    act('Kicked gateway-eu-west-split', () =>
+      fetch('/api/v5/clients/gateway-eu-west-split', { method: 'DELETE' }),
+    ),
+  );
+document
+  .querySelector('#storm')
+  ?.addEventListener('click', () =>
+    act('Reconnect storm (8 clients, 3 rounds)', () =>
+      fetch('/dev/fleet/storm', { method: 'POST' }),
+    ),
+  );
+document
+  .querySelector('#new-network')
+  ?.addEventListener('click', () =>
+    act('A client connected from 127.0.0.200', () =>
+      fetch('/dev/fleet/new-network', { method: 'POST' }),
+    ),
+  );
+document
+  .querySelector('#outage')
+  ?.addEventListener('click', () =>
+    act('70 clients dropped for a minute (count rules fire at the next poll or Refresh)', () =>
+      fetch('/dev/fleet/outage', { method: 'POST' }),
+    ),
+  );

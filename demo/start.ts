@@ -82,6 +82,12 @@ try {
 }
 
 const fleet = (running.fleet = await startFleet(targetOf(broker), config.fleetSize));
+// The demo page's buttons steer the fleet through the broker's control API.
+broker.fleetActions.set('outage', async () => ({ clients: await fleet.outage(70, 60) }));
+broker.fleetActions.set('storm', async () => ({ clients: await fleet.storm(8, 3) }));
+broker.fleetActions.set('new-network', async () => ({
+  clientId: await fleet.connectFrom('127.0.0.200'),
+}));
 
 const listeners = broker.nodes
   .map(

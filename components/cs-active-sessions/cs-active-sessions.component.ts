@@ -49,6 +49,9 @@ import {
 } from './session-row.js';
 import { renderHealthBar, HEALTH_FILTERS } from './health-bar.js';
 import { renderAuditLog } from './audit-log.js';
+import { AlertsController } from './alerts-controller.js';
+import { renderAlertsPanel, ruleFromForm } from './alerts-panel.js';
+import type { AlertKind, AlertRule } from '../../src/alerts/rules.js';
 import { renderTrendChart } from './trend-chart.js';
 import { ALL_WORKSPACES, StorageController, type TrendRange } from './storage-controller.js';
 import {
@@ -100,6 +103,7 @@ const ALL = '';
  * @event cs-refresh - A fresh list arrived. `detail: { count, trigger }`.
  * @event cs-error - A broker call failed. `detail: { message, kind, operation }`.
  * @event cs-export - An export was built and downloaded. `detail: { format, filename, count, blob }`.
+ * @event cs-alert - An alert rule fired. `detail: { id, ruleId, kind, at, workspace, clientIds, message }`.
  *
  * @csspart toolbar - The search box, buttons and count.
  * @csspart search - The search box.
@@ -107,6 +111,7 @@ const ALL = '';
  * @csspart plan-usage - The plan usage meter.
  * @csspart trend - The trend chart of active sessions.
  * @csspart audit - The audit log region.
+ * @csspart alerts - The alerts region (alerts and rules).
  * @csspart notice - The notice that storage is in memory only.
  * @csspart filters - The filter controls.
  * @csspart table - The session grid.
@@ -133,9 +138,31 @@ export class CsActiveSessions extends LitElement {
 
   private readonly _storage = new StorageController(this);
 
+  private readonly _alerts = new AlertsController(
+    this,
+    (alert) => {
+      this.dispatchEvent(csEvent('cs-alert', alert));
+      this._announce(`Alert: ${alert.message}`);
+    },
+    (data) => this._storage.saveAlerts(data),
+  );
+
   private readonly _live = new LiveController(
     this,
-    (event) => this._sessions.applyLive(event),
+    (event) => {
+      this._sessions.applyLive(event);
+      if (event.clientId === this._live.clientId) return;
+      const p = event.payload;
+      this._alerts.observe({
+        kind: event.kind,
+        at: Date.now(),
+        session: {
+          clientId: event.clientId,
+          ip: typeof p['ipaddress'] === 'string' ? p['ipaddress'] : undefined,
+          connectedAt: typeof p['connected_at'] === 'number' ? p['connected_at'] : undefined,
+        },
+      });
+    },
     () => void this._sessions.refresh('live'),
     // The live feed's own connection is not one of the fleet's sessions: not listed.
     (clientId) => this._sessions.hideClientId(clientId),
@@ -217,6 +244,9 @@ export class CsActiveSessions extends LitElement {
   /** A running export's progress. */
   @state() private _export: { done: number; total: number; format: ExportFormat } | undefined;
   @state() private _trendRange: TrendRange = 'hour';
+  @state() private _alertsOpen = false;
+  @state() private _ruleKind: AlertKind = 'count-below';
+  @state() private _ruleError: string | undefined;
 
   // Properties
   /** Base URL of an EMQX v5 API, typically `/api/v5` behind a same-origin proxy. */
@@ -263,6 +293,9 @@ export class CsActiveSessions extends LitElement {
 
   /** Who is operating, as the audit log records it. */
   @property({ attribute: false }) operator = '';
+
+  /** Alert rules (plain data); when set, they win over the rules stored by the panel. */
+  @property({ attribute: false }) alertRules: AlertRule[] | undefined;
 
   readonly #selection = new Selection();
   #srcSource: { src: string; source: EmqxSource } | undefined;
@@ -316,11 +349,13 @@ export class CsActiveSessions extends LitElement {
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('storageKey')) {
       this.#settingsLoaded = false;
-      void this._storage.use(this.storageKey || 'default').then((settings) => {
+      void this._storage.use(this.storageKey || 'default').then(async (settings) => {
         this.#applySettings(settings);
         this.#settingsLoaded = true;
+        this._alerts.restore(await this._storage.alerts());
       });
     }
+    if (changed.has('alertRules')) this._alerts.setPageRules(this.alertRules);
     if (changed.has('source') || changed.has('src') || changed.has('workspaces')) {
       this._sessions.setSources(this.#sourceEntries());
       if (!this.#workspaceList().some((w) => w.id === this._workspace)) this._workspace = ALL;
@@ -484,6 +519,16 @@ export class CsActiveSessions extends LitElement {
       this._sessions.store.sessions,
       this.#workspaceList().map((w) => w.id),
     );
+    this._alerts.observe({
+      kind: 'snapshot',
+      at: Date.now(),
+      sessions: this._sessions.store.sessions.map((x) => ({
+        clientId: x.clientId,
+        workspace: x.workspace,
+        ip: x.ip,
+        connectedAt: x.connectedAt,
+      })),
+    });
     // Subscriptions change too: ask the broker again for the topic filter's sessions.
     if (this._topic && trigger !== 'initial') void this._onTopicFilter(this._topic.text);
     this.dispatchEvent(csEvent('cs-refresh', { count, trigger }));
@@ -1387,6 +1432,38 @@ export class CsActiveSessions extends LitElement {
       </span>`;
   }
 
+  private _renderAlerts(): TemplateResult {
+    return renderAlertsPanel(
+      {
+        list: this._alerts.list,
+        rules: this._alerts.rules,
+        kind: this._ruleKind,
+        formError: this._ruleError,
+        rulesFromPage: this._alerts.rulesFromPage,
+      },
+      {
+        onAcknowledge: (id) => this._alerts.acknowledge(id),
+        onRemoveRule: (id) => this._alerts.setRules(this._alerts.rules.filter((r) => r.id !== id)),
+        onAddRule: (rule) => this._alerts.setRules([...this._alerts.rules, rule]),
+        onClose: () => (this._alertsOpen = false),
+        onKind: (kind) => {
+          this._ruleKind = kind;
+          this._ruleError = undefined;
+        },
+        onSubmit: (form) => {
+          const rule = ruleFromForm(form, `rule-${Date.now().toString(36)}`);
+          if (typeof rule === 'string') {
+            this._ruleError = rule;
+            return;
+          }
+          this._ruleError = undefined;
+          this._alerts.setRules([...this._alerts.rules, rule]);
+          this._announce('Rule added.');
+        },
+      },
+    );
+  }
+
   private _renderSelectionBar(): TemplateResult | typeof nothing {
     const selected = this.#selection.size;
     const matching = this.#visibleKeys.length;
@@ -1514,6 +1591,17 @@ export class CsActiveSessions extends LitElement {
         ${this._renderMenus()}
         <button
           type="button"
+          aria-expanded=${this._alertsOpen ? 'true' : 'false'}
+          @click=${() => (this._alertsOpen = !this._alertsOpen)}
+        >
+          Alerts${
+            this._alerts.unacknowledged
+              ? html` <span class="badge">${this._alerts.unacknowledged}</span>`
+              : nothing
+          }
+        </button>
+        <button
+          type="button"
           aria-expanded=${this._storage.audit ? 'true' : 'false'}
           @click=${() =>
             this._storage.audit ? this._storage.closeAudit() : void this._storage.loadAudit()}
@@ -1619,6 +1707,7 @@ export class CsActiveSessions extends LitElement {
         }
       </div>
       ${this._renderMessage()} ${this._selected ? this._renderDetails(this._selected) : nothing}
+      ${this._alertsOpen ? this._renderAlerts() : nothing}
       ${
         this._storage.audit
           ? renderAuditLog(this._storage.audit, {

@@ -482,4 +482,34 @@ export const styles = css`
     padding-left: 1.2em;
     overflow-wrap: anywhere;
   }
+
+  .badge {
+    display: inline-block;
+    min-width: 1.4em;
+    padding: 0 4px;
+    border-radius: 999px;
+    background: var(--cs-color-danger);
+    color: #fff;
+    font-size: 0.85em;
+    text-align: center;
+  }
+  .alerts,
+  .rules {
+    padding-left: 1.2em;
+    overflow-wrap: anywhere;
+  }
+  .alerts .acknowledged {
+    color: var(--cs-color-muted);
+  }
+  .rule-form {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: flex-end;
+    gap: var(--cs-spacing);
+  }
+  .rule-form .field {
+    flex-direction: column;
+    align-items: flex-start;
+    gap: 2px;
+  }
 `;

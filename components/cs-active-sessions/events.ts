@@ -1,3 +1,4 @@
+import type { Alert } from '../../src/alerts/rules.js';
 import type { Session } from '../../src/model/session.js';
 import type { DisconnectResult, SourceErrorKind } from '../../src/sources/source.js';
 
@@ -45,6 +46,9 @@ export interface ExportDetail {
   blob: Blob;
 }
 
+/** `cs-alert`: an alert rule fired. */
+export type AlertDetail = Alert;
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'cs-session-select': CustomEvent<SessionSelectDetail>;
@@ -53,6 +57,7 @@ declare global {
     'cs-refresh': CustomEvent<RefreshDetail>;
     'cs-error': CustomEvent<ErrorDetail>;
     'cs-export': CustomEvent<ExportDetail>;
+    'cs-alert': CustomEvent<AlertDetail>;
   }
 }
 

@@ -6,6 +6,7 @@ import {
   type AuditEntry,
   type HistorySample,
   type SessionStorage,
+  type StoredAlerts,
   type StoredSettings,
 } from '../../src/storage/db.js';
 
@@ -159,6 +160,14 @@ export class StorageController implements ReactiveController {
 
   async saveSettings(settings: StoredSettings): Promise<void> {
     await this.#safely((s) => s.saveSettings(settings));
+  }
+
+  async alerts(): Promise<StoredAlerts> {
+    return (await this.#safely((s) => s.alerts())) ?? {};
+  }
+
+  async saveAlerts(alerts: StoredAlerts): Promise<void> {
+    await this.#safely((s) => s.saveAlerts(alerts));
   }
 
   /**

@@ -55,6 +55,11 @@ export interface DevBroker {
   readonly apiSecret: string;
   readonly bans: BanList;
   readonly faults: Faults;
+  /**
+   * Fleet steering for demo buttons and tests: `POST /dev/fleet/<name>` on the management port
+   * runs the handler registered under that name (the fleet lives beside the broker).
+   */
+  readonly fleetActions: Map<string, (body: unknown) => Promise<unknown>>;
   /** Stops every listener and closes every connection. */
   close(): Promise<void>;
 }
@@ -67,6 +72,7 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
   const bans = new BanList();
   const faults: Faults = { ...defaultFaults(), ...options.faults };
   const nodes: BrokerNode[] = [];
+  const fleetActions = new Map<string, (body: unknown) => Promise<unknown>>();
   const closeNodes = () => Promise.all(nodes.map((n) => n.close()));
   // `$SYS` events reach subscribers on every node, as in an EMQX cluster.
   const publishEvent = (topic: string, payload: Record<string, unknown>) => {
@@ -79,7 +85,9 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
     }
   };
 
-  const api = createHttpServer(createEmqxApi({ nodes, apiKey, apiSecret, bans, faults }));
+  const api = createHttpServer(
+    createEmqxApi({ nodes, apiKey, apiSecret, bans, faults, fleetActions }),
+  );
   api.keepAliveTimeout = 1000;
 
   try {
@@ -131,6 +139,7 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
       apiSecret,
       bans,
       faults,
+      fleetActions,
       close: async () => {
         await closeNodes();
         api.closeAllConnections();

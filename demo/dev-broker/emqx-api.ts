@@ -25,6 +25,7 @@ export interface EmqxApiOptions {
   apiSecret: string;
   bans: BanList;
   faults: Faults;
+  fleetActions?: Map<string, (body: unknown) => Promise<unknown>>;
 }
 
 /** Every field of a client object, in EMQX's order; `fields=` may pick a subset. */
@@ -211,6 +212,12 @@ function subscriptionJson(
   s: { qos: number; nl?: boolean; rap?: boolean; rh?: number },
 ): SubscriptionJson {
   return { topic, qos: s.qos, nl: s.nl ? 1 : 0, rap: s.rap ? 1 : 0, rh: s.rh ?? 0 };
+}
+
+async function readBodyText(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -632,6 +639,15 @@ export function createEmqxApi(options: EmqxApiOptions) {
         return { status: 204, body: undefined };
       }
       throw notAllowed();
+    }
+    const action = /^\/dev\/fleet\/([a-z-]+)$/.exec(path);
+    if (action) {
+      if (method !== 'POST') throw notAllowed();
+      const handler = options.fleetActions?.get(action[1]!);
+      if (!handler)
+        throw new ApiError(404, 'NOT_FOUND', `No fleet action ${action[1]} (is a fleet running?)`);
+      const text = await readBodyText(req);
+      return { status: 200, body: (await handler(text ? JSON.parse(text) : {})) ?? {} };
     }
     if (path === '/dev/faults') {
       if (method === 'GET') return { status: 200, body: faults };

@@ -334,3 +334,24 @@ export function evaluateAlerts(
   }
   return { state, alerts };
 }
+
+/** A rule in one line, for the rules panel. */
+export function describeRule(rule: AlertRule): string {
+  const where = rule.workspace === undefined ? '' : ` in ${rule.workspace}`;
+  switch (rule.kind) {
+    case 'count-below':
+      return `Active sessions${where} below ${rule.threshold}`;
+    case 'sudden-drop':
+      return `Active sessions${where} drop by more than ${rule.percent}% within ${rule.minutes} min`;
+    case 'spike':
+      return `More than ${rule.connections} new connections${where} within ${rule.minutes} min`;
+    case 'reconnect-storm':
+      return `${rule.clients} or more clients${where} reconnect ${rule.reconnects} times within ${rule.minutes} min`;
+    case 'unexpected-network':
+      return rule.allowed.length
+        ? `Connections${where} from outside ${rule.allowed.join(', ')}`
+        : `Connections${where} from new addresses after ${rule.learningMinutes} min of learning`;
+    case 'critical-disconnect':
+      return `Critical clients disconnect: ${rule.clients.join(', ')}`;
+  }
+}

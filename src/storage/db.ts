@@ -5,6 +5,7 @@
  * and the caller is told why, once.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Alert, AlertRule, AlertState } from '../alerts/rules.js';
 import type { DisconnectResult } from '../sources/source.js';
 
 /** One point of the active-session count of a workspace (`*` for all of them). */
@@ -48,6 +49,18 @@ export interface StoredSettings {
   health?: string[];
 }
 
+/** An alert as listed, with whether someone acknowledged it. */
+export interface ListedAlert extends Alert {
+  acknowledged: boolean;
+}
+
+/** Alert rules, the evaluation state and the alert list (version 2). */
+export interface StoredAlerts {
+  rules?: AlertRule[];
+  state?: AlertState;
+  list?: ListedAlert[];
+}
+
 interface CsSessionsDb extends DBSchema {
   history: {
     key: [string, number, string];
@@ -56,9 +69,10 @@ interface CsSessionsDb extends DBSchema {
   };
   audit: { key: number; value: AuditEntry; indexes: { byTime: number } };
   settings: { key: string; value: StoredSettings };
+  alerts: { key: string; value: StoredAlerts };
 }
 
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 export const HISTORY_DAYS = 30;
 export const AUDIT_DAYS = 90;
 const DAY = 86_400_000;
@@ -75,6 +89,8 @@ export interface SessionStorage {
   audit(since?: number): Promise<AuditEntry[]>;
   settings(): Promise<StoredSettings>;
   saveSettings(settings: StoredSettings): Promise<void>;
+  alerts(): Promise<StoredAlerts>;
+  saveAlerts(alerts: StoredAlerts): Promise<void>;
   close(): void;
 }
 
@@ -198,6 +214,14 @@ class IdbStorage implements SessionStorage {
     await this.db.put('settings', settings, 'settings');
   }
 
+  async alerts(): Promise<StoredAlerts> {
+    return (await this.db.get('alerts', 'alerts')) ?? {};
+  }
+
+  async saveAlerts(alerts: StoredAlerts): Promise<void> {
+    await this.db.put('alerts', alerts, 'alerts');
+  }
+
   close(): void {
     this.db.close();
   }
@@ -252,6 +276,16 @@ export class MemoryStorage implements SessionStorage {
     this.#settings = { ...settings };
   }
 
+  #alerts: StoredAlerts = {};
+
+  async alerts(): Promise<StoredAlerts> {
+    return structuredClone(this.#alerts);
+  }
+
+  async saveAlerts(alerts: StoredAlerts): Promise<void> {
+    this.#alerts = structuredClone(alerts);
+  }
+
   close(): void {}
 }
 
@@ -281,6 +315,8 @@ export async function openStorage(storageKey: string): Promise<SessionStorage> {
           audit.createIndex('byTime', 't');
           db.createObjectStore('settings');
         }
+        // Version 2: alert rules, state and list.
+        if (oldVersion < 2) db.createObjectStore('alerts');
       },
       blocked() {
         // Another tab holds an older version open; the race below gives up after a while.

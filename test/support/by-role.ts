@@ -13,6 +13,7 @@ const IMPLICIT: [string, string][] = [
   ['ul,ol', 'list'],
   ['li', 'listitem'],
   ['section[aria-label],section[aria-labelledby]', 'region'],
+  ['form[aria-label],form[aria-labelledby]', 'form'],
 ];
 
 export function roleOf(el: Element): string | undefined {

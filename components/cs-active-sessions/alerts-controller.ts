@@ -1,0 +1,122 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import {
+  evaluateAlerts,
+  initialAlertState,
+  type Alert,
+  type AlertRule,
+  type AlertState,
+  type Observation,
+} from '../../src/alerts/rules.js';
+import type { ListedAlert, StoredAlerts } from '../../src/storage/db.js';
+
+/** Alerts kept in the list; older ones drop off. */
+const LIST_MAX = 200;
+
+/**
+ * Evaluates the alert rules on every snapshot and live event (the pure code in `src/alerts`,
+ * which the extension's background worker runs too), keeps the alert list with
+ * acknowledgements, and stores rules, state and list through the element's storage.
+ */
+export class AlertsController implements ReactiveController {
+  /** Rules in force: the page's (`alertRules`) or the stored ones. */
+  rules: AlertRule[] = [];
+  /** Newest first. */
+  list: ListedAlert[] = [];
+  /** Whether the page set the rules (then the rules panel edits a copy it does not store). */
+  rulesFromPage = false;
+
+  readonly #host: ReactiveControllerHost;
+  readonly #onAlert: (alert: Alert) => void;
+  readonly #save: (data: StoredAlerts) => Promise<void>;
+  #state: AlertState = initialAlertState();
+  /** The stored rules, kept while the page's rules are in force. */
+  #storedRules: AlertRule[] | undefined;
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    host: ReactiveControllerHost,
+    onAlert: (alert: Alert) => void,
+    save: (data: StoredAlerts) => Promise<void>,
+  ) {
+    this.#host = host;
+    this.#onAlert = onAlert;
+    this.#save = save;
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    if (this.#saveTimer) {
+      clearTimeout(this.#saveTimer);
+      this.#saveTimer = undefined;
+      void this.#persist();
+    }
+  }
+
+  /** Puts back what storage remembered; page-set rules win over stored ones. */
+  restore(stored: StoredAlerts): void {
+    this.#storedRules = stored.rules;
+    if (!this.rulesFromPage && stored.rules) this.rules = stored.rules;
+    if (stored.state) this.#state = stored.state;
+    if (stored.list) this.list = stored.list;
+    this.#host.requestUpdate();
+  }
+
+  /** Rules set by the page (the `alertRules` property). */
+  setPageRules(rules: AlertRule[] | undefined): void {
+    this.rulesFromPage = rules !== undefined;
+    if (rules) this.rules = rules;
+    this.#host.requestUpdate();
+  }
+
+  /** Rules edited in the panel. */
+  setRules(rules: AlertRule[]): void {
+    this.rules = rules;
+    this.#scheduleSave();
+    this.#host.requestUpdate();
+  }
+
+  observe(observation: Observation): void {
+    if (this.rules.length === 0) return;
+    const { state, alerts } = evaluateAlerts(this.rules, this.#state, observation);
+    this.#state = state;
+    if (alerts.length) {
+      this.list = [
+        ...alerts.map((a) => ({ ...a, acknowledged: false })).reverse(),
+        ...this.list,
+      ].slice(0, LIST_MAX);
+      for (const a of alerts) this.#onAlert(a);
+      this.#host.requestUpdate();
+    }
+    this.#scheduleSave();
+  }
+
+  acknowledge(id?: string): void {
+    this.list = this.list.map((a) =>
+      id === undefined || a.id === id ? { ...a, acknowledged: true } : a,
+    );
+    this.#scheduleSave();
+    this.#host.requestUpdate();
+  }
+
+  get unacknowledged(): number {
+    return this.list.filter((a) => !a.acknowledged).length;
+  }
+
+  #scheduleSave(): void {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = undefined;
+      void this.#persist();
+    }, 500);
+  }
+
+  #persist(): Promise<void> {
+    return this.#save({
+      rules: this.rulesFromPage ? this.#storedRules : this.rules,
+      state: this.#state,
+      list: this.list,
+    });
+  }
+}
