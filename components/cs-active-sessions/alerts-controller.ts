@@ -31,6 +31,7 @@ export class AlertsController implements ReactiveController {
   #state: AlertState = initialAlertState();
   /** The stored rules, kept while the page's rules are in force. */
   #storedRules: AlertRule[] | undefined;
+  #observed = false;
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -58,15 +59,19 @@ export class AlertsController implements ReactiveController {
   restore(stored: StoredAlerts): void {
     this.#storedRules = stored.rules;
     if (!this.rulesFromPage && stored.rules) this.rules = stored.rules;
-    if (stored.state) this.#state = stored.state;
-    if (stored.list) this.list = stored.list;
+    // Storage may answer after the first observations: their state stays, their alerts join.
+    if (stored.state && !this.#observed) this.#state = stored.state;
+    if (stored.list) {
+      const ids = new Set(this.list.map((a) => a.id));
+      this.list = [...this.list, ...stored.list.filter((a) => !ids.has(a.id))].slice(0, LIST_MAX);
+    }
     this.#host.requestUpdate();
   }
 
   /** Rules set by the page (the `alertRules` property). */
   setPageRules(rules: AlertRule[] | undefined): void {
     this.rulesFromPage = rules !== undefined;
-    if (rules) this.rules = rules;
+    this.rules = rules ?? this.#storedRules ?? [];
     this.#host.requestUpdate();
   }
 
@@ -79,6 +84,7 @@ export class AlertsController implements ReactiveController {
 
   observe(observation: Observation): void {
     if (this.rules.length === 0) return;
+    this.#observed = true;
     const { state, alerts } = evaluateAlerts(this.rules, this.#state, observation);
     this.#state = state;
     if (alerts.length) {

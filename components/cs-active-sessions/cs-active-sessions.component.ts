@@ -150,6 +150,8 @@ export class CsActiveSessions extends LitElement {
   private readonly _live = new LiveController(
     this,
     (event) => {
+      // Before the batch applies it, so a disconnect still finds its session's workspace.
+      const workspace = this._sessions.workspaceOfEvent(event);
       this._sessions.applyLive(event);
       if (event.clientId === this._live.clientId) return;
       const p = event.payload;
@@ -158,6 +160,7 @@ export class CsActiveSessions extends LitElement {
         at: Date.now(),
         session: {
           clientId: event.clientId,
+          workspace,
           ip: typeof p['ipaddress'] === 'string' ? p['ipaddress'] : undefined,
           connectedAt: typeof p['connected_at'] === 'number' ? p['connected_at'] : undefined,
         },

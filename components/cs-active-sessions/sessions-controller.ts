@@ -129,6 +129,17 @@ export class SessionsController implements ReactiveController {
     return this.#entryByKey.get(session.key)?.source;
   }
 
+  /** The workspace a live event's session belongs to (live events come from the first source). */
+  workspaceOfEvent(event: LiveEvent): string | undefined {
+    const entry = this.#entries[0];
+    if (!entry) return undefined;
+    if (event.kind === 'disconnected') {
+      return this.store.get(sessionKey(event.node, event.clientId, entry.source.id))?.workspace;
+    }
+    const fresh = sessionFromEmqxEvent(event.node, event.payload, { sourceId: entry.source.id });
+    return fresh ? tagWorkspaces([fresh], entry.workspaces)[0]?.workspace : undefined;
+  }
+
   /** Leaves a client ID out of the list (still counted for plan usage). */
   hideClientId(clientId: string): void {
     this.#hidden.add(clientId);

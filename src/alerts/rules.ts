@@ -70,12 +70,16 @@ export type Observation =
 export interface AlertState {
   /** Per condition key: when it started holding (an alert was raised) or last stopped. */
   conditions: Record<string, { firing: boolean; since: number }>;
-  /** Recent counts per workspace key (`*` for all), for drops. */
+  /** Recent counts per sudden-drop rule. */
   counts: Record<string, { at: number; count: number }[]>;
   /** Recent connections (client ID, time, workspace) seen as new, for spikes and storms. */
   connections: { clientId: string; at: number; workspace?: string }[];
-  /** Sessions present in the last snapshot, by client ID, with their connected-at. */
+  /** Sessions present, by workspace and client ID, with their connected-at. */
   present: Record<string, number | null>;
+  /** Whether a snapshot has been seen (the first one only sets the baseline). */
+  baseline: boolean;
+  /** When each learning rule started learning. */
+  learningSince: Record<string, number>;
   /** Addresses seen, for unexpected networks without an allowed list. */
   knownIps: Record<string, number>;
   /** When the first observation arrived (start of learning). */
@@ -92,6 +96,8 @@ export function initialAlertState(): AlertState {
     counts: {},
     connections: [],
     present: {},
+    baseline: false,
+    learningSince: {},
     knownIps: {},
     startedAt: undefined,
     counter: 0,
@@ -100,6 +106,9 @@ export function initialAlertState(): AlertState {
 
 const inWorkspace = (rule: AlertRule, s: ObservedSession) =>
   rule.workspace === undefined || s.workspace === rule.workspace;
+
+/** A session's identity across observations: its workspace and client ID. */
+const presentKey = (s: ObservedSession) => `${s.workspace ?? ''}\u0000${s.clientId}`;
 
 function matchesPattern(clientId: string, pattern: string): boolean {
   if (!pattern.includes('*')) return clientId === pattern;
@@ -160,30 +169,43 @@ export function evaluateAlerts(
   const disconnected: ObservedSession[] = [];
   if (observation.kind === 'snapshot') {
     const next: Record<string, number | null> = {};
-    const firstSnapshot =
-      Object.keys(previous.present).length === 0 && previous.startedAt === undefined;
+    const firstSnapshot = !previous.baseline;
+    const seen = new Set<string>();
     for (const s of observation.sessions) {
-      next[s.clientId] = s.connectedAt ?? null;
-      const before = previous.present[s.clientId];
-      if (
-        !firstSnapshot &&
-        (before === undefined || (s.connectedAt !== undefined && before !== s.connectedAt))
-      ) {
+      const key = presentKey(s);
+      seen.add(key);
+      next[key] = s.connectedAt ?? null;
+      const before = previous.present[key];
+      if (firstSnapshot) continue;
+      if (before === undefined) connected.push(s);
+      else if (s.connectedAt !== undefined && before !== s.connectedAt) {
+        // Reconnected between two polls: it was gone, and it is back.
+        disconnected.push(s);
         connected.push(s);
       }
     }
     if (!firstSnapshot) {
-      for (const id of Object.keys(previous.present)) {
-        if (!(id in next)) disconnected.push({ clientId: id });
+      for (const key of Object.keys(previous.present)) {
+        if (!seen.has(key)) {
+          const [workspace, ...rest] = key.split('\u0000');
+          disconnected.push({ clientId: rest.join('\u0000'), workspace: workspace || undefined });
+        }
       }
     }
     state.present = next;
+    state.baseline = true;
   } else if (observation.kind === 'connected') {
     connected.push(observation.session);
-    state.present[observation.session.clientId] = observation.session.connectedAt ?? null;
+    state.present[presentKey(observation.session)] = observation.session.connectedAt ?? null;
   } else {
-    disconnected.push(observation.session);
-    delete state.present[observation.session.clientId];
+    const key = presentKey(observation.session);
+    const current = state.present[key];
+    const at = observation.session.connectedAt;
+    // A late event about an older connection, after the newer one's: not a disconnect.
+    if (!(current !== undefined && current !== null && at !== undefined && current > at)) {
+      disconnected.push(observation.session);
+      delete state.present[key];
+    }
   }
   for (const s of connected)
     state.connections.push({ clientId: s.clientId, at: now, workspace: s.workspace });
@@ -196,7 +218,6 @@ export function evaluateAlerts(
       case 'sudden-drop': {
         if (observation.kind !== 'snapshot') break;
         const count = observation.sessions.filter((s) => inWorkspace(rule, s)).length;
-        const wsKey = rule.workspace ?? '*';
         if (rule.kind === 'count-below') {
           // Clears only once the count is back above the threshold by a margin.
           const margin = Math.max(1, Math.ceil(rule.threshold * 0.05));
@@ -208,7 +229,7 @@ export function evaluateAlerts(
             );
           }
         } else {
-          const series = (state.counts[wsKey] ?? []).filter(
+          const series = (state.counts[rule.id] ?? []).filter(
             (c) => c.at >= now - rule.minutes * MINUTE,
           );
           const peak = Math.max(count, ...series.map((c) => c.count));
@@ -270,12 +291,11 @@ export function evaluateAlerts(
       }
       case 'unexpected-network': {
         const allowed = rule.allowed.map(parseIpPattern).filter((p) => p.ok);
-        const learning =
-          allowed.length === 0 && now - (state.startedAt ?? now) < rule.learningMinutes * MINUTE;
+        // Each rule learns from when it first runs (a rule added later learns then).
+        const since = (state.learningSince[rule.id] ??= now);
+        const learning = allowed.length === 0 && now - since < rule.learningMinutes * MINUTE;
         const candidates =
-          observation.kind === 'snapshot' && Object.keys(previous.knownIps).length === 0 && learning
-            ? observation.sessions
-            : connected;
+          observation.kind === 'snapshot' && learning ? observation.sessions : connected;
         for (const s of candidates) {
           if (!s.ip || !inWorkspace(rule, s)) continue;
           const seen = s.ip in state.knownIps;
@@ -306,7 +326,9 @@ export function evaluateAlerts(
       }
       case 'critical-disconnect': {
         for (const s of disconnected) {
-          if (!rule.clients.some((p) => matchesPattern(s.clientId, p))) continue;
+          if (!inWorkspace(rule, s) || !rule.clients.some((p) => matchesPattern(s.clientId, p))) {
+            continue;
+          }
           const key = `${rule.id}\u0000${s.clientId}`;
           if (condition(key, true, false)) {
             raise(rule, [s.clientId], `Critical client ${s.clientId} disconnected.`);
@@ -326,10 +348,9 @@ export function evaluateAlerts(
   if (observation.kind === 'snapshot') {
     for (const rule of rules) {
       if (rule.kind !== 'sudden-drop') continue;
-      const wsKey = rule.workspace ?? '*';
       const count = observation.sessions.filter((s) => inWorkspace(rule, s)).length;
-      const series = [...(state.counts[wsKey] ?? []), { at: now, count }];
-      state.counts[wsKey] = series.filter((c) => c.at > now - rule.minutes * MINUTE);
+      const series = [...(state.counts[rule.id] ?? []), { at: now, count }];
+      state.counts[rule.id] = series.filter((c) => c.at > now - rule.minutes * MINUTE);
     }
   }
   return { state, alerts };

@@ -202,15 +202,20 @@ describe('alert rules', () => {
     };
     const flaps: Observation[] = [];
     for (let i = 0; i < 20; i++) {
-      flaps.push({ kind: 'disconnected', at: i * 5000, session: s('pump-7') });
+      // Each disconnect names the connection it ends (its connected-at), as EMQX's event does.
+      flaps.push({ kind: 'disconnected', at: i * 5000, session: s('pump-7', { connectedAt: i }) });
       flaps.push({
         kind: 'connected',
         at: i * 5000 + 1000,
-        session: s('pump-7', { connectedAt: i }),
+        session: s('pump-7', { connectedAt: i + 1 }),
       });
     }
     flaps.push({ kind: 'disconnected', at: 100_000, session: s('other') });
-    flaps.push({ kind: 'disconnected', at: COOLDOWN_MS + 200_000, session: s('pump-7') });
+    flaps.push({
+      kind: 'disconnected',
+      at: COOLDOWN_MS + 200_000,
+      session: s('pump-7', { connectedAt: 20 }),
+    });
     const { alerts } = run([rule], flaps);
     assert.equal(alerts.length, 2, 'the first disconnect, and one after the cooldown');
     assert.match(alerts[0]!.message, /Critical client pump-7 disconnected/);
@@ -223,6 +228,32 @@ describe('alert rules', () => {
       alerts.map((a) => a.clientIds),
       [['gateway-1']],
     );
+  });
+
+  it('should ignore a late disconnect of an older connection, and see a reconnect between polls', () => {
+    const rule: AlertRule = { id: 'crit', kind: 'critical-disconnect', clients: ['gw'] };
+    const late = run(
+      [rule],
+      [
+        { kind: 'connected', at: 1, session: s('gw', { connectedAt: 10 }) },
+        { kind: 'disconnected', at: 2, session: s('gw', { connectedAt: 5 }) }, // the old one's
+      ],
+    );
+    assert.equal(late.alerts.length, 0);
+    const polled = run(
+      [rule],
+      [snap(0, [s('gw', { connectedAt: 1 })]), snap(30_000, [s('gw', { connectedAt: 2 })])],
+    );
+    assert.equal(polled.alerts.length, 1, 'a new connected-at means it went away and came back');
+  });
+
+  it('should not take a live event before the first poll for a spike of new connections', () => {
+    const rule: AlertRule = { id: 'spike', kind: 'spike', connections: 2, minutes: 1 };
+    const { alerts } = run(
+      [rule],
+      [{ kind: 'connected', at: 0, session: s('early') }, snap(1000, fleet(10))],
+    );
+    assert.equal(alerts.length, 0);
   });
 
   it('should keep its state as plain data that survives JSON', () => {
