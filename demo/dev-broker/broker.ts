@@ -91,17 +91,15 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
   api.keepAliveTimeout = 1000;
 
   try {
+    // What the nodes share: the ban list, the faults and the cluster-wide event bus.
+    const shared = { host, dashboardPassword, bans, faults, publishEvent };
     nodes.push(
       await startBrokerNode({
+        ...shared,
         name: options.node ?? 'dev@127.0.0.1',
-        host,
         mqttPort: options.mqttPort ?? 1883,
         wsPort: options.wsPort ?? 8083,
         tlsPort: options.tlsPort ?? 8883,
-        dashboardPassword,
-        bans,
-        faults,
-        publishEvent,
       }),
     );
     if (options.secondNode) {
@@ -109,15 +107,11 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
         options.secondNode === true ? { mqttPort: 0, wsPort: 0, tlsPort: 0 } : options.secondNode;
       nodes.push(
         await startBrokerNode({
+          ...shared,
           name: 'dev2@127.0.0.1',
-          host,
           mqttPort: ports.mqttPort ?? 2883,
           wsPort: ports.wsPort ?? 9083,
           tlsPort: ports.tlsPort ?? 9883,
-          dashboardPassword,
-          bans,
-          faults,
-          publishEvent,
           label: 'node2.',
         }),
       );

@@ -17,9 +17,7 @@ import {
   type BrokerInfo,
 } from '../support/broker-commands.js';
 import { getByRole, nameOf, queryAllByRole, queryByRole } from '../support/by-role.js';
-import { countText, waitForRows } from '../support/element.js';
-
-const uniqueKey = () => `alerts-${Math.random().toString(36).slice(2)}`;
+import { countText, waitForRows, uniqueKey } from '../support/element.js';
 
 async function render(
   broker: BrokerInfo,

@@ -19,10 +19,15 @@ import {
   type BrokerInfo,
 } from '../support/broker-commands.js';
 import { getByRole, nameOf, queryAllByRole, queryByRole } from '../support/by-role.js';
-import { countText, dialogOf, openDetails, orderOf, waitForRows } from '../support/element.js';
+import {
+  countText,
+  dialogOf,
+  openDetails,
+  orderOf,
+  waitForRows,
+  uniqueKey,
+} from '../support/element.js';
 import { parseCsv } from '../support/csv.js';
-
-const uniqueKey = () => `test-${Math.random().toString(36).slice(2)}`;
 
 async function render(broker: BrokerInfo, storageKey: string, extra: { operator?: string } = {}) {
   return fixture<CsActiveSessions>(

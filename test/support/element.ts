@@ -76,3 +76,6 @@ export function tick(el: CsActiveSessions, clientId: string, shiftKey = false) {
 
 /** The open alertdialog. */
 export const dialogOf = (el: CsActiveSessions) => getByRole(el.shadowRoot!, 'alertdialog');
+
+/** A fresh `storage-key`, so each test starts from an empty IndexedDB. */
+export const uniqueKey = () => `test-${Math.random().toString(36).slice(2)}`;
