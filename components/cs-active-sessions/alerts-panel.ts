@@ -117,6 +117,64 @@ export function ruleFromForm(form: HTMLFormElement, id: string): AlertRule | str
   return rule;
 }
 
+/** The rules in force, each with a `Remove` button. */
+export function renderRuleList(
+  rules: readonly AlertRule[],
+  onRemove: (id: string) => void,
+): TemplateResult {
+  return rules.length === 0
+    ? html`<p class="muted">No rules yet.</p>`
+    : html`<ul class="rules">
+        ${rules.map(
+          (r) =>
+            html`<li>
+              <bdi>${describeRule(r)}</bdi>
+              <button
+                type="button"
+                class="small"
+                aria-label=${`Remove rule: ${describeRule(r)}`}
+                @click=${() => onRemove(r.id)}
+              >
+                Remove
+              </button>
+            </li>`,
+        )}
+      </ul>`;
+}
+
+/** The `Add rule` form. */
+export function renderRuleForm(
+  state: { kind: AlertKind; formError: string | undefined; workspaceField: boolean },
+  on: { onKind(kind: AlertKind): void; onSubmit(form: HTMLFormElement): void },
+): TemplateResult {
+  return html`<form
+    class="rule-form"
+    aria-label="Add rule"
+    @submit=${(e: SubmitEvent) => {
+      e.preventDefault();
+      on.onSubmit(e.target as HTMLFormElement);
+    }}
+  >
+    <label class="field"
+      >Rule
+      <select
+        name="kind"
+        aria-label="Rule"
+        @change=${(e: Event) => on.onKind((e.target as HTMLSelectElement).value as AlertKind)}
+      >
+        ${RULE_KINDS.map(
+          (k) =>
+            html`<option value=${k.kind} ?selected=${k.kind === state.kind}>${k.label}</option>`,
+        )}
+      </select></label
+    >
+    ${fieldsFor(state.kind)}
+    ${state.workspaceField ? field('workspace', 'Workspace (optional)', '', 'all') : nothing}
+    <button type="submit">Add rule</button>
+    ${state.formError ? html`<p class="error-text" role="alert">${state.formError}</p>` : nothing}
+  </form>`;
+}
+
 /** The alerts region: raised alerts to acknowledge, and the rules that raise them. */
 export function renderAlertsPanel(
   state: {
@@ -170,50 +228,7 @@ export function renderAlertsPanel(
           </p>`
         : nothing
     }
-    ${
-      state.rules.length === 0
-        ? html`<p class="muted">No rules yet.</p>`
-        : html`<ul class="rules">
-            ${state.rules.map(
-              (r) =>
-                html`<li>
-                  <bdi>${describeRule(r)}</bdi>
-                  <button
-                    type="button"
-                    class="small"
-                    aria-label=${`Remove rule: ${describeRule(r)}`}
-                    @click=${() => on.onRemoveRule(r.id)}
-                  >
-                    Remove
-                  </button>
-                </li>`,
-            )}
-          </ul>`
-    }
-    <form
-      class="rule-form"
-      aria-label="Add rule"
-      @submit=${(e: SubmitEvent) => {
-        e.preventDefault();
-        on.onSubmit(e.target as HTMLFormElement);
-      }}
-    >
-      <label class="field"
-        >Rule
-        <select
-          name="kind"
-          aria-label="Rule"
-          @change=${(e: Event) => on.onKind((e.target as HTMLSelectElement).value as AlertKind)}
-        >
-          ${RULE_KINDS.map(
-            (k) =>
-              html`<option value=${k.kind} ?selected=${k.kind === state.kind}>${k.label}</option>`,
-          )}
-        </select></label
-      >
-      ${fieldsFor(state.kind)} ${field('workspace', 'Workspace (optional)', '', 'all')}
-      <button type="submit">Add rule</button>
-      ${state.formError ? html`<p class="error-text" role="alert">${state.formError}</p>` : nothing}
-    </form>
+    ${renderRuleList(state.rules, on.onRemoveRule)}
+    ${renderRuleForm({ kind: state.kind, formError: state.formError, workspaceField: true }, on)}
   </section>`;
 }

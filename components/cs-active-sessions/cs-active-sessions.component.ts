@@ -40,6 +40,7 @@ import { Selection } from './selection.js';
 import { renderSessionDetails, type SubscriptionsState } from './session-details.js';
 import {
   COLUMNS,
+  COMPACT_COLUMNS,
   gridColumns,
   keyAttribute,
   renderSessionRow,
@@ -300,6 +301,12 @@ export class CsActiveSessions extends LitElement {
   /** Alert rules (plain data); when set, they win over the rules stored by the panel. */
   @property({ attribute: false }) alertRules: AlertRule[] | undefined;
 
+  /**
+   * `compact` for small spaces such as an extension popup: count and plan usage on top, the
+   * search, the list, and details that cover the list; no filters, charts or panels.
+   */
+  @property({ reflect: true }) layout: 'full' | 'compact' = 'full';
+
   readonly #selection = new Selection();
   #srcSource: { src: string; source: EmqxSource } | undefined;
   #workspaceSources = new Map<string, SessionSource>();
@@ -307,6 +314,8 @@ export class CsActiveSessions extends LitElement {
   #visible: readonly Session[] = [];
   #visibleKeys: string[] = [];
   #inWorkspaceCount = 0;
+  /** A client `showSession` asked for, opened once the list has loaded. */
+  #pendingShow: string | undefined;
   #visibleFrom: unknown[] = [];
   #viewFrom: unknown[] = [];
   #health = new Map<string, SessionHealth>();
@@ -433,6 +442,13 @@ export class CsActiveSessions extends LitElement {
           ? store.sessions.length
           : store.sessions.filter((s) => s.workspace === workspace).length;
       if (this.#selection.retain((key) => store.get(key) !== undefined)) this._selectionVersion++;
+    }
+    if (this.#pendingShow !== undefined && store.loaded) {
+      const clientId = this.#pendingShow;
+      this.#pendingShow = undefined;
+      const session = this.#visible.find((s) => s.clientId === clientId);
+      if (session) this._open(session);
+      else this._announce(`${clientId} is not connected.`);
     }
     if (this._selectedKey !== undefined) {
       const current = store.get(this._selectedKey);
@@ -1002,6 +1018,7 @@ export class CsActiveSessions extends LitElement {
   }
 
   #columns(): Column[] {
+    if (this.layout === 'compact') return [...COMPACT_COLUMNS];
     const showWorkspace = this._workspace === ALL && this.#workspaceList().length > 1;
     const shown = COLUMNS.filter((c) => c.id === 'clientId' || !this._hiddenColumns.includes(c.id));
     return showWorkspace ? [shown[0]!, WORKSPACE_COLUMN, ...shown.slice(1)] : shown;
@@ -1229,6 +1246,43 @@ export class CsActiveSessions extends LitElement {
   /** Fetches a fresh list now. */
   refresh(): Promise<void> {
     return this._sessions.refresh('user');
+  }
+
+  /** Moves focus to the search field, as a popup does when it opens. */
+  async focusSearch(): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLInputElement>('input[type="search"]')?.focus();
+  }
+
+  /**
+   * Shows one client: its workspace, a search for its ID, and its details once it is listed
+   * (or a message that it is not connected), as a notification's click asks.
+   */
+  showSession(clientId: string, workspace?: string): void {
+    if (workspace !== undefined && this.#workspaceList().some((w) => w.id === workspace)) {
+      this._workspace = workspace;
+    }
+    this._query = clientId;
+    this.#pendingShow = clientId;
+    this.requestUpdate();
+  }
+
+  /** Active sessions against the plan: the shown workspace's own limit, else `plan-limit`. */
+  #planUsage(): { active: number; limit: number } | undefined {
+    const list = this.#workspaceList();
+    const workspace =
+      this._workspace === ALL
+        ? list.length === 1
+          ? list[0]
+          : undefined
+        : list.find((w) => w.id === this._workspace);
+    if (workspace?.planLimit !== undefined && workspace.planLimit > 0) {
+      return { active: this.#inWorkspaceCount, limit: workspace.planLimit };
+    }
+    if (this.planLimit !== undefined && this.planLimit > 0) {
+      return { active: this._sessions.totalActive, limit: this.planLimit };
+    }
+    return undefined;
   }
 
   // Rendering
@@ -1558,30 +1612,73 @@ export class CsActiveSessions extends LitElement {
     </dialog>`;
   }
 
-  protected override render(): TemplateResult {
+  private _renderGrid(columns: readonly Column[]): TemplateResult {
     const { store, loading, stale } = this._sessions;
+    return html`<div
+      class="grid ${stale ? 'stale' : ''}"
+      part="table"
+      role="grid"
+      aria-label="Active sessions"
+      aria-multiselectable="true"
+      aria-rowcount=${store.loaded ? this.#visible.length + 1 : -1}
+      aria-busy=${loading ? 'true' : 'false'}
+      style="--cs-columns: ${gridColumns(columns)}"
+      @click=${this._onGridClick}
+      @keydown=${this._onGridKeydown}
+    >
+      ${this._renderHeader(columns)}
+      ${
+        store.loaded && this.#visible.length > 0
+          ? html`<lit-virtualizer
+              role="rowgroup"
+              scroller
+              .items=${this.#visible}
+              .keyFunction=${keyOf}
+              .renderItem=${this.#renderItem}
+              @visibilityChanged=${this._onVisibilityChanged}
+            ></lit-virtualizer>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  protected override render(): TemplateResult {
+    const { store, loading } = this._sessions;
     const columns = this.#columns();
     const nodes = [
       ...new Set(store.sessions.map((s) => s.node).filter((n): n is string => !!n)),
     ].sort();
+    const compact = this.layout === 'compact';
+    const plan = this.#planUsage();
+    const planMeter = plan ? renderPlanMeter(plan.active, plan.limit) : nothing;
+    const search = html`<input
+      type="search"
+      part="search"
+      aria-label="Search sessions"
+      placeholder="Search client ID or username"
+      .value=${this._query}
+      @input=${this._onSearch}
+    />`;
+    const refresh = html`<button
+      type="button"
+      @click=${this._onRefreshClick}
+      aria-busy=${loading ? 'true' : 'false'}
+    >
+      Refresh
+    </button>`;
+    if (compact) {
+      return html`<section class="root" aria-label="Active sessions">
+        <div class="summary" part="summary">${this._renderStatus()} ${planMeter}</div>
+        <div class="toolbar" part="toolbar">${this._renderWorkspaces()} ${search} ${refresh}</div>
+        ${this._renderSelectionBar()} ${this._renderBanner()} ${this._renderGrid(columns)}
+        ${this._renderMessage()} ${this._selected ? this._renderDetails(this._selected) : nothing}
+        ${this._renderDialog()}
+        <div class="visually-hidden" aria-live="polite">${this._announcement}</div>
+      </section>`;
+    }
     return html`<section class="root" aria-label="Active sessions">
       <div class="toolbar" part="toolbar">
-        ${this._renderWorkspaces()}
-        <input
-          type="search"
-          part="search"
-          aria-label="Search sessions"
-          placeholder="Search client ID or username"
-          .value=${this._query}
-          @input=${this._onSearch}
-        />
-        <button
-          type="button"
-          @click=${this._onRefreshClick}
-          aria-busy=${loading ? 'true' : 'false'}
-        >
-          Refresh
-        </button>
+        ${this._renderWorkspaces()} ${search} ${refresh}
         <button
           type="button"
           role="switch"
@@ -1617,12 +1714,7 @@ export class CsActiveSessions extends LitElement {
         <button type="button" class="small" @click=${() => void this._onExportHistory()}>
           Export history
         </button>
-        ${
-          this.planLimit !== undefined && this.planLimit > 0
-            ? renderPlanMeter(this._sessions.totalActive, this.planLimit)
-            : nothing
-        }
-        ${this._renderStatus()}
+        ${planMeter} ${this._renderStatus()}
       </div>
       ${renderFilterBar(
         { filters: this._filters, nodes, ipDraft: this._ipDraft, ipError: this._ipError },
@@ -1682,33 +1774,7 @@ export class CsActiveSessions extends LitElement {
             </div>`
           : nothing
       }
-      ${this._renderSelectionBar()} ${this._renderBanner()}
-      <div
-        class="grid ${stale ? 'stale' : ''}"
-        part="table"
-        role="grid"
-        aria-label="Active sessions"
-        aria-multiselectable="true"
-        aria-rowcount=${store.loaded ? this.#visible.length + 1 : -1}
-        aria-busy=${loading ? 'true' : 'false'}
-        style="--cs-columns: ${gridColumns(columns)}"
-        @click=${this._onGridClick}
-        @keydown=${this._onGridKeydown}
-      >
-        ${this._renderHeader(columns)}
-        ${
-          store.loaded && this.#visible.length > 0
-            ? html`<lit-virtualizer
-                role="rowgroup"
-                scroller
-                .items=${this.#visible}
-                .keyFunction=${keyOf}
-                .renderItem=${this.#renderItem}
-                @visibilityChanged=${this._onVisibilityChanged}
-              ></lit-virtualizer>`
-            : nothing
-        }
-      </div>
+      ${this._renderSelectionBar()} ${this._renderBanner()} ${this._renderGrid(columns)}
       ${this._renderMessage()} ${this._selected ? this._renderDetails(this._selected) : nothing}
       ${this._alertsOpen ? this._renderAlerts() : nothing}
       ${

@@ -183,6 +183,33 @@ export const styles = css`
     color: var(--cs-color-muted);
   }
 
+  /* The compact layout (an extension popup): a summary line, the search, the list; details
+     cover the list instead of following it. */
+  :host([layout='compact']) .root {
+    position: relative;
+  }
+  .summary {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--cs-spacing);
+  }
+  :host([layout='compact']) .toolbar {
+    flex-wrap: nowrap;
+  }
+  :host([layout='compact']) input[type='search'] {
+    min-width: 0;
+  }
+  :host([layout='compact']) .details {
+    position: absolute;
+    inset: 0;
+    margin: 0;
+    overflow: auto;
+    background: var(--cs-color-background);
+    z-index: 1;
+  }
+
   .details {
     margin-top: var(--cs-spacing);
     padding: var(--cs-spacing) calc(var(--cs-spacing) * 2);

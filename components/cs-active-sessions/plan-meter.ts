@@ -1,8 +1,5 @@
 import { html, type TemplateResult } from 'lit';
-
-/** Share of the plan from which the meter warns, and from which it shows an error. */
-export const PLAN_WARNING = 0.8;
-export const PLAN_ERROR = 1;
+import { planLevel } from '../../src/model/plan.js';
 
 /**
  * `Plan usage`: active sessions against the plan's limit, as the seed shows it
@@ -11,7 +8,7 @@ export const PLAN_ERROR = 1;
 export function renderPlanMeter(active: number, limit: number): TemplateResult {
   const ratio = active / limit;
   const percent = Math.round(ratio * 100);
-  const level = ratio >= PLAN_ERROR ? 'error' : ratio >= PLAN_WARNING ? 'warning' : 'ok';
+  const level = planLevel(active, limit);
   const text = `${active.toLocaleString('en-US')} / ${limit.toLocaleString('en-US')} (${percent}%)`;
   return html`<div
     class="plan ${level}"

@@ -26,6 +26,13 @@ export const COLUMNS: readonly Column[] = [
   { id: 'subscriptions', name: 'Subscriptions', width: '8.5rem', numeric: true },
 ];
 
+/** The columns of the compact layout (a popup is about 400 px wide). */
+export const COMPACT_COLUMNS: readonly Column[] = [
+  { ...COLUMNS[0]!, width: 'minmax(7rem, 1.6fr)' },
+  { ...COLUMNS[1]!, width: 'minmax(5rem, 1fr)' },
+  { ...COLUMNS[4]!, width: '5.5rem' },
+];
+
 /** Shown after the client ID when all workspaces are listed together. */
 export const WORKSPACE_COLUMN: Column = {
   id: 'workspace',

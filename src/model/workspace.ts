@@ -35,6 +35,8 @@ export interface Workspace {
   label: string;
   source: SourceConfig;
   match?: WorkspaceMatch;
+  /** The plan's session limit for this workspace; the `Plan usage` meter shows it when set. */
+  planLimit?: number;
 }
 
 /** Whether a session belongs to a workspace's slice of its source. */

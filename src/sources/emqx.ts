@@ -324,7 +324,9 @@ export class EmqxSource implements SessionSource {
         headers,
         body: context.body === undefined ? undefined : JSON.stringify(context.body),
         signal: combined,
-        credentials: 'same-origin',
+        // With our own Authorization header, send no cookies: a 401 then never opens the
+        // browser's login prompt (which would hang an extension page whose broker is granted).
+        credentials: this.#authorization ? 'omit' : 'same-origin',
       });
     } catch (cause) {
       throw this.#transportError(cause, signal, timeout);

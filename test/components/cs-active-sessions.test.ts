@@ -6,6 +6,7 @@ import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-ac
 import type { FleetClientSpec } from '../../demo/fleet.js';
 import {
   clientState,
+  configFor,
   connectClients,
   sourceFor,
   startBroker,
@@ -342,6 +343,45 @@ describe('<cs-active-sessions>', () => {
     expect(el.shadowRoot!.textContent).to.include('No active sessions.');
     expect(countText(el)).to.equal('0 active sessions');
     await expect(el).to.be.accessible();
+  });
+
+  it('should fit a popup in the compact layout and open a session asked for by client ID', async () => {
+    await connectClients(broker, [AGENT, MOBILE, LEGACY]);
+    const el = await fixture<CsActiveSessions>(
+      html`<cs-active-sessions
+        layout="compact"
+        .workspaces=${[{ id: 'all', label: 'All', source: configFor(broker), planLimit: 4 }]}
+      ></cs-active-sessions>`,
+    );
+    el.showSession('mobile-app-user-12345', 'all');
+    await el.focusSearch();
+    await waitUntil(
+      () => queryByRole(el.shadowRoot!, 'region', 'Session details'),
+      'the details of the client asked for',
+    );
+    const details = getByRole(el.shadowRoot!, 'region', 'Session details');
+    expect(factsOf(details)['Client ID']).to.equal('mobile-app-user-12345');
+    const search = getByRole(el.shadowRoot!, 'searchbox', 'Search sessions') as HTMLInputElement;
+    expect(search.value).to.equal('mobile-app-user-12345');
+    expect(el.shadowRoot!.activeElement).to.equal(search);
+    // The workspace's own plan limit, and only what a popup has room for.
+    const meter = getByRole(el.shadowRoot!, 'meter', 'Plan usage');
+    expect(meter.getAttribute('aria-valuetext')).to.match(/^3 \/ 4 \(75%\)/);
+    const headers = queryAllByRole(el.shadowRoot!, 'columnheader').map((h) => nameOf(h));
+    expect(headers.slice(1)).to.deep.equal(['Client ID', 'Username', 'Protocol']);
+    for (const name of ['Alerts', 'Audit log', 'Export history', 'Auto-refresh']) {
+      expect(queryByRole(el.shadowRoot!, 'button', name), name).to.equal(null);
+    }
+    expect(queryByRole(el.shadowRoot!, 'switch', 'Auto-refresh')).to.equal(null);
+    await expect(el).to.be.accessible();
+
+    // A client that is not connected: the search says so.
+    getByRole(details, 'button', 'Close details').click();
+    el.showSession('pump-that-left');
+    await waitUntil(
+      () => el.shadowRoot!.textContent!.includes('No sessions match “pump-that-left”.'),
+      'the empty search',
+    );
   });
 
   it('should render hostile client IDs as text', async () => {
