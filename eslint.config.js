@@ -5,7 +5,7 @@ import { configs as litConfigs } from 'eslint-plugin-lit';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', '.test-results/'] },
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.test-results/', 'extension/.wxt/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   litConfigs['flat/recommended'],
