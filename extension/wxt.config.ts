@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'wxt';
+import { LOOPBACK_HOSTS } from '../src/watch/config.js';
 
 const { version } = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
@@ -25,7 +26,7 @@ export default defineConfig({
   manifest: ({ browser, manifestVersion }) => {
     // The dev broker and any broker on this machine need no prompt; every other broker's origin
     // is asked for when its workspace is saved (and lets the extension reach it without CORS).
-    const loopback = ['http://127.0.0.1/*', 'http://localhost/*', 'http://[::1]/*'];
+    const loopback = LOOPBACK_HOSTS.flatMap((host) => [`http://${host}/*`, `https://${host}/*`]);
     const others = ['http://*/*', 'https://*/*'];
     return {
       name: 'Active sessions for MQTT',

@@ -307,6 +307,12 @@ export class CsActiveSessions extends LitElement {
    */
   @property({ reflect: true }) layout: 'full' | 'compact' = 'full';
 
+  /**
+   * Whether each refresh adds a sample to the count history; off where something else records
+   * it (the extension's background) and this view only opens now and then.
+   */
+  @property({ attribute: false }) recordHistory = true;
+
   readonly #selection = new Selection();
   #srcSource: { src: string; source: EmqxSource } | undefined;
   #workspaceSources = new Map<string, SessionSource>();
@@ -502,6 +508,15 @@ export class CsActiveSessions extends LitElement {
     }
     this.#rendered = true;
     // A menu that just opened takes focus on its first item, as menus do.
+    // Compact details cover the list: focus moves into them, as into a dialog.
+    if (
+      this.layout === 'compact' &&
+      changed.has('_selectedKey') &&
+      this._selectedKey !== undefined &&
+      changed.get('_selectedKey') === undefined
+    ) {
+      this.renderRoot.querySelector<HTMLButtonElement>('.details-header button')?.focus();
+    }
     if (changed.has('_menu') && this._menu) {
       this.renderRoot.querySelector<HTMLElement>('[role="menu"] [role^="menuitem"]')?.focus();
     }
@@ -534,10 +549,12 @@ export class CsActiveSessions extends LitElement {
 
   // Handlers
   private _handleRefresh(count: number, trigger: RefreshTrigger): void {
-    void this._storage.recordSnapshot(
-      this._sessions.store.sessions,
-      this.#workspaceList().map((w) => w.id),
-    );
+    if (this.recordHistory) {
+      void this._storage.recordSnapshot(
+        this._sessions.store.sessions,
+        this.#workspaceList().map((w) => w.id),
+      );
+    }
     this._alerts.observe({
       kind: 'snapshot',
       at: Date.now(),
@@ -1259,9 +1276,11 @@ export class CsActiveSessions extends LitElement {
    * (or a message that it is not connected), as a notification's click asks.
    */
   showSession(clientId: string, workspace?: string): void {
-    if (workspace !== undefined && this.#workspaceList().some((w) => w.id === workspace)) {
-      this._workspace = workspace;
-    }
+    // Its own workspace, or all of them: never a remembered one it may not be in.
+    this._workspace =
+      workspace !== undefined && this.#workspaceList().some((w) => w.id === workspace)
+        ? workspace
+        : ALL;
     this._query = clientId;
     this.#pendingShow = clientId;
     this.requestUpdate();
@@ -1668,11 +1687,13 @@ export class CsActiveSessions extends LitElement {
     </button>`;
     if (compact) {
       return html`<section class="root" aria-label="Active sessions">
-        <div class="summary" part="summary">${this._renderStatus()} ${planMeter}</div>
-        <div class="toolbar" part="toolbar">${this._renderWorkspaces()} ${search} ${refresh}</div>
-        ${this._renderSelectionBar()} ${this._renderBanner()} ${this._renderGrid(columns)}
-        ${this._renderMessage()} ${this._selected ? this._renderDetails(this._selected) : nothing}
-        ${this._renderDialog()}
+        <div class="covered" ?inert=${this._selected !== undefined}>
+          <div class="summary" part="summary">${this._renderStatus()} ${planMeter}</div>
+          <div class="toolbar" part="toolbar">${this._renderWorkspaces()} ${search} ${refresh}</div>
+          ${this._renderSelectionBar()} ${this._renderBanner()} ${this._renderGrid(columns)}
+          ${this._renderMessage()}
+        </div>
+        ${this._selected ? this._renderDetails(this._selected) : nothing} ${this._renderDialog()}
         <div class="visually-hidden" aria-live="polite">${this._announcement}</div>
       </section>`;
     }

@@ -5,7 +5,7 @@ import { SessionStore } from '../../src/model/session-store.js';
 import { sessionKey } from '../../src/model/session.js';
 import type { LiveEvent } from '../../src/live/emqx-events.js';
 import type { Session } from '../../src/model/session.js';
-import { matchesWorkspace, type Workspace } from '../../src/model/workspace.js';
+import { workspaceOf, type Workspace } from '../../src/model/workspace.js';
 import {
   isAbort,
   SourceError,
@@ -400,7 +400,7 @@ function tagWorkspaces(sessions: Session[], workspaces: readonly Workspace[]): S
   if (workspaces.length === 0) return sessions;
   const out: Session[] = [];
   for (const s of sessions) {
-    const ws = workspaces.find((w) => matchesWorkspace(s, w.match));
+    const ws = workspaceOf(s, workspaces);
     if (ws) out.push(s.workspace === ws.id ? s : { ...s, workspace: ws.id });
   }
   return out;

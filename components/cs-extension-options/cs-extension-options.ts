@@ -69,6 +69,8 @@ export class CsExtensionOptions extends LitElement {
   @state() private _confirmRemove: string | undefined;
   @state() private _ruleKind: AlertKind = 'count-below';
   @state() private _ruleError: string | undefined;
+  /** A save or remove is being stored: further ones wait for it. */
+  @state() private _saving = false;
   #testRun: AbortController | undefined;
 
   override disconnectedCallback(): void {
@@ -163,7 +165,9 @@ export class CsExtensionOptions extends LitElement {
 
   private _onSave(): void {
     const draft = this._draft;
-    if (!draft) return;
+    if (!draft || this._saving) return;
+    // A test still running would overwrite what the save says.
+    this.#testRun?.abort();
     const cleaned: WatchedWorkspace = {
       ...draft,
       label: draft.label.trim(),
@@ -180,29 +184,38 @@ export class CsExtensionOptions extends LitElement {
     }
     const permission = this.#permission(cleaned);
     this._status = { kind: 'busy', text: 'Saving…' };
+    this._saving = true;
     void (async () => {
-      const allowed = await permission;
-      if (!allowed.ok) {
-        this._status = {
-          kind: 'error',
-          text: `Not saved: the extension needs permission to reach ${allowed.origin}.`,
-        };
-        return;
-      }
-      const workspaces = this._isNew
-        ? [...this.config.workspaces, cleaned]
-        : this.config.workspaces.map((w) => (w.id === cleaned.id ? cleaned : w));
-      const config: WatchConfig = { ...this.config, workspaces };
       try {
+        const allowed = await permission;
+        if (!allowed.ok) {
+          this._status = {
+            kind: 'error',
+            text: `Not saved: the extension needs permission to reach ${allowed.origin}.`,
+          };
+          return;
+        }
+        const exists = this.config.workspaces.some((w) => w.id === cleaned.id);
+        if (!this._isNew && !exists) {
+          this._status = { kind: 'error', text: 'Not saved: this workspace was removed.' };
+          return;
+        }
+        const workspaces = exists
+          ? this.config.workspaces.map((w) => (w.id === cleaned.id ? cleaned : w))
+          : [...this.config.workspaces, cleaned];
+        const config: WatchConfig = { ...this.config, workspaces };
         await this.persist(config);
+        this.config = config;
       } catch (e) {
         this._status = {
           kind: 'error',
           text: `Not saved: ${e instanceof Error ? e.message : String(e)}`,
         };
         return;
+      } finally {
+        this._saving = false;
       }
-      this.config = config;
+      this._isNew = false;
       this._draft = undefined;
       this._status = {
         kind: 'ok',
@@ -212,6 +225,11 @@ export class CsExtensionOptions extends LitElement {
   }
 
   private async _onRemove(id: string): Promise<void> {
+    if (this._saving) return;
+    if (this._draft?.id === id) {
+      this.#testRun?.abort();
+      this._draft = undefined;
+    }
     const removed = this.config.workspaces.find((w) => w.id === id);
     const workspaces = this.config.workspaces.filter((w) => w.id !== id);
     const config: WatchConfig = {
@@ -542,7 +560,14 @@ export class CsExtensionOptions extends LitElement {
       </section>
       <div class="buttons">
         <button type="button" @click=${this._onTest}>Test connection</button>
-        <button type="button" class="primary" @click=${this._onSave}>Save workspace</button>
+        <button
+          type="button"
+          class="primary"
+          aria-disabled=${this._saving ? 'true' : 'false'}
+          @click=${this._onSave}
+        >
+          Save workspace
+        </button>
         <button
           type="button"
           @click=${() => {

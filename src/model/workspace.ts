@@ -59,6 +59,17 @@ export function matchesWorkspace(
   return true;
 }
 
+/**
+ * The workspace a session belongs to among the workspaces of its source: the first it matches,
+ * so overlapping workspaces (one without `match` taking the rest) never count a session twice.
+ */
+export function workspaceOf<W extends Pick<Workspace, 'match'>>(
+  session: Parameters<typeof matchesWorkspace>[0],
+  workspacesOfSource: readonly W[],
+): W | undefined {
+  return workspacesOfSource.find((w) => matchesWorkspace(session, w.match));
+}
+
 /** A stable identity of a source config, so workspaces over the same broker share one source. */
 export function sourceConfigKey(config: SourceConfig): string {
   return JSON.stringify([

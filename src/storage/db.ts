@@ -61,6 +61,17 @@ export interface StoredAlerts {
   list?: ListedAlert[];
 }
 
+/** What the extension's background watch keeps of a workspace between polls. */
+export interface StoredWatchState {
+  alertState: AlertState;
+  /** Client IDs seen by the previous poll, for the history's new and gone counts. */
+  previous?: string[];
+  /** When the history was last compacted. */
+  lastCompact?: number;
+  /** The source and match the state was built from; another one starts afresh. */
+  fingerprint?: string;
+}
+
 interface CsSessionsDb extends DBSchema {
   history: {
     key: [string, number, string];
@@ -69,7 +80,8 @@ interface CsSessionsDb extends DBSchema {
   };
   audit: { key: number; value: AuditEntry; indexes: { byTime: number } };
   settings: { key: string; value: StoredSettings };
-  alerts: { key: string; value: StoredAlerts };
+  /** Key `alerts`: the element's; key `watch:<workspace>`: the extension background's. */
+  alerts: { key: string; value: StoredAlerts | StoredWatchState };
 }
 
 export const DB_VERSION = 2;
@@ -91,6 +103,10 @@ export interface SessionStorage {
   saveSettings(settings: StoredSettings): Promise<void>;
   alerts(): Promise<StoredAlerts>;
   saveAlerts(alerts: StoredAlerts): Promise<void>;
+  /** The extension background's state of one workspace. */
+  watchState(workspace: string): Promise<StoredWatchState | undefined>;
+  /** Stores it, or with `undefined` forgets it (a removed workspace). */
+  saveWatchState(workspace: string, state: StoredWatchState | undefined): Promise<void>;
   close(): void;
 }
 
@@ -215,11 +231,20 @@ class IdbStorage implements SessionStorage {
   }
 
   async alerts(): Promise<StoredAlerts> {
-    return (await this.db.get('alerts', 'alerts')) ?? {};
+    return ((await this.db.get('alerts', 'alerts')) as StoredAlerts | undefined) ?? {};
   }
 
   async saveAlerts(alerts: StoredAlerts): Promise<void> {
     await this.db.put('alerts', alerts, 'alerts');
+  }
+
+  async watchState(workspace: string): Promise<StoredWatchState | undefined> {
+    return (await this.db.get('alerts', `watch:${workspace}`)) as StoredWatchState | undefined;
+  }
+
+  async saveWatchState(workspace: string, state: StoredWatchState | undefined): Promise<void> {
+    if (state === undefined) await this.db.delete('alerts', `watch:${workspace}`);
+    else await this.db.put('alerts', state, `watch:${workspace}`);
   }
 
   close(): void {
@@ -284,6 +309,18 @@ export class MemoryStorage implements SessionStorage {
 
   async saveAlerts(alerts: StoredAlerts): Promise<void> {
     this.#alerts = structuredClone(alerts);
+  }
+
+  readonly #watch = new Map<string, StoredWatchState>();
+
+  async watchState(workspace: string): Promise<StoredWatchState | undefined> {
+    const state = this.#watch.get(workspace);
+    return state && structuredClone(state);
+  }
+
+  async saveWatchState(workspace: string, state: StoredWatchState | undefined): Promise<void> {
+    if (state === undefined) this.#watch.delete(workspace);
+    else this.#watch.set(workspace, structuredClone(state));
   }
 
   close(): void {}

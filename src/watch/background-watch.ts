@@ -5,14 +5,14 @@
  * click opens the popup on that session.
  *
  * An MV3 service worker sleeps between events, so nothing lives in memory across polls: the alert
- * state and the previous poll's sessions are in extension storage, and every listener is added
+ * state and the previous poll's sessions are in IndexedDB, and every listener is added
  * synchronously when the worker starts.
  */
-import { evaluateAlerts, initialAlertState, type Alert, type AlertState } from '../alerts/rules.js';
-import { matchesWorkspace } from '../model/workspace.js';
+import { evaluateAlerts, initialAlertState, type Alert } from '../alerts/rules.js';
+import { sourceConfigKey, workspaceOf } from '../model/workspace.js';
 import { createSource } from '../sources/from-config.js';
 import { SourceError, type SessionSource } from '../sources/source.js';
-import { openStorage, type SessionStorage } from '../storage/db.js';
+import { openStorage, type SessionStorage, type StoredWatchState } from '../storage/db.js';
 import { badgeFor } from './badge.js';
 import {
   badgeWorkspaceOf,
@@ -21,7 +21,6 @@ import {
   firstRunConfig,
   readConfig,
   RECENT_ALERTS_KEY,
-  WATCH_STATE_PREFIX,
   type WatchConfig,
   type WatchedWorkspace,
 } from './config.js';
@@ -44,14 +43,14 @@ const RECENT_ALERTS_MAX = 50;
 /** Compact the history at most this often. */
 const COMPACT_EVERY_MS = 60 * 60_000;
 
-/** What the background remembers of a workspace between polls. */
-export interface WorkspaceWatchState {
-  alertState: AlertState;
-  /** Client IDs seen by the previous poll, for the history's new and gone counts. */
-  previous?: string[];
-  lastPoll?: { at: number; count?: number; error?: string };
-  lastCompact?: number;
-}
+/** The alert state and previous sessions hold for one source and match; another starts afresh. */
+const fingerprintOf = (ws: WatchedWorkspace) =>
+  JSON.stringify([sourceConfigKey(ws.source), ws.match ?? null]);
+
+const freshState = (ws: WatchedWorkspace): StoredWatchState => ({
+  alertState: initialAlertState(),
+  fingerprint: fingerprintOf(ws),
+});
 
 /** An alert as the options page lists it. */
 export interface RecentAlert extends Alert {
@@ -69,29 +68,35 @@ export const alarmName = (workspaceId: string) => `${ALARM_PREFIX}${workspaceId}
 export class BackgroundWatch {
   readonly #api: WatchApi;
   readonly #createSource: (workspace: WatchedWorkspace) => SessionSource;
-  readonly #openStorage: (key: string) => Promise<SessionStorage>;
+  readonly #openStorageOf: (key: string) => Promise<SessionStorage>;
   readonly #now: () => number;
   /** One poll at a time per workspace: a second request waits for the running one. */
   readonly #polls = new Map<string, Promise<PollResult | undefined>>();
+  /** The history and per-workspace state (IndexedDB), opened once per worker lifetime. */
+  #storage: Promise<SessionStorage> | undefined;
+  /** Writes of the recent-alerts list, one after another (workspaces poll in parallel). */
+  #recentWrites: Promise<void> = Promise.resolve();
 
   constructor(api: WatchApi, options: BackgroundWatchOptions = {}) {
     this.#api = api;
     this.#createSource =
       options.createSource ?? ((w) => createSource(w.source, `extension:${w.id}`));
-    this.#openStorage = options.openStorage ?? openStorage;
+    this.#openStorageOf = options.openStorage ?? openStorage;
     this.#now = options.now ?? Date.now;
   }
 
   /** Adds every listener (synchronously, as a service worker must) and schedules the polls. */
   start(): void {
     const api = this.#api;
-    api.alarms.onAlarm.addListener((alarm) => void this.onAlarm(alarm));
-    api.runtime.onInstalled.addListener(() => void this.sync({ pollNow: true }));
-    api.runtime.onStartup.addListener(() => void this.sync({ pollNow: true }));
+    // A failure here has nowhere to go but the worker's console; the badge already says it.
+    const quietly = (work: Promise<unknown>) => void work.catch(() => undefined);
+    api.alarms.onAlarm.addListener((alarm) => quietly(this.onAlarm(alarm)));
+    api.runtime.onInstalled.addListener(() => quietly(this.sync({ pollNow: true })));
+    api.runtime.onStartup.addListener(() => quietly(this.sync({ pollNow: true })));
     api.storage.onChanged.addListener((changes, area) => {
-      if (area === 'local' && CONFIG_KEY in changes) void this.sync({ pollNow: true });
+      if (area === 'local' && CONFIG_KEY in changes) quietly(this.sync({ pollNow: true }));
     });
-    api.notifications.onClicked.addListener((id) => void this.onNotificationClicked(id));
+    api.notifications.onClicked.addListener((id) => quietly(this.onNotificationClicked(id)));
     api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
       if (!isWatchMessage(message)) return undefined;
       const done = this.pollAll(message.workspace);
@@ -138,9 +143,15 @@ export class BackgroundWatch {
         periodInMinutes: period,
       });
     }
-    for (const name of existing.keys()) await this.#api.alarms.clear(name);
-    for (const ws of await this.#orphanStates(config)) {
-      await this.#api.storage.local.remove(WATCH_STATE_PREFIX + ws);
+    const storage = await this.#openStorage();
+    for (const name of existing.keys()) {
+      // A removed workspace: no more polls, and its state goes too.
+      await this.#api.alarms.clear(name);
+      await storage.saveWatchState(name.slice(ALARM_PREFIX.length), undefined).catch(() => {});
+    }
+    if (!badgeWorkspaceOf(config)) {
+      await this.#api.action.setBadgeText({ text: '' });
+      await this.#api.action.setTitle({ title: 'Active sessions: no workspace to watch' });
     }
     if (options.pollNow) await this.pollAll();
   }
@@ -176,14 +187,20 @@ export class BackgroundWatch {
     const config = await this.config();
     const ws = config.workspaces.find((w) => w.id === workspaceId);
     if (!ws) return undefined;
-    const state = await this.#state(ws.id);
+    const isBadge = badgeWorkspaceOf(config)?.id === ws.id;
+    const storage = await this.#openStorage();
+    let state = (await storage.watchState(ws.id).catch(() => undefined)) ?? freshState(ws);
+    if (state.fingerprint !== fingerprintOf(ws)) state = freshState(ws);
     const at = this.#now();
     let clientIds: string[];
     let observed: { clientId: string; workspace: string; ip?: string; connectedAt?: number }[];
     try {
       const source = this.#createSource(ws);
       const { sessions } = await source.list({ signal: AbortSignal.timeout(POLL_TIMEOUT_MS) });
-      const mine = sessions.filter((s) => matchesWorkspace(s, ws.match));
+      // As the element does: a session belongs to the first workspace of its broker it matches.
+      const key = sourceConfigKey(ws.source);
+      const siblings = config.workspaces.filter((w) => sourceConfigKey(w.source) === key);
+      const mine = sessions.filter((s) => workspaceOf(s, siblings) === ws);
       clientIds = mine.map((s) => s.clientId);
       observed = mine.map((s) => ({
         clientId: s.clientId,
@@ -193,37 +210,30 @@ export class BackgroundWatch {
       }));
     } catch (e) {
       const error = e instanceof SourceError ? e.message : `Polling failed: ${String(e)}`;
-      state.lastPoll = { at, error };
-      await this.#saveState(ws.id, state);
-      if (badgeWorkspaceOf(config)?.id === ws.id) await this.#setBadge(ws, { error });
+      if (isBadge) await this.#setBadge(ws, { error });
       return { workspace: ws.id, error };
     }
 
-    await this.#recordHistory(ws, state, clientIds, at);
-
-    let alerts: Alert[] = [];
-    if (ws.alertRules.length) {
-      const result = evaluateAlerts(ws.alertRules, state.alertState, {
-        kind: 'snapshot',
-        at,
-        sessions: observed,
-      });
-      state.alertState = result.state;
-      alerts = result.alerts;
-    }
+    await this.#recordHistory(storage, ws, state, clientIds, at);
+    // Evaluated with no rules too: the sessions seen stay current, so a rule added later
+    // compares with the last poll, not with one from before it.
+    const { state: alertState, alerts } = evaluateAlerts(ws.alertRules, state.alertState, {
+      kind: 'snapshot',
+      at,
+      sessions: observed,
+    });
+    state.alertState = alertState;
     state.previous = clientIds;
-    state.lastPoll = { at, count: clientIds.length };
-    await this.#saveState(ws.id, state);
-    if (badgeWorkspaceOf(config)?.id === ws.id) {
-      await this.#setBadge(ws, { count: clientIds.length });
-    }
+    await storage.saveWatchState(ws.id, state).catch(() => {});
+    if (isBadge) await this.#setBadge(ws, { count: clientIds.length });
     if (alerts.length) await this.#raise(ws, alerts);
     return { workspace: ws.id, count: clientIds.length, alerts: alerts.length };
   }
 
   async #recordHistory(
+    storage: SessionStorage,
     ws: WatchedWorkspace,
-    state: WorkspaceWatchState,
+    state: StoredWatchState,
     clientIds: readonly string[],
     at: number,
   ): Promise<void> {
@@ -235,7 +245,6 @@ export class BackgroundWatch {
       for (const id of now) if (!before.has(id)) added++;
       for (const id of before) if (!now.has(id)) gone++;
     }
-    const storage = await this.#openStorage(EXTENSION_STORAGE_KEY);
     try {
       await storage.addSample({
         workspace: ws.id,
@@ -253,8 +262,6 @@ export class BackgroundWatch {
       }
     } catch {
       // History is a convenience: a full disk must not stop the badge or the alerts.
-    } finally {
-      storage.close();
     }
   }
 
@@ -273,14 +280,18 @@ export class BackgroundWatch {
         // Notifications turned off for the browser: the alert is still listed below.
       }
     }
-    const stored = await this.#api.storage.local.get(RECENT_ALERTS_KEY);
-    const recent = Array.isArray(stored[RECENT_ALERTS_KEY])
-      ? (stored[RECENT_ALERTS_KEY] as RecentAlert[])
-      : [];
     const added = alerts.map((a) => ({ ...a, workspaceLabel: ws.label })).reverse();
-    await this.#api.storage.local.set({
-      [RECENT_ALERTS_KEY]: [...added, ...recent].slice(0, RECENT_ALERTS_MAX),
+    const write = this.#recentWrites.then(async () => {
+      const stored = await this.#api.storage.local.get(RECENT_ALERTS_KEY);
+      const recent = Array.isArray(stored[RECENT_ALERTS_KEY])
+        ? (stored[RECENT_ALERTS_KEY] as RecentAlert[])
+        : [];
+      await this.#api.storage.local.set({
+        [RECENT_ALERTS_KEY]: [...added, ...recent].slice(0, RECENT_ALERTS_MAX),
+      });
     });
+    this.#recentWrites = write.catch(() => undefined);
+    await write;
   }
 
   async #setBadge(
@@ -321,24 +332,8 @@ export class BackgroundWatch {
     return this.#api.storage.session ?? this.#api.storage.local;
   }
 
-  async #state(workspaceId: string): Promise<WorkspaceWatchState> {
-    const key = WATCH_STATE_PREFIX + workspaceId;
-    const stored = (await this.#api.storage.local.get(key))[key] as WorkspaceWatchState | undefined;
-    return stored && typeof stored === 'object' && stored.alertState
-      ? stored
-      : { alertState: initialAlertState() };
-  }
-
-  #saveState(workspaceId: string, state: WorkspaceWatchState): Promise<void> {
-    return this.#api.storage.local.set({ [WATCH_STATE_PREFIX + workspaceId]: state });
-  }
-
-  async #orphanStates(config: WatchConfig): Promise<string[]> {
-    const all = await this.#api.storage.local.get(null);
-    const ids = new Set(config.workspaces.map((w) => w.id));
-    return Object.keys(all)
-      .filter((k) => k.startsWith(WATCH_STATE_PREFIX))
-      .map((k) => k.slice(WATCH_STATE_PREFIX.length))
-      .filter((id) => !ids.has(id));
+  #openStorage(): Promise<SessionStorage> {
+    this.#storage ??= this.#openStorageOf(EXTENSION_STORAGE_KEY);
+    return this.#storage;
   }
 }

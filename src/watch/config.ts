@@ -32,8 +32,6 @@ export const EXTENSION_STORAGE_KEY = 'extension';
 export const CONFIG_KEY = 'config';
 /** Alerts the background raised lately, newest first (`RecentAlert[]`). */
 export const RECENT_ALERTS_KEY = 'recentAlerts';
-/** Per-workspace state of the background (`WorkspaceWatchState`), under this prefix. */
-export const WATCH_STATE_PREFIX = 'watch:';
 
 /** The dev broker's API (`npm start`), with its credentials: the first-run workspace. */
 export const DEMO_WORKSPACE: WatchedWorkspace = {
@@ -131,11 +129,12 @@ export function parseApiUrl(text: string): URL | string {
   return url;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** Hosts on this machine that the manifest grants (http and https, every port). */
+export const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
 
-/** Whether a URL is on this machine (the extension may always reach those). */
+/** Whether the manifest already grants a URL's host (no permission to ask for). */
 export function isLoopback(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  return LOOPBACK_HOSTS.includes(url.hostname);
 }
 
 /**

@@ -363,7 +363,11 @@ describe('<cs-active-sessions>', () => {
     expect(factsOf(details)['Client ID']).to.equal('mobile-app-user-12345');
     const search = getByRole(el.shadowRoot!, 'searchbox', 'Search sessions') as HTMLInputElement;
     expect(search.value).to.equal('mobile-app-user-12345');
-    expect(el.shadowRoot!.activeElement).to.equal(search);
+    // The details cover the list: focus is in them, and the list behind is inert.
+    await waitUntil(
+      () => el.shadowRoot!.activeElement === getByRole(details, 'button', 'Close details'),
+    );
+    expect(el.shadowRoot!.querySelector('.covered')!.hasAttribute('inert')).to.equal(true);
     // The workspace's own plan limit, and only what a popup has room for.
     const meter = getByRole(el.shadowRoot!, 'meter', 'Plan usage');
     expect(meter.getAttribute('aria-valuetext')).to.match(/^3 \/ 4 \(75%\)/);
@@ -375,13 +379,19 @@ describe('<cs-active-sessions>', () => {
     expect(queryByRole(el.shadowRoot!, 'switch', 'Auto-refresh')).to.equal(null);
     await expect(el).to.be.accessible();
 
-    // A client that is not connected: the search says so.
+    // A client that is not connected: the search and the live region say so, no details open.
     getByRole(details, 'button', 'Close details').click();
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.covered')!.hasAttribute('inert')).to.equal(false);
     el.showSession('pump-that-left');
     await waitUntil(
       () => el.shadowRoot!.textContent!.includes('No sessions match “pump-that-left”.'),
       'the empty search',
     );
+    expect(el.shadowRoot!.querySelector('[aria-live="polite"]')!.textContent).to.equal(
+      'pump-that-left is not connected.',
+    );
+    expect(queryByRole(el.shadowRoot!, 'region', 'Session details')).to.equal(null);
   });
 
   it('should render hostile client IDs as text', async () => {

@@ -45,7 +45,8 @@ describe('browser extension', { timeout: 180_000 }, () => {
 
     await options.editWorkspace('Demo (dev broker)');
     await options.fill('Admin API base URL', broker.broker.apiUrl);
-    await options.fill('Poll every (seconds)', '10');
+    // A minute: the badge below can only change that fast because the popup asked for a poll.
+    await options.fill('Poll every (seconds)', '60');
     await options.fill('API secret', 'wrong-secret');
     assert.match(await options.testConnection(), /^Connection failed: .*(credential|API key|401)/i);
     await options.fill('API secret', broker.broker.apiSecret);
@@ -80,6 +81,7 @@ describe('browser extension', { timeout: 180_000 }, () => {
     assert.ok(pump);
     const options = new OptionsPage(await ext.page('options.html'));
     await options.editWorkspace('Demo (dev broker)');
+    await options.fill('Poll every (seconds)', '10');
     await options.addRule('Critical client disconnects', { 'Client IDs': 'ext-pump-*' });
     assert.match(await options.save(), /^Saved /);
     // Saving polls at once: the pump is seen connected (3 sessions now).

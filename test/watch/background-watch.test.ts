@@ -165,18 +165,26 @@ describe('background watch', () => {
     assert.match(await fakeBrowser.action.getTitle({}), /^Production: .*(API key|credentials)/i);
   });
 
-  it('counts only the badge workspace on the badge', async () => {
+  it('counts only the badge workspace, each session in the first workspace it matches', async () => {
     const w = watch();
     await store({
       workspaces: [
-        workspace({ id: 'all', label: 'All' }),
         workspace({ id: 'b', label: 'Only bw-b', match: { clientIdPrefix: 'bw-b' } }),
+        workspace({ id: 'rest', label: 'The rest' }),
       ],
       badgeWorkspace: 'b',
     });
-    await w.pollAll();
+    const results = await w.pollAll();
     assert.equal(await fakeBrowser.action.getBadgeText({}), '1');
     assert.match(await fakeBrowser.action.getTitle({}), /^Only bw-b: 1 active session$/);
+    // As in the element: the catch-all workspace does not count bw-b a second time.
+    const [b, rest] = results as { count: number }[];
+    const all = await new EmqxSource({
+      baseUrl: broker.broker.apiUrl,
+      apiKey: broker.broker.apiKey,
+      apiSecret: broker.broker.apiSecret,
+    }).list();
+    assert.equal(b!.count + rest!.count, all.sessions.length);
   });
 
   it('notifies when a rule fires, and the click opens the popup on that client', async () => {
@@ -201,13 +209,14 @@ describe('background watch', () => {
     });
     // Listening from here on: no poll of the saved configuration races the ones below.
     w.start();
-    await w.pollAll();
+    const [first] = await w.pollAll();
+    assert.ok(first && 'count' in first && first.alerts === 0);
     assert.deepEqual(await fakeBrowser.notifications.getAll(), {});
 
     await pump!.end();
     now += 60_000;
     const [result] = await w.pollAll();
-    assert.deepEqual(result, { workspace: 'prod', count: 4, alerts: 1 });
+    assert.deepEqual(result, { workspace: 'prod', count: first.count - 1, alerts: 1 });
     const shown = (await fakeBrowser.notifications.getAll()) as Record<
       string,
       { title: string; message: string; iconUrl: string }
@@ -230,6 +239,65 @@ describe('background watch', () => {
     const focus = (await fakeBrowser.storage.session.get(POPUP_FOCUS_KEY))[POPUP_FOCUS_KEY];
     assert.deepEqual(focus, { workspace: 'prod', clientId: 'bw-pump-1', at: now });
     assert.deepEqual(await fakeBrowser.notifications.getAll(), {});
+  });
+
+  it('compares a rule added later with the last poll, not with one from before it', async () => {
+    const [pump] = await broker.connect({ clientId: 'bw-pump-2', reconnect: false });
+    const w = watch();
+    await store({ workspaces: [workspace()] });
+    await w.pollAll();
+    await pump!.end();
+    now += 60_000;
+    await w.pollAll();
+    // The pump left while no rule watched it: adding the rule now raises nothing.
+    await store({
+      workspaces: [
+        workspace({
+          alertRules: [{ id: 'r2', kind: 'critical-disconnect', clients: ['bw-pump-*'] }],
+        }),
+      ],
+    });
+    now += 60_000;
+    const [result] = await w.pollAll();
+    assert.ok(result && 'alerts' in result && result.alerts === 0);
+    assert.deepEqual(await fakeBrowser.notifications.getAll(), {});
+  });
+
+  it('keeps the alerts of every workspace that raised one in the same round', async () => {
+    const w = watch();
+    const rule = { id: 'low', kind: 'count-below' as const, threshold: 100_000 };
+    await store({
+      workspaces: [
+        workspace({ id: 'a', label: 'A', alertRules: [rule] }),
+        workspace({
+          id: 'b',
+          label: 'B',
+          alertRules: [rule],
+          source: { ...workspace().source, baseUrl: broker.broker.apiUrl + '/' },
+        }),
+      ],
+    });
+    const results = await w.pollAll();
+    assert.deepEqual(
+      results.map((r) => 'alerts' in r && r.alerts),
+      [1, 1],
+    );
+    const recent = (await fakeBrowser.storage.local.get(RECENT_ALERTS_KEY))[RECENT_ALERTS_KEY] as {
+      workspaceLabel: string;
+    }[];
+    assert.deepEqual(recent.map((a) => a.workspaceLabel).sort(), ['A', 'B']);
+  });
+
+  it('clears the badge when no workspace is left to watch', async () => {
+    const w = watch();
+    await store({ workspaces: [workspace()] });
+    await w.pollAll();
+    assert.notEqual(await fakeBrowser.action.getBadgeText({}), '');
+    await store({ workspaces: [] });
+    await w.sync();
+    assert.equal(await fakeBrowser.action.getBadgeText({}), '');
+    assert.equal(await fakeBrowser.action.getTitle({}), 'Active sessions: no workspace to watch');
+    assert.deepEqual(await fakeBrowser.alarms.getAll(), []);
   });
 
   it('polls now when a page asks, one poll at a time per workspace', async () => {

@@ -78,7 +78,10 @@ describe('extension configuration', () => {
       'https://emqx.example.com/*',
     );
     assert.equal(originPermission('not a url'), undefined);
-    assert.ok(isLoopback(new URL('http://127.0.0.23/')));
+    assert.ok(isLoopback(new URL('https://localhost:18084/')));
+    // Other loopback addresses are not in the manifest: they are asked for like any host.
+    assert.ok(!isLoopback(new URL('http://127.0.0.23/')));
+    assert.equal(originPermission('http://127.0.0.23:18083/api/v5'), 'http://127.0.0.23/*');
     assert.ok(!isLoopback(new URL('http://127.example.com/')));
   });
 

@@ -18,13 +18,13 @@ import {
 const FOCUS_FRESH_MS = 2 * 60_000;
 
 async function popupFocus(): Promise<PopupFocus | undefined> {
-  const fromQuery = focusFromQuery(location.search);
-  if (fromQuery) return fromQuery;
+  // Taken once, whichever way the popup was opened, so a later popup does not jump to it.
   const area = browser.storage.session ?? browser.storage.local;
   const stored = (await area.get(POPUP_FOCUS_KEY))[POPUP_FOCUS_KEY] as PopupFocus | undefined;
-  if (!stored) return undefined;
-  await area.remove(POPUP_FOCUS_KEY);
-  return Date.now() - stored.at < FOCUS_FRESH_MS ? stored : undefined;
+  if (stored) await area.remove(POPUP_FOCUS_KEY);
+  const fromQuery = focusFromQuery(location.search);
+  if (fromQuery) return fromQuery;
+  return stored && Date.now() - stored.at < FOCUS_FRESH_MS ? stored : undefined;
 }
 
 async function main(): Promise<void> {
@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   element.storageKey = EXTENSION_STORAGE_KEY;
   // The background worker evaluates the alert rules and notifies; the popup only shows.
   element.alertRules = [];
+  // The background records the history; a popup opened now and then would only add gaps.
+  element.recordHistory = false;
   element.refreshInterval = Math.min(30, ...config.workspaces.map((w) => w.refreshSeconds));
   element.workspaces = config.workspaces.map(elementWorkspace);
   // After a disconnect the badge should not wait for the next alarm.
