@@ -36,6 +36,10 @@ export interface DevBrokerOptions extends NodePorts {
   secondNode?: NodePorts | boolean;
   /** Faults in force from the start (also settable through `PUT /dev/faults`). */
   faults?: Partial<Faults>;
+  /** The dashboard user of `POST /api/v5/login` (default admin / public, as EMQX). */
+  login?: { username: string; password: string };
+  /** How long a login token lives (default 60 minutes, as EMQX). */
+  tokenTtlMs?: number;
 }
 
 export interface DevBroker {
@@ -86,7 +90,16 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
   };
 
   const api = createHttpServer(
-    createEmqxApi({ nodes, apiKey, apiSecret, bans, faults, fleetActions }),
+    createEmqxApi({
+      nodes,
+      apiKey,
+      apiSecret,
+      bans,
+      faults,
+      fleetActions,
+      login: options.login,
+      tokenTtlMs: options.tokenTtlMs,
+    }),
   );
   api.keepAliveTimeout = 1000;
 

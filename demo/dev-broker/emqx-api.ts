@@ -2,6 +2,7 @@
  * The EMQX v5 management API subset the dev broker speaks, with EMQX's field names, status codes
  * and error bodies (`shared/docs/brokers.md`). Unknown query parameters are ignored, as in EMQX.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import type { BanKind, BanList } from './bans.js';
@@ -26,6 +27,31 @@ export interface EmqxApiOptions {
   bans: BanList;
   faults: Faults;
   fleetActions?: Map<string, (body: unknown) => Promise<unknown>>;
+  /** The dashboard user of `POST /login` (EMQX's default: admin / public). */
+  login?: { username: string; password: string };
+  /** How long a login token lives (EMQX: 60 minutes). */
+  tokenTtlMs?: number;
+}
+
+/** Bearer tokens issued by `POST /login`, with when they expire. */
+class Tokens {
+  readonly #expiry = new Map<string, number>();
+  /** Logins so far, for tests of token renewal. */
+  issued = 0;
+  constructor(readonly ttlMs: number) {}
+  issue(): string {
+    const token = randomBytes(24).toString('base64url');
+    this.#expiry.set(token, Date.now() + this.ttlMs);
+    this.issued++;
+    return token;
+  }
+  valid(token: string): boolean {
+    const expiry = this.#expiry.get(token);
+    if (expiry === undefined) return false;
+    if (Date.now() < expiry) return true;
+    this.#expiry.delete(token);
+    return false;
+  }
 }
 
 /** Every field of a client object, in EMQX's order; `fields=` may pick a subset. */
@@ -238,6 +264,8 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 
 export function createEmqxApi(options: EmqxApiOptions) {
   const { nodes, bans, faults } = options;
+  const login = options.login ?? { username: 'admin', password: 'public' };
+  const tokens = new Tokens(options.tokenTtlMs ?? 60 * 60_000);
 
   const nodeOf = (r: SessionRecord) => nodes.find((n) => n.name === r.node)!;
   const persistenceOf = (r: SessionRecord) =>
@@ -692,10 +720,33 @@ export function createEmqxApi(options: EmqxApiOptions) {
     }
 
     const url = new URL(req.url ?? '/', 'http://dev-broker');
+    if (url.pathname === '/api/v5/login') {
+      if (req.method !== 'POST') return send(405, { code: 'METHOD_NOT_ALLOWED', message: '' });
+      void readBody(req).then(
+        (body) => {
+          const b = (body ?? {}) as { username?: unknown; password?: unknown };
+          if (b.username !== login.username || b.password !== login.password) {
+            return send(401, { code: 'BAD_USERNAME_OR_PWD', message: 'Auth failed' });
+          }
+          send(200, {
+            token: tokens.issue(),
+            version: '5.8.0',
+            license: { edition: 'opensource' },
+            role: 'administrator',
+          });
+        },
+        () => send(400, { code: 'BAD_REQUEST', message: 'Bad JSON' }),
+      );
+      return;
+    }
+    if (url.pathname === '/dev/logins' && req.method === 'GET') {
+      return send(200, { issued: tokens.issued });
+    }
     const refused = checkAuthorization(
       req.headers.authorization,
       options.apiKey,
       options.apiSecret,
+      tokens,
     );
     if (refused) {
       return send(401, refused, { 'www-authenticate': 'Basic Realm="emqx-dashboard"' });
@@ -729,13 +780,15 @@ function checkAuthorization(
   header: string | undefined,
   apiKey: string,
   apiSecret: string,
+  tokens: Tokens,
 ): { code: string; message: string } | undefined {
   if (!header)
     return { code: 'AUTHORIZATION_HEADER_ERROR', message: 'Support authorization: basic/bearer' };
   const [scheme, value = ''] = header.split(/\s+/, 2);
   if (scheme?.toLowerCase() === 'bearer') {
-    // The dev broker has no /login yet, so it never issued a token.
-    return { code: 'BAD_TOKEN', message: 'Token expired or not valid' };
+    return tokens.valid(value)
+      ? undefined
+      : { code: 'BAD_TOKEN', message: 'Token expired or not valid' };
   }
   if (scheme?.toLowerCase() !== 'basic') {
     return { code: 'AUTHORIZATION_HEADER_ERROR', message: 'Support authorization: basic/bearer' };

@@ -16,6 +16,11 @@ export interface SourceConfig {
   apiKey?: string;
   /** API secret (HTTP Basic password). */
   apiSecret?: string;
+  /**
+   * EMQX: `login` treats the key and secret as a dashboard user name and password, logging in
+   * for a Bearer token (`POST /login`); `api-key` (default) sends them as HTTP Basic.
+   */
+  auth?: 'api-key' | 'login';
 }
 
 /** Which of a source's sessions belong to a workspace; every given condition must hold. */
@@ -77,5 +82,6 @@ export function sourceConfigKey(config: SourceConfig): string {
     config.baseUrl ?? '',
     config.apiKey ?? '',
     config.apiSecret ?? '',
+    config.auth ?? 'api-key',
   ]);
 }

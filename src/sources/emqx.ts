@@ -16,8 +16,16 @@ import {
   type RequestOptions,
   type SessionList,
   type SessionSource,
+  type SourceCapabilities,
   type SubscriberRef,
 } from './source.js';
+import {
+  basicAuthorization,
+  HttpApi,
+  readCodeAndMessage,
+  safeForDisplay,
+  type HttpRequest,
+} from './http.js';
 import { isFilter } from '../analysis/topic.js';
 
 /** How to reach an EMQX v5 management API. */
@@ -28,6 +36,13 @@ export interface EmqxSourceOptions extends NormalizeOptions {
   apiKey?: string;
   /** API secret (HTTP Basic password). */
   apiSecret?: string;
+  /**
+   * A dashboard user instead of an API key: the source logs in (`POST /login`) and sends the
+   * Bearer token, logging in again before the token expires and once more on a 401.
+   */
+  login?: { username: string; password: string };
+  /** How long a login token is used before logging in again (default 50 minutes). */
+  tokenRenewMs?: number;
   /** The `fetch` to use (a proxying or instrumented one); defaults to the global. */
   fetch?: typeof globalThis.fetch;
   /** Rows per page when listing (EMQX allows 1..10000). */
@@ -40,17 +55,8 @@ export interface EmqxSourceOptions extends NormalizeOptions {
 
 /** The most pages one list call follows, so a broker that ignores `page` cannot loop us forever. */
 const MAX_PAGES = 10_000;
-
-function base64Utf8(text: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-/** The URL without user info, query or fragment, which could hold credentials. */
-function safeForDisplay(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1').replace(/[?#].*$/, '');
-}
+/** EMQX dashboard tokens live 60 minutes by default: renew well before. */
+export const TOKEN_RENEW_MS = 50 * 60_000;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -59,32 +65,105 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export class EmqxSource implements SessionSource {
   readonly label: string;
   readonly id: string;
-  readonly #baseUrl: string;
-  readonly #authorization: string | undefined;
-  readonly #fetch: typeof globalThis.fetch;
+  readonly capabilities: SourceCapabilities = {
+    serverSearch: true,
+    bulkDisconnect: true,
+    banList: true,
+    liveEvents: true,
+    counts: true,
+    lazyDetails: false,
+  };
+  readonly #api: HttpApi;
   readonly #pageSize: number;
-  readonly #timeoutMs: number;
   readonly #normalize: NormalizeOptions;
+  readonly #login: EmqxSourceOptions['login'];
+  readonly #fetch: typeof globalThis.fetch | undefined;
+  readonly #tokenRenewMs: number;
+  /** The Bearer token once logged in, and when that login started. */
+  #token: Promise<string> | undefined;
+  #tokenAt = 0;
   /** Whether the broker has `/clients_v2`; undefined until the first list. */
   #cursorPaging: boolean | undefined;
 
   constructor(options: EmqxSourceOptions) {
-    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.label = `EMQX at ${safeForDisplay(this.#baseUrl)}`;
-    this.#authorization =
+    const baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.label = `EMQX at ${safeForDisplay(baseUrl)}`;
+    this.#login = options.login;
+    this.#fetch = options.fetch;
+    this.#tokenRenewMs = options.tokenRenewMs ?? TOKEN_RENEW_MS;
+    const basic =
       options.apiKey !== undefined
-        ? `Basic ${base64Utf8(`${options.apiKey}:${options.apiSecret ?? ''}`)}`
+        ? basicAuthorization(options.apiKey, options.apiSecret ?? '')
         : undefined;
-    const f = options.fetch ?? globalThis.fetch;
-    this.#fetch = (input, init) => f(input, init);
+    this.#api = new HttpApi({
+      baseUrl,
+      label: this.label,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      readError: readCodeAndMessage,
+      credentialsHint: this.#login ? 'the user name and password' : 'the API key and secret',
+      authorization: this.#login ? (signal) => this.#bearer(signal) : async () => basic,
+    });
     this.#pageSize = Math.min(10_000, Math.max(1, Math.floor(options.pageSize ?? 1000)));
-    this.#timeoutMs = options.timeoutMs ?? 15_000;
-    this.id = options.id ?? this.#baseUrl;
+    this.id = options.id ?? baseUrl;
     this.#normalize = {
       usernameSuffix: options.usernameSuffix,
       workspace: options.workspace,
       sourceId: this.id,
     };
+  }
+
+  /** A current Bearer token: logs in first, and again when the token is near its expiry. */
+  async #bearer(signal: AbortSignal | undefined): Promise<string> {
+    // Decided synchronously, so requests made together share one login.
+    if (!this.#token || Date.now() - this.#tokenAt >= this.#tokenRenewMs) {
+      this.#tokenAt = Date.now();
+      const login = this.#logIn(signal);
+      this.#token = login;
+      // A failed login is not remembered: the next request tries again.
+      login.catch(() => {
+        if (this.#token === login) this.#token = undefined;
+      });
+    }
+    return `Bearer ${await this.#token}`;
+  }
+
+  async #logIn(signal: AbortSignal | undefined): Promise<string> {
+    const login = new HttpApi({
+      baseUrl: this.#api.baseUrl,
+      label: this.label,
+      readError: readCodeAndMessage,
+      credentialsHint: 'the user name and password',
+      timeoutMs: this.#api.timeoutMs,
+      fetch: this.#fetch,
+    });
+    const body = await login.json('POST', '/login', { signal, body: this.#login });
+    if (!isRecord(body) || typeof body['token'] !== 'string' || !body['token']) {
+      throw new SourceError(
+        'invalid-response',
+        `${this.label} answered the login without a token.`,
+      );
+    }
+    return body['token'];
+  }
+
+  /** Sends a request; with a login, a 401 (an expired or revoked token) logs in once more. */
+  async #send<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!this.#login || !(error instanceof SourceError) || error.kind !== 'auth') throw error;
+      this.#token = undefined;
+      return call();
+    }
+  }
+
+  #json(method: string, path: string, request: HttpRequest = {}): Promise<unknown> {
+    return this.#send(() => this.#api.json(method, path, request));
+  }
+
+  #request(method: string, path: string, request: HttpRequest = {}): Promise<void> {
+    return this.#send(() => this.#api.send(method, path, request));
   }
 
   /**
@@ -116,7 +195,7 @@ export class EmqxSource implements SessionSource {
     for (let page = 1; page <= MAX_PAGES; page++) {
       const query = new URLSearchParams({ limit: String(this.#pageSize), conn_state: 'connected' });
       if (cursor) query.set('cursor', cursor);
-      const body = await this.#json('GET', `/clients_v2?${query}`, options.signal);
+      const body = await this.#json('GET', `/clients_v2?${query}`, { signal: options.signal });
       const data = this.#pageData(body);
       skipped += this.#takePage(data, sessions, options);
       const meta = isRecord(body) && isRecord(body['meta']) ? body['meta'] : {};
@@ -136,7 +215,7 @@ export class EmqxSource implements SessionSource {
         limit: String(this.#pageSize),
         conn_state: 'connected',
       });
-      const body = await this.#json('GET', `/clients?${query}`, options.signal);
+      const body = await this.#json('GET', `/clients?${query}`, { signal: options.signal });
       const data = this.#pageData(body);
       skipped += this.#takePage(data, sessions, options);
       const meta = isRecord(body) && isRecord(body['meta']) ? body['meta'] : {};
@@ -172,14 +251,10 @@ export class EmqxSource implements SessionSource {
   }
 
   async get(clientId: string, options: RequestOptions = {}): Promise<Session> {
-    const body = await this.#json(
-      'GET',
-      `/clients/${encodeURIComponent(clientId)}`,
-      options.signal,
-      {
-        clientId,
-      },
-    );
+    const body = await this.#json('GET', `/clients/${encodeURIComponent(clientId)}`, {
+      signal: options.signal,
+      clientId,
+    });
     const session = sessionFromEmqx(body, this.#normalize);
     if (!session) {
       throw new SourceError(
@@ -191,12 +266,10 @@ export class EmqxSource implements SessionSource {
   }
 
   async subscriptions(clientId: string, options: RequestOptions = {}): Promise<Subscription[]> {
-    const body = await this.#json(
-      'GET',
-      `/clients/${encodeURIComponent(clientId)}/subscriptions`,
-      options.signal,
-      { clientId },
-    );
+    const body = await this.#json('GET', `/clients/${encodeURIComponent(clientId)}/subscriptions`, {
+      signal: options.signal,
+      clientId,
+    });
     if (!Array.isArray(body)) {
       throw new SourceError(
         'invalid-response',
@@ -208,13 +281,10 @@ export class EmqxSource implements SessionSource {
 
   async disconnect(clientId: string, options: RequestOptions = {}): Promise<DisconnectOutcome> {
     try {
-      const res = await this.#request(
-        'DELETE',
-        `/clients/${encodeURIComponent(clientId)}`,
-        options.signal,
-        { clientId },
-      );
-      await res.body?.cancel();
+      await this.#request('DELETE', `/clients/${encodeURIComponent(clientId)}`, {
+        signal: options.signal,
+        clientId,
+      });
       return 'disconnected';
     } catch (error) {
       // Only EMQX's own answer means the client is gone; another 404 is a wrong URL or proxy.
@@ -225,10 +295,10 @@ export class EmqxSource implements SessionSource {
   }
 
   async disconnectMany(clientIds: readonly string[], options: RequestOptions = {}): Promise<void> {
-    const res = await this.#request('POST', '/clients/kickout/bulk', options.signal, {
+    await this.#request('POST', '/clients/kickout/bulk', {
+      signal: options.signal,
       body: clientIds,
     });
-    await res.body?.cancel();
   }
 
   async subscribersOf(topic: string, options: RequestOptions = {}): Promise<SubscriberRef[]> {
@@ -240,7 +310,7 @@ export class EmqxSource implements SessionSource {
         page: String(page),
         limit: String(this.#pageSize),
       });
-      const body = await this.#json('GET', `/subscriptions?${query}`, options.signal);
+      const body = await this.#json('GET', `/subscriptions?${query}`, { signal: options.signal });
       if (!isRecord(body) || !Array.isArray(body['data'])) {
         throw new SourceError(
           'invalid-response',
@@ -263,7 +333,8 @@ export class EmqxSource implements SessionSource {
   async ban(clientId: string, options: BanOptions): Promise<void> {
     const until = new Date(Date.now() + options.durationSeconds * 1000).toISOString();
     try {
-      const res = await this.#request('POST', '/banned', options.signal, {
+      await this.#request('POST', '/banned', {
+        signal: options.signal,
         clientId,
         body: {
           as: 'clientid',
@@ -273,131 +344,10 @@ export class EmqxSource implements SessionSource {
           until,
         },
       });
-      await res.body?.cancel();
     } catch (error) {
       // Already banned: the outcome the user asked for.
       if (error instanceof SourceError && error.code === 'ALREADY_EXISTS') return;
       throw error;
     }
-  }
-
-  async #json(
-    method: string,
-    path: string,
-    signal: AbortSignal | undefined,
-    context: { clientId?: string } = {},
-  ): Promise<unknown> {
-    const res = await this.#request(method, path, signal, context);
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (cause) {
-      throw this.#transportError(cause, signal);
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (cause) {
-      throw new SourceError(
-        'invalid-response',
-        `${this.label} answered with a body that is not JSON (HTTP ${res.status}).`,
-        { status: res.status, cause },
-      );
-    }
-  }
-
-  async #request(
-    method: string,
-    path: string,
-    signal: AbortSignal | undefined,
-    context: { clientId?: string; body?: unknown },
-  ): Promise<Response> {
-    if (signal?.aborted) throw new SourceError('aborted', 'The request was cancelled.');
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.#authorization) headers['authorization'] = this.#authorization;
-    if (context.body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
-    try {
-      res = await this.#fetch(`${this.#baseUrl}${path}`, {
-        method,
-        headers,
-        body: context.body === undefined ? undefined : JSON.stringify(context.body),
-        signal: combined,
-        // With our own Authorization header, send no cookies: a 401 then never opens the
-        // browser's login prompt (which would hang an extension page whose broker is granted).
-        credentials: this.#authorization ? 'omit' : 'same-origin',
-      });
-    } catch (cause) {
-      throw this.#transportError(cause, signal, timeout);
-    }
-    if (!res.ok) throw await this.#httpError(res, context);
-    return res;
-  }
-
-  #transportError(cause: unknown, signal?: AbortSignal, timeout?: AbortSignal): SourceError {
-    if (signal?.aborted) return new SourceError('aborted', 'The request was cancelled.', { cause });
-    if (timeout?.aborted || (cause instanceof DOMException && cause.name === 'TimeoutError')) {
-      return new SourceError(
-        'timeout',
-        `${this.label} did not answer within ${Math.round(this.#timeoutMs / 1000)} s.`,
-        { cause },
-      );
-    }
-    return new SourceError(
-      'network',
-      `Could not reach ${this.label}: check the URL and that the broker (or its proxy) is running.`,
-      { cause },
-    );
-  }
-
-  async #httpError(res: Response, context: { clientId?: string }): Promise<SourceError> {
-    let code: string | undefined;
-    let brokerMessage: string | undefined;
-    try {
-      const body: unknown = JSON.parse(await res.text());
-      if (isRecord(body)) {
-        if (typeof body['code'] === 'string') code = body['code'];
-        if (typeof body['message'] === 'string') brokerMessage = body['message'];
-      }
-    } catch {
-      // A proxy's HTML error page or an empty body: the status says enough.
-    }
-    const status = res.status;
-    const said = [`HTTP ${status}`, code, brokerMessage].filter(Boolean).join(' ');
-    const details = { status, code };
-    const who = context.clientId !== undefined ? `Client ${JSON.stringify(context.clientId)}` : '';
-    if (status === 401) {
-      return new SourceError(
-        'auth',
-        `${this.label} refused the credentials (${said}). Check the API key and secret.`,
-        details,
-      );
-    }
-    if (status === 403) {
-      return new SourceError(
-        'forbidden',
-        `${this.label} does not allow this API key to do that (${said}).`,
-        details,
-      );
-    }
-    if (status === 404) {
-      return new SourceError(
-        'not-found',
-        who ? `${who} is not connected any more (${said}).` : `${this.label}: not found (${said}).`,
-        details,
-      );
-    }
-    if (status === 429) {
-      return new SourceError(
-        'rate-limited',
-        `${this.label} is rate-limiting requests (${said}).`,
-        details,
-      );
-    }
-    if (status >= 500) {
-      return new SourceError('server', `${this.label} failed to answer (${said}).`, details);
-    }
-    return new SourceError('bad-request', `${this.label} refused the request (${said}).`, details);
   }
 }

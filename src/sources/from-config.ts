@@ -9,8 +9,9 @@ export function createSource(config: SourceConfig, id?: string): SessionSource {
       if (!config.baseUrl) throw new Error('An EMQX source needs a baseUrl');
       return new EmqxSource({
         baseUrl: config.baseUrl,
-        apiKey: config.apiKey,
-        apiSecret: config.apiSecret,
+        ...(config.auth === 'login'
+          ? { login: { username: config.apiKey ?? '', password: config.apiSecret ?? '' } }
+          : { apiKey: config.apiKey, apiSecret: config.apiSecret }),
         id,
       });
     default:

@@ -31,10 +31,31 @@ export interface DisconnectResult {
   error?: string;
 }
 
+/** What a source can do, so the element offers what works and says what does not. */
+export interface SourceCapabilities {
+  /** The broker can search client IDs and usernames itself (EMQX `like_clientid`). */
+  serverSearch: boolean;
+  /** One call disconnects many clients (otherwise they go one by one). */
+  bulkDisconnect: boolean;
+  /** The broker keeps a ban list (`Disconnect and block`). */
+  banList: boolean;
+  /** Connect and disconnect events can be followed live over MQTT. */
+  liveEvents: boolean;
+  /** The broker reports totals itself (otherwise counts are what has been listed). */
+  counts: boolean;
+  /**
+   * Listing gives client IDs first and the rest of each session later (`hydrate`): until then
+   * rows show the client ID and counts are provisional.
+   */
+  lazyDetails: boolean;
+}
+
 /** Where sessions come from: one broker's admin API (or a simulation). */
 export interface SessionSource {
   /** Human-readable name of the source for messages (`EMQX at /api/v5`). */
   readonly label: string;
+  /** What it can do; a source without this is taken to list fully and search locally. */
+  readonly capabilities?: SourceCapabilities;
   /** Identity of the source in session keys, where it stamps one. */
   readonly id?: string;
   /** Every active (connected) session. */

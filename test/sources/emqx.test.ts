@@ -223,3 +223,76 @@ describe('EmqxSource when the broker cannot be reached', () => {
     );
   });
 });
+
+describe('EmqxSource with a dashboard login (Bearer token)', () => {
+  let t: TestBroker;
+  const logins = async () =>
+    (
+      (await (await fetch(`${t.broker.apiUrl.replace('/api/v5', '')}/dev/logins`)).json()) as {
+        issued: number;
+      }
+    ).issued;
+
+  before(async () => {
+    t = await startTestBroker({ tokenTtlMs: 400 });
+    await t.connect({ clientId: 'login-device', reconnect: false });
+  });
+  after(() => t.close());
+
+  it('should log in once and send the token', async () => {
+    const before = await logins();
+    const source = new EmqxSource({
+      baseUrl: t.broker.apiUrl,
+      login: { username: 'admin', password: 'public' },
+    });
+    const [a, b] = await Promise.all([source.list(), source.list()]);
+    assert.deepEqual(
+      a.sessions.map((s) => s.clientId),
+      ['login-device'],
+    );
+    assert.deepEqual(
+      b.sessions.map((s) => s.clientId),
+      ['login-device'],
+    );
+    assert.equal(await logins(), before + 1);
+  });
+
+  it('should log in again before the token expires', async () => {
+    const source = new EmqxSource({
+      baseUrl: t.broker.apiUrl,
+      login: { username: 'admin', password: 'public' },
+      tokenRenewMs: 200,
+    });
+    await source.list();
+    const before = await logins();
+    await new Promise((r) => setTimeout(r, 250));
+    await source.list();
+    assert.equal(await logins(), before + 1);
+  });
+
+  it('should log in again when the broker refuses an expired token', async () => {
+    const source = new EmqxSource({
+      baseUrl: t.broker.apiUrl,
+      login: { username: 'admin', password: 'public' },
+    });
+    await source.list();
+    const before = await logins();
+    await new Promise((r) => setTimeout(r, 450));
+    const { sessions } = await source.list();
+    assert.equal(sessions.length, 1);
+    assert.equal(await logins(), before + 1);
+  });
+
+  it('should say which credentials were refused, without retrying forever', async () => {
+    const source = new EmqxSource({
+      baseUrl: t.broker.apiUrl,
+      login: { username: 'admin', password: 'wrong-password' },
+    });
+    await assert.rejects(source.list(), (e: unknown) => {
+      assert.ok(kindOf('auth')(e));
+      assert.match((e as Error).message, /BAD_USERNAME_OR_PWD.*Check the user name and password/);
+      assert.doesNotMatch((e as Error).message, /wrong-password/);
+      return true;
+    });
+  });
+});
