@@ -5,6 +5,8 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { CHROME_ARGS, ensureChrome } from './scripts/find-chrome.mjs';
 import { devBrokerPlugin } from './test/support/dev-broker-plugin.ts';
+import { rabbitMQPlugin } from './test/support/rabbitmq-plugin.ts';
+import { hiveMQPlugin } from './test/support/hivemq-plugin.ts';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
 
 /**
@@ -31,6 +33,8 @@ export default {
     commonJsModule('/node_modules/papaparse/papaparse.js'),
     commonJsModule('/node_modules/papaparse/papaparse.min.js'),
     devBrokerPlugin(),
+    rabbitMQPlugin(),
+    hiveMQPlugin(),
   ],
   browsers: [
     playwrightLauncher({

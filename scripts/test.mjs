@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureChrome } from './find-chrome.mjs';
+import { ensureRabbitMQ, rabbitEnv, startRabbitMQ } from './rabbitmq.mjs';
 
 const NODE_TEST_DIRS = [
   'test/model',
@@ -64,11 +65,31 @@ const check = async (name, command, args, limitSeconds = 300) => {
 
 const chrome = ensureChrome();
 console.log(`Browser for tests: ${chrome}`);
+// Installed (as root on Debian) or advised before anything runs, not after the first checks.
+ensureRabbitMQ();
 
 // The project, then the extension's own project (WXT's types need bundler resolution).
 await check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 await check('lint', 'npx', ['eslint', '.']);
 await check('format', 'npx', ['prettier', '--check', '.']);
+
+// One real RabbitMQ for the node and browser tests of this run, on free loopback ports.
+console.log('\n━━ starting RabbitMQ for the tests');
+let rabbit;
+try {
+  rabbit = await startRabbitMQ();
+  console.log(`RabbitMQ management API at ${rabbit.apiUrl}`);
+  record('rabbitmq', 1, 0);
+} catch (error) {
+  // The RabbitMQ tests then fail on their own (they never skip); the rest still runs.
+  console.error(`RabbitMQ did not start: ${error instanceof Error ? error.message : error}`);
+  record('rabbitmq', 0, 1);
+}
+const rabbitVars = rabbit ? rabbitEnv(rabbit) : {};
+const stopRabbit = async () => {
+  await rabbit?.stop();
+};
+process.on('SIGINT', () => void stopRabbit().then(() => process.exit(130)));
 
 {
   const tap = join(work, 'node.tap');
@@ -86,7 +107,7 @@ await check('format', 'npx', ['prettier', '--check', '.']);
       `--test-reporter-destination=${tap}`,
       ...files,
     ],
-    { env: { CHROME_PATH: chrome }, limitSeconds: 900 },
+    { env: { CHROME_PATH: chrome, ...rabbitVars }, limitSeconds: 900 },
   );
   let text = '';
   try {
@@ -105,7 +126,10 @@ await check('format', 'npx', ['prettier', '--check', '.']);
     'browser tests',
     'node',
     ['--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js'],
-    { env: { WTR_SUMMARY: summary, CHROME_PATH: chrome }, limitSeconds: 1200 },
+    {
+      env: { WTR_SUMMARY: summary, CHROME_PATH: chrome, ...rabbitVars },
+      limitSeconds: 1200,
+    },
   );
   let totals = { passed: 0, failed: 0 };
   try {
@@ -116,6 +140,7 @@ await check('format', 'npx', ['prettier', '--check', '.']);
   record('browser tests', totals.passed, totals.failed || (code === 0 ? 0 : 1));
 }
 
+await stopRabbit();
 rmSync(work, { recursive: true, force: true });
 console.log('\n━━ summary');
 for (const r of results)

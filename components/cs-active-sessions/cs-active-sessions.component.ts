@@ -343,6 +343,17 @@ export class CsActiveSessions extends LitElement {
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   // Lifecycle
+  constructor() {
+    super();
+    // Details of lazily listed sessions: the rows on screen first.
+    this._sessions.priority = () => {
+      const { first, last } = this.#viewport;
+      return this.#visible
+        .slice(Math.max(0, first), Math.max(first, last) + 1)
+        .map((s) => s.clientId);
+    };
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     // Put back in the page: open the storage the removal closed.
@@ -1310,11 +1321,12 @@ export class CsActiveSessions extends LitElement {
     const total = this.#inWorkspaceCount;
     const shown = this.#visible.length;
     const noun = `active session${total === 1 ? '' : 's'}`;
+    const hydration = this._sessions.hydration;
     const count = !store.loaded
       ? ''
-      : shown === total
-        ? `${total} ${noun}`
-        : `${shown} of ${total} ${noun}`;
+      : (shown === total ? `${total} ${noun}` : `${shown} of ${total} ${noun}`) +
+        // Offline sessions are only told apart once their details arrive.
+        (hydration ? ' (provisional)' : '');
     const updated =
       store.updatedAt === undefined
         ? ''
@@ -1337,6 +1349,19 @@ export class CsActiveSessions extends LitElement {
             >`
       }
       <span class="count">${count}</span>
+      ${
+        hydration
+          ? html`<span
+              class="hydration"
+              role="progressbar"
+              aria-label="Session details loading"
+              aria-valuemin="0"
+              aria-valuemax=${hydration.total}
+              aria-valuenow=${hydration.done}
+              >Loading details: ${hydration.done} of ${hydration.total}</span
+            >`
+          : nothing
+      }
       <span class="updated" title=${store.updatedAt ? formatDateTime(store.updatedAt) : nothing}
         >${updated}${this._sessions.stale ? ' (stale)' : ''}</span
       >
@@ -1670,14 +1695,24 @@ export class CsActiveSessions extends LitElement {
     const compact = this.layout === 'compact';
     const plan = this.#planUsage();
     const planMeter = plan ? renderPlanMeter(plan.active, plan.limit) : nothing;
+    // A broker that cannot search client IDs (RabbitMQ) is searched here, over the full list.
+    const localOnly = this._sessions
+      .sources()
+      .filter((s) => s.capabilities?.serverSearch === false);
+    const searchNote = localOnly.length
+      ? html`<span class="search-note" id="search-note"
+          >${`Searched in this browser: ${localOnly.map((s) => s.label).join(', ')} cannot search client IDs itself.`}</span
+        >`
+      : nothing;
     const search = html`<input
-      type="search"
-      part="search"
-      aria-label="Search sessions"
-      placeholder="Search client ID or username"
-      .value=${this._query}
-      @input=${this._onSearch}
-    />`;
+        type="search"
+        part="search"
+        aria-label="Search sessions"
+        aria-describedby=${localOnly.length ? 'search-note' : nothing}
+        placeholder="Search client ID or username"
+        .value=${this._query}
+        @input=${this._onSearch}
+      />${searchNote}`;
     const refresh = html`<button
       type="button"
       @click=${this._onRefreshClick}

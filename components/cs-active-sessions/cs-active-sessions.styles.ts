@@ -188,6 +188,16 @@ export const styles = css`
   :host([layout='compact']) .root {
     position: relative;
   }
+  .loading,
+  .hydration {
+    color: var(--cs-color-muted);
+  }
+  .search-note {
+    flex-basis: 100%;
+    order: 1;
+    font-size: 0.85em;
+    color: var(--cs-color-muted);
+  }
   .summary {
     display: flex;
     flex-wrap: wrap;

@@ -65,6 +65,10 @@ export interface RowState {
 export const keyAttribute = (key: string) => encodeURIComponent(key);
 
 function cell(column: Column, s: Session, state: RowState): TemplateResult {
+  // Details still on their way (a broker that lists IDs first): say so instead of a dash.
+  if (s.pending && column.id !== 'clientId' && column.id !== 'workspace') {
+    return html`<div role="gridcell" part="cell" class="cell loading">Loading…</div>`;
+  }
   switch (column.id) {
     case 'clientId':
       return html`<div role="gridcell" part="cell" class="cell" title=${s.clientId}>

@@ -5,7 +5,7 @@ import { SessionStore } from '../../src/model/session-store.js';
 import { sessionKey } from '../../src/model/session.js';
 import type { LiveEvent } from '../../src/live/emqx-events.js';
 import type { Session } from '../../src/model/session.js';
-import { workspaceOf, type Workspace } from '../../src/model/workspace.js';
+import { matchesWorkspace, workspaceOf, type Workspace } from '../../src/model/workspace.js';
 import {
   isAbort,
   SourceError,
@@ -70,6 +70,15 @@ export class SessionsController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #callbacks: SessionsControllerCallbacks;
   #entries: EntryState[] = [];
+  /**
+   * Details still loading for sources that list client IDs first (HiveMQ): how many of how
+   * many; counts are provisional meanwhile.
+   */
+  hydration: { done: number; total: number } | undefined;
+  /** Client IDs of the rows on screen, whose details are fetched first. */
+  priority: () => readonly string[] = () => [];
+  #hydrationRun: AbortController | undefined;
+  #hydrationTimer: ReturnType<typeof setTimeout> | undefined;
   #entryByKey = new Map<string, EntryState>();
   #intervalMs = 0;
   #abort: AbortController | undefined;
@@ -169,6 +178,7 @@ export class SessionsController implements ReactiveController {
     this.#abort?.abort();
     this.#abort = undefined;
     this.loading = false;
+    this.#stopHydration();
     this.#entries = entries.map((e) => ({ ...e, sessions: [], total: 0, error: undefined }));
     this.#entryByKey = new Map();
     this.store = new SessionStore();
@@ -201,6 +211,7 @@ export class SessionsController implements ReactiveController {
     this.#followUps = [];
     this.#abort?.abort();
     this.#abort = undefined;
+    this.#stopHydration();
     this.loading = false;
     clearTimeout(this.#liveTimer);
     this.#liveTimer = undefined;
@@ -259,6 +270,7 @@ export class SessionsController implements ReactiveController {
       this.#applyEvents(this.#liveDuringPoll ?? []);
     }
     this.#liveDuringPoll = undefined;
+    if (anyLoaded) this.#startHydration(entries);
     this.skipped = skipped;
     this.#failures = failedNow ? this.#failures + 1 : 0;
     if (anyLoaded) this.#callbacks.onRefresh(this.store.sessions.length, trigger);
@@ -267,6 +279,75 @@ export class SessionsController implements ReactiveController {
     this.#abort = undefined;
     this.#schedule();
     this.#host.requestUpdate();
+  }
+
+  #stopHydration(): void {
+    this.#hydrationRun?.abort();
+    this.#hydrationRun = undefined;
+    clearTimeout(this.#hydrationTimer);
+    this.#hydrationTimer = undefined;
+    this.hydration = undefined;
+  }
+
+  /** Fetches the details of pending sessions in the background, the rows on screen first. */
+  #startHydration(entries: EntryState[]): void {
+    this.#stopHydration();
+    const lazy = entries.filter((e) => e.source.hydrate && e.sessions.some((s) => s.pending));
+    if (lazy.length === 0) return;
+    const run = new AbortController();
+    this.#hydrationRun = run;
+    const total = lazy.reduce((n, e) => n + e.sessions.filter((s) => s.pending).length, 0);
+    let done = 0;
+    this.hydration = { done, total };
+    const upserts = new Map<string, { entry: EntryState; session: Session }>();
+    const removes = new Map<string, EntryState>();
+    const flush = () => {
+      this.#hydrationTimer = undefined;
+      if (run.signal.aborted || entries !== this.#entries) return;
+      for (const [key, entry] of removes) {
+        entry.sessions = entry.sessions.filter((s) => s.key !== key);
+        entry.total = Math.max(0, entry.total - 1);
+        this.#entryByKey.delete(key);
+      }
+      const changed: Session[] = [];
+      for (const { entry, session } of upserts.values()) {
+        const [tagged] = tagWorkspaces([session], entry.workspaces);
+        if (!tagged) {
+          // Its details put it outside every workspace of its source.
+          removes.set(session.key, entry);
+          entry.sessions = entry.sessions.filter((s) => s.key !== session.key);
+          continue;
+        }
+        entry.sessions = entry.sessions.map((s) => (s.key === tagged.key ? tagged : s));
+        this.#entryByKey.set(tagged.key, entry);
+        changed.push(tagged);
+      }
+      this.store.patch(changed, new Set(removes.keys()));
+      upserts.clear();
+      removes.clear();
+      this.hydration = done >= total ? undefined : { done, total };
+      this.#host.requestUpdate();
+    };
+    const schedule = () => (this.#hydrationTimer ??= setTimeout(flush, 100));
+    const priority = () => this.priority();
+    for (const entry of lazy) {
+      void entry.source.hydrate!(entry.sessions, {
+        signal: run.signal,
+        priority,
+        onSessions: ({ detailed, gone }) => {
+          for (const s of detailed) upserts.set(s.key, { entry, session: s });
+          for (const id of gone) {
+            const s = entry.sessions.find((x) => x.clientId === id);
+            if (s) removes.set(s.key, entry);
+          }
+          schedule();
+        },
+        onProgress: () => {
+          done++;
+          schedule();
+        },
+      }).catch(() => undefined);
+    }
   }
 
   /** Removes a session that an action ended, without waiting for the next poll. */
@@ -395,12 +476,19 @@ export class SessionsController implements ReactiveController {
   };
 }
 
-/** Stamps each session with the first workspace of its source that it belongs to. */
+/**
+ * Stamps each session with the first workspace of its source that it belongs to. A pending
+ * session (details still loading) is placed by its client ID alone until they come.
+ */
 function tagWorkspaces(sessions: Session[], workspaces: readonly Workspace[]): Session[] {
   if (workspaces.length === 0) return sessions;
   const out: Session[] = [];
   for (const s of sessions) {
-    const ws = workspaceOf(s, workspaces);
+    const ws = s.pending
+      ? workspaces.find(
+          (w) => !w.match || matchesWorkspace(s, { clientIdPrefix: w.match.clientIdPrefix }),
+        )
+      : workspaceOf(s, workspaces);
     if (ws) out.push(s.workspace === ws.id ? s : { ...s, workspace: ws.id });
   }
   return out;

@@ -70,6 +70,13 @@ export interface Session {
   readonly recvBytes: number | undefined;
   /** Bytes sent to the client. */
   readonly sentBytes: number | undefined;
+  /** RabbitMQ virtual host, where the broker has them. */
+  readonly vhost?: string;
+  /**
+   * Only the client ID is known so far (a broker that lists IDs first, such as HiveMQ): the
+   * other fields are still loading, and counts that depend on them are provisional.
+   */
+  readonly pending?: boolean;
 }
 
 /** One topic subscription of a session. */

@@ -205,8 +205,26 @@ export class EmqxSource implements SessionSource {
     return { sessions, skipped };
   }
 
+  /**
+   * Broker-side search (`like_clientid`, then `like_username`, by page number: EMQX's cursor
+   * list takes no `like_*`), merged so a session matching both comes once.
+   */
+  async search(text: string, options: ListOptions = {}): Promise<SessionList> {
+    const byKey = new Map<string, Session>();
+    let skipped = 0;
+    for (const param of ['like_clientid', 'like_username']) {
+      const found = await this.#listByPage(options, { [param]: text });
+      skipped += found.skipped;
+      for (const s of found.sessions) byKey.set(s.key, s);
+    }
+    return { sessions: [...byKey.values()], skipped };
+  }
+
   /** Pages through `/clients` by page number. */
-  async #listByPage(options: ListOptions): Promise<SessionList> {
+  async #listByPage(
+    options: ListOptions,
+    filter: Record<string, string> = {},
+  ): Promise<SessionList> {
     const sessions: Session[] = [];
     let skipped = 0;
     for (let page = 1; page <= MAX_PAGES; page++) {
@@ -214,6 +232,7 @@ export class EmqxSource implements SessionSource {
         page: String(page),
         limit: String(this.#pageSize),
         conn_state: 'connected',
+        ...filter,
       });
       const body = await this.#json('GET', `/clients?${query}`, { signal: options.signal });
       const data = this.#pageData(body);

@@ -12,6 +12,17 @@ export interface ListOptions extends RequestOptions {
   onPage?: (sessions: readonly Session[]) => void;
 }
 
+/** Options of `hydrate`: where the details go, and which rows come first. */
+export interface HydrateOptions extends RequestOptions {
+  /** Client IDs to fetch first (the rows on screen), asked again before each request. */
+  priority?: () => readonly string[];
+  /** Sessions whose details arrived (connected), and client IDs found offline or gone. */
+  onSessions(batch: { detailed: Session[]; gone: string[] }): void;
+  onProgress?(done: number, total: number): void;
+  /** A client whose details could not be read (it stays pending). */
+  onError?(error: unknown): void;
+}
+
 /** The result of listing a source's active sessions. */
 export interface SessionList {
   sessions: Session[];
@@ -60,6 +71,16 @@ export interface SessionSource {
   readonly id?: string;
   /** Every active (connected) session. */
   list(options?: ListOptions): Promise<SessionList>;
+  /**
+   * Connected sessions whose client ID or username contains `text`, searched by the broker
+   * (where `capabilities.serverSearch`); without it, search the list in the browser.
+   */
+  search?(text: string, options?: ListOptions): Promise<SessionList>;
+  /**
+   * Fetches the details of sessions `list` returned pending (`capabilities.lazyDetails`), in
+   * the background, reporting them as they arrive.
+   */
+  hydrate?(sessions: readonly Session[], options: HydrateOptions): Promise<void>;
   /** One session, fresh from the broker. Throws `SourceError` kind `not-found` when gone. */
   get(clientId: string, options?: RequestOptions): Promise<Session>;
   /** A session's subscriptions with QoS. */

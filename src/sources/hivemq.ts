@@ -1,0 +1,256 @@
+/**
+ * `HiveMQSource`: the clients of a HiveMQ Enterprise cluster from its REST API (OpenAPI 4.23,
+ * `shared/docs/brokers.md`). The list endpoint gives client IDs only (offline sessions
+ * included), by cursor; each client's details are one more request. So `list` returns the IDs
+ * at once (rows marked pending) and `hydrate` fetches details in the background, a few at a
+ * time, the rows on screen first. A cursor that expires (410) restarts the walk.
+ */
+import {
+  pendingSession,
+  sessionFromHive,
+  subscriptionsFromHive,
+  type HiveNormalizeOptions,
+} from '../model/hivemq-client.js';
+import type { Session, Subscription } from '../model/session.js';
+import { basicAuthorization, HttpApi, safeForDisplay, type BrokerErrorBody } from './http.js';
+import {
+  SourceError,
+  type DisconnectOutcome,
+  type HydrateOptions,
+  type ListOptions,
+  type RequestOptions,
+  type SessionList,
+  type SessionSource,
+  type SourceCapabilities,
+} from './source.js';
+
+export interface HiveMQSourceOptions {
+  /** The REST API, e.g. `http://hivemq:8888/api/v1` or `/hivemq/api/v1` behind a proxy. */
+  baseUrl: string;
+  /** REST API user (HTTP Basic, with HiveMQ's RBAC); unset when a proxy adds credentials. */
+  username?: string;
+  password?: string;
+  fetch?: typeof globalThis.fetch;
+  /** Client IDs per page (HiveMQ allows 50..2500). */
+  pageSize?: number;
+  /** Details requests in flight at once. */
+  concurrency?: number;
+  /** How long fetched details are reused before they are read again. */
+  detailsTtlMs?: number;
+  timeoutMs?: number;
+  id?: string;
+  usernameSuffix?: RegExp;
+}
+
+const MAX_PAGES = 100_000;
+/** Walks restarted after expired cursors before giving up. */
+const MAX_RESTARTS = 3;
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** HiveMQ's error body: `{errors: [{title, detail}]}`. */
+function readHiveError(body: unknown): BrokerErrorBody {
+  const first = isRecord(body) && Array.isArray(body['errors']) ? body['errors'][0] : undefined;
+  if (!isRecord(first)) return {};
+  return {
+    code: typeof first['title'] === 'string' ? first['title'] : undefined,
+    message: typeof first['detail'] === 'string' ? first['detail'] : undefined,
+  };
+}
+
+export class HiveMQSource implements SessionSource {
+  readonly label: string;
+  readonly id: string;
+  readonly capabilities: SourceCapabilities = {
+    serverSearch: false,
+    bulkDisconnect: false,
+    banList: false,
+    liveEvents: false,
+    counts: false,
+    lazyDetails: true,
+  };
+  readonly #api: HttpApi;
+  readonly #pageSize: number;
+  readonly #concurrency: number;
+  readonly #ttlMs: number;
+  readonly #normalize: HiveNormalizeOptions;
+  /** Details by client ID with when they were read: reused by the next list while fresh. */
+  readonly #details = new Map<string, { session: Session; at: number }>();
+
+  constructor(options: HiveMQSourceOptions) {
+    const baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.label = `HiveMQ at ${safeForDisplay(baseUrl)}`;
+    const authorization =
+      options.username !== undefined
+        ? basicAuthorization(options.username, options.password ?? '')
+        : undefined;
+    this.#api = new HttpApi({
+      baseUrl,
+      label: this.label,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      readError: readHiveError,
+      credentialsHint: 'the REST API user name and password',
+      authorization: async () => authorization,
+    });
+    this.#pageSize = Math.min(2500, Math.max(50, Math.floor(options.pageSize ?? 500)));
+    this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
+    this.#ttlMs = options.detailsTtlMs ?? 5 * 60_000;
+    this.id = options.id ?? baseUrl;
+    this.#normalize = { sourceId: this.id, usernameSuffix: options.usernameSuffix };
+  }
+
+  /**
+   * Every client ID, page by page. Clients whose details are fresh come as they were read
+   * (offline ones left out); the others come pending, for `hydrate`.
+   */
+  async list(options: ListOptions = {}): Promise<SessionList> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#walk(options);
+      } catch (error) {
+        const expired = error instanceof SourceError && error.status === 410;
+        if (!expired || attempt >= MAX_RESTARTS) throw error;
+        // The cursor expired mid-walk: start again from the first page.
+      }
+    }
+  }
+
+  async #walk(options: ListOptions): Promise<SessionList> {
+    const sessions: Session[] = [];
+    const now = Date.now();
+    let skipped = 0;
+    let path: string | undefined = `/mqtt/clients?limit=${this.#pageSize}`;
+    for (let page = 0; path && page < MAX_PAGES; page++) {
+      const body = await this.#api.json('GET', path, { signal: options.signal });
+      if (!isRecord(body) || !Array.isArray(body['items'])) {
+        throw new SourceError(
+          'invalid-response',
+          `${this.label} answered the client list with something that is not a page.`,
+        );
+      }
+      const pageSessions: Session[] = [];
+      for (const item of body['items']) {
+        const clientId = isRecord(item) && typeof item['id'] === 'string' ? item['id'] : undefined;
+        if (clientId === undefined) {
+          skipped++;
+          continue;
+        }
+        const known = this.#details.get(clientId);
+        if (known && now - known.at < this.#ttlMs) {
+          if (known.session.connected !== false) pageSessions.push(known.session);
+        } else {
+          pageSessions.push(pendingSession(clientId, this.#normalize));
+        }
+      }
+      sessions.push(...pageSessions);
+      options.onPage?.(pageSessions);
+      path = this.#nextPath(body);
+    }
+    return { sessions, skipped };
+  }
+
+  /** `_links.next` as a path under the base URL (HiveMQ gives it from `/api/v1` on). */
+  #nextPath(body: Record<string, unknown>): string | undefined {
+    const links = isRecord(body['_links']) ? body['_links'] : {};
+    const next = links['next'];
+    const href = typeof next === 'string' ? next : isRecord(next) ? next['href'] : undefined;
+    if (typeof href !== 'string' || !href) return undefined;
+    const url = new URL(href, 'http://base.invalid');
+    const cursor = url.searchParams.get('cursor');
+    if (!cursor) return undefined;
+    const query = new URLSearchParams({ limit: String(this.#pageSize), cursor });
+    return `/mqtt/clients?${query}`;
+  }
+
+  /**
+   * Fetches the details of pending sessions, `concurrency` at a time, the client IDs that
+   * `priority` names (the rows on screen) first. Reports connected sessions as they arrive, and
+   * the IDs that turned out offline or gone.
+   */
+  async hydrate(sessions: readonly Session[], options: HydrateOptions): Promise<void> {
+    const pending = new Set(sessions.filter((s) => s.pending).map((s) => s.clientId));
+    const total = pending.size;
+    let done = 0;
+    const pick = (): string | undefined => {
+      for (const id of options.priority?.() ?? []) {
+        if (pending.has(id)) {
+          pending.delete(id);
+          return id;
+        }
+      }
+      const first = pending.values().next();
+      if (first.done) return undefined;
+      pending.delete(first.value);
+      return first.value;
+    };
+    const worker = async () => {
+      for (let id = pick(); id !== undefined; id = pick()) {
+        if (options.signal?.aborted) return;
+        try {
+          const session = await this.get(id, { signal: options.signal });
+          if (session.connected === false) options.onSessions({ detailed: [], gone: [id] });
+          else options.onSessions({ detailed: [session], gone: [] });
+        } catch (error) {
+          if (error instanceof SourceError && error.kind === 'aborted') return;
+          if (error instanceof SourceError && error.kind === 'not-found') {
+            options.onSessions({ detailed: [], gone: [id] });
+          } else {
+            // One client's failure leaves its row pending; the next poll tries again.
+            options.onError?.(error);
+          }
+        }
+        done++;
+        options.onProgress?.(done, total);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#concurrency, total) }, worker));
+  }
+
+  async get(clientId: string, options: RequestOptions = {}): Promise<Session> {
+    const path = `/mqtt/clients/${encodeURIComponent(clientId)}`;
+    const [body, subs] = await Promise.all([
+      this.#api.json('GET', path, { signal: options.signal, clientId }),
+      this.subscriptions(clientId, options).catch((e: unknown) => {
+        if (e instanceof SourceError && (e.kind === 'not-found' || e.kind === 'aborted')) throw e;
+        return undefined;
+      }),
+    ]);
+    const session = sessionFromHive(body, this.#normalize, subs?.length);
+    if (!session) {
+      throw new SourceError(
+        'invalid-response',
+        `${this.label} answered for client ${JSON.stringify(clientId)} without a client ID.`,
+      );
+    }
+    this.#details.set(clientId, { session, at: Date.now() });
+    return session;
+  }
+
+  async subscriptions(clientId: string, options: RequestOptions = {}): Promise<Subscription[]> {
+    const body = await this.#api.json(
+      'GET',
+      `/mqtt/clients/${encodeURIComponent(clientId)}/subscriptions`,
+      { signal: options.signal, clientId },
+    );
+    return subscriptionsFromHive(body);
+  }
+
+  async disconnect(clientId: string, options: RequestOptions = {}): Promise<DisconnectOutcome> {
+    try {
+      await this.#api.send('DELETE', `/mqtt/clients/${encodeURIComponent(clientId)}/connection`, {
+        signal: options.signal,
+        clientId,
+      });
+      this.#details.delete(clientId);
+      return 'disconnected';
+    } catch (error) {
+      if (error instanceof SourceError && error.kind === 'not-found') {
+        this.#details.delete(clientId);
+        return 'already-gone';
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * `RabbitMQSource`: the MQTT clients of a RabbitMQ node or cluster, from the management HTTP API
+ * (`shared/docs/brokers.md`): MQTT connections only, subscriptions from the client's
+ * `mqtt-subscription-<id>qos0|1` queues, disconnect by closing the connection. RabbitMQ cannot
+ * search by client ID (its `name` filter matches `ip:port -> ip:port`), so search runs in the
+ * browser over the full list.
+ */
+import {
+  connectionFromRabbit,
+  parseSubscriptionQueue,
+  subscriptionQueues,
+  subscriptionsFromBindings,
+  type RabbitConnection,
+} from '../model/rabbitmq-connection.js';
+import type { Session, Subscription } from '../model/session.js';
+import { basicAuthorization, HttpApi, safeForDisplay, type BrokerErrorBody } from './http.js';
+import {
+  SourceError,
+  type DisconnectOutcome,
+  type ListOptions,
+  type RequestOptions,
+  type SessionList,
+  type SessionSource,
+  type SourceCapabilities,
+} from './source.js';
+
+export interface RabbitMQSourceOptions {
+  /** The management API, e.g. `http://127.0.0.1:15672/api` or `/rabbitmq/api` behind a proxy. */
+  baseUrl: string;
+  /** Management user (HTTP Basic); leave unset when a proxy adds credentials. */
+  username?: string;
+  password?: string;
+  /** Only this virtual host (a workspace per vhost); all when unset. */
+  vhost?: string;
+  fetch?: typeof globalThis.fetch;
+  /** Connections per page (RabbitMQ allows up to 500). */
+  pageSize?: number;
+  timeoutMs?: number;
+  id?: string;
+  usernameSuffix?: RegExp;
+}
+
+const MAX_PAGES = 10_000;
+/** Why RabbitMQ records a close from this view (`X-Reason`). */
+const CLOSE_REASON = 'Disconnected from the active sessions view';
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** RabbitMQ's error body: `{error, reason}`. */
+function readRabbitError(body: unknown): BrokerErrorBody {
+  if (!isRecord(body)) return {};
+  return {
+    code: typeof body['error'] === 'string' ? body['error'] : undefined,
+    message: typeof body['reason'] === 'string' ? body['reason'] : undefined,
+  };
+}
+
+const vhostPath = (vhost: string) => encodeURIComponent(vhost);
+
+export class RabbitMQSource implements SessionSource {
+  readonly label: string;
+  readonly id: string;
+  readonly capabilities: SourceCapabilities = {
+    serverSearch: false,
+    bulkDisconnect: false,
+    banList: false,
+    liveEvents: false,
+    counts: true,
+    lazyDetails: false,
+  };
+  readonly #api: HttpApi;
+  readonly #options: RabbitMQSourceOptions;
+  readonly #pageSize: number;
+  /** Connection names by client ID, from the last list: what a disconnect closes. */
+  #names = new Map<string, { name: string; vhost: string | undefined }[]>();
+
+  constructor(options: RabbitMQSourceOptions) {
+    const baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.label = `RabbitMQ at ${safeForDisplay(baseUrl)}`;
+    this.#options = options;
+    const authorization =
+      options.username !== undefined
+        ? basicAuthorization(options.username, options.password ?? '')
+        : undefined;
+    this.#api = new HttpApi({
+      baseUrl,
+      label: this.label,
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs,
+      readError: readRabbitError,
+      credentialsHint: 'the management user name and password',
+      authorization: async () => authorization,
+    });
+    this.#pageSize = Math.min(500, Math.max(1, Math.floor(options.pageSize ?? 500)));
+    this.id = options.id ?? baseUrl;
+  }
+
+  /** Every MQTT connection, page by page, with subscription counts and queued messages. */
+  async list(options: ListOptions = {}): Promise<SessionList> {
+    const { signal } = options;
+    // Queues and bindings come once for the whole list; a failure there leaves those fields
+    // unknown rather than failing the list.
+    const extras = this.#queueExtras(signal).catch(() => undefined);
+    const connections: RabbitConnection[] = [];
+    let skipped = 0;
+    const prefix = this.#options.vhost === undefined ? '' : `/${vhostPath(this.#options.vhost)}`;
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const query = new URLSearchParams({ page: String(page), page_size: String(this.#pageSize) });
+      const body = await this.#api.json('GET', `/connections${prefix}?${query}`, { signal });
+      if (!isRecord(body) || !Array.isArray(body['items'])) {
+        throw new SourceError(
+          'invalid-response',
+          `${this.label} answered the connection list with something that is not a page.`,
+        );
+      }
+      const pageConnections: RabbitConnection[] = [];
+      for (const raw of body['items']) {
+        const c = connectionFromRabbit(raw, this.#normalize());
+        if (c) pageConnections.push(c);
+        // Only an MQTT-looking entry without a client ID is a session that could not be read.
+        else if (isRecord(raw) && /MQTT/.test(String(raw['protocol']))) skipped++;
+      }
+      connections.push(...pageConnections);
+      const pageCount = typeof body['page_count'] === 'number' ? body['page_count'] : page;
+      if (page >= pageCount || body['items'].length === 0) break;
+    }
+    const queues = await extras;
+    const sessions = connections.map(({ session }) => {
+      const q = queues?.get(`${session.vhost ?? ''}\u0000${session.clientId}`);
+      return queues
+        ? { ...session, subscriptions: q?.subscriptions ?? 0, queuedMessages: q?.messages ?? 0 }
+        : session;
+    });
+    const names = new Map<string, { name: string; vhost: string | undefined }[]>();
+    for (const { session, name } of connections) {
+      names.set(session.clientId, [
+        ...(names.get(session.clientId) ?? []),
+        { name, vhost: session.vhost },
+      ]);
+    }
+    this.#names = names;
+    options.onPage?.(sessions);
+    return { sessions, skipped };
+  }
+
+  /** Subscription counts (bindings) and queued messages of every client, by vhost and ID. */
+  async #queueExtras(
+    signal: AbortSignal | undefined,
+  ): Promise<Map<string, { subscriptions: number; messages: number }>> {
+    const prefix = this.#options.vhost === undefined ? '' : `/${vhostPath(this.#options.vhost)}`;
+    const [queues, bindings] = await Promise.all([
+      this.#api.json('GET', `/queues${prefix}?columns=name,vhost,messages`, { signal }),
+      this.#api.json('GET', `/bindings${prefix}`, { signal }),
+    ]);
+    const out = new Map<string, { subscriptions: number; messages: number }>();
+    const entry = (vhost: unknown, clientId: string) => {
+      const key = `${typeof vhost === 'string' ? vhost : ''}\u0000${clientId}`;
+      let e = out.get(key);
+      if (!e) out.set(key, (e = { subscriptions: 0, messages: 0 }));
+      return e;
+    };
+    for (const q of Array.isArray(queues) ? queues : []) {
+      if (!isRecord(q) || typeof q['name'] !== 'string') continue;
+      const owner = parseSubscriptionQueue(q['name']);
+      if (!owner) continue;
+      const messages = typeof q['messages'] === 'number' ? q['messages'] : 0;
+      entry(q['vhost'], owner.clientId).messages += messages;
+    }
+    for (const b of Array.isArray(bindings) ? bindings : []) {
+      if (!isRecord(b) || b['destination_type'] !== 'queue' || !b['source']) continue;
+      const owner =
+        typeof b['destination'] === 'string' && parseSubscriptionQueue(b['destination']);
+      if (!owner) continue;
+      entry(b['vhost'], owner.clientId).subscriptions++;
+    }
+    return out;
+  }
+
+  #normalize() {
+    return { sourceId: this.id, usernameSuffix: this.#options.usernameSuffix };
+  }
+
+  async get(clientId: string, options: RequestOptions = {}): Promise<Session> {
+    const { sessions } = await this.list({ signal: options.signal });
+    const session = sessions.find((s) => s.clientId === clientId);
+    if (!session) {
+      throw new SourceError(
+        'not-found',
+        `Client ${JSON.stringify(clientId)} is not connected any more.`,
+      );
+    }
+    return session;
+  }
+
+  async subscriptions(clientId: string, options: RequestOptions = {}): Promise<Subscription[]> {
+    const vhost = this.#vhostOf(clientId) ?? this.#options.vhost ?? '/';
+    const out: Subscription[] = [];
+    for (const queue of subscriptionQueues(clientId)) {
+      try {
+        const body = await this.#api.json(
+          'GET',
+          `/queues/${vhostPath(vhost)}/${encodeURIComponent(queue.name)}/bindings`,
+          { signal: options.signal },
+        );
+        out.push(...subscriptionsFromBindings(body, queue.qos));
+      } catch (error) {
+        // No queue of that QoS: no subscriptions of it.
+        if (error instanceof SourceError && error.kind === 'not-found') continue;
+        throw error;
+      }
+    }
+    return out;
+  }
+
+  #vhostOf(clientId: string): string | undefined {
+    return this.#names.get(clientId)?.[0]?.vhost;
+  }
+
+  /**
+   * Closes the client's connections (with an `X-Reason` RabbitMQ logs and shows the client).
+   * Names come from the last list; when they are all gone, a fresh list finds a newer one.
+   */
+  async disconnect(clientId: string, options: RequestOptions = {}): Promise<DisconnectOutcome> {
+    let names = this.#names.get(clientId);
+    if (!names) {
+      await this.list({ signal: options.signal });
+      names = this.#names.get(clientId);
+      if (!names) return 'already-gone';
+    }
+    if (await this.#close(names, options)) return 'disconnected';
+    // Every connection we knew is gone: the client may have come back on a new one.
+    await this.list({ signal: options.signal });
+    const fresh = (this.#names.get(clientId) ?? []).filter(
+      (n) => !names!.some((o) => o.name === n.name),
+    );
+    return fresh.length && (await this.#close(fresh, options)) ? 'disconnected' : 'already-gone';
+  }
+
+  /** Closes connections; true when at least one was open. */
+  async #close(names: readonly { name: string }[], options: RequestOptions): Promise<boolean> {
+    let closed = false;
+    for (const { name } of names) {
+      try {
+        await this.#api.send('DELETE', `/connections/${encodeURIComponent(name)}`, {
+          signal: options.signal,
+          headers: { 'x-reason': CLOSE_REASON },
+        });
+        closed = true;
+      } catch (error) {
+        if (error instanceof SourceError && error.kind === 'not-found') continue;
+        throw error;
+      }
+    }
+    return closed;
+  }
+
+  /** The broker's virtual hosts, for one workspace each. */
+  async vhosts(options: RequestOptions = {}): Promise<string[]> {
+    const body = await this.#api.json('GET', '/vhosts?columns=name', { signal: options.signal });
+    return Array.isArray(body)
+      ? body.flatMap((v) => (isRecord(v) && typeof v['name'] === 'string' ? [v['name']] : []))
+      : [];
+  }
+}
