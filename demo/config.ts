@@ -59,3 +59,55 @@ export function devConfig(env: NodeJS.ProcessEnv = process.env): DevConfig {
     fleetSize: intFrom(env, 'FLEET_SIZE', 150),
   };
 }
+
+/** `npm start` against an existing broker instead of the dev broker (`CS_BROKER=...`). */
+export interface ExternalBroker {
+  kind: 'emqx' | 'rabbitmq' | 'hivemq';
+  /** The broker's admin API, e.g. `http://127.0.0.1:15672/api`. */
+  apiUrl: URL;
+  user: string | undefined;
+  password: string | undefined;
+}
+
+/** The path under which the demo page reaches an external broker's API (the proxy). */
+export const BROKER_PROXY_PATH = '/broker';
+
+const BROKER_KINDS = ['emqx', 'rabbitmq', 'hivemq'] as const;
+
+/**
+ * The external broker `CS_BROKER`, `CS_BROKER_API`, `CS_BROKER_USER` and `CS_BROKER_PASS` name,
+ * or undefined without `CS_BROKER`. Throws a message that says what to set.
+ */
+export function externalBroker(env: NodeJS.ProcessEnv = process.env): ExternalBroker | undefined {
+  const kind = env['CS_BROKER'];
+  if (!kind) return undefined;
+  if (!(BROKER_KINDS as readonly string[]).includes(kind)) {
+    throw new Error(
+      `CS_BROKER must be one of ${BROKER_KINDS.join(', ')}, not ${JSON.stringify(kind)}.`,
+    );
+  }
+  const raw = env['CS_BROKER_API'];
+  const example = {
+    emqx: 'http://127.0.0.1:18083/api/v5',
+    rabbitmq: 'http://127.0.0.1:15672/api',
+    hivemq: 'http://127.0.0.1:8888/api/v1',
+  }[kind as ExternalBroker['kind']];
+  if (!raw) throw new Error(`Set CS_BROKER_API to the broker's admin API, e.g. ${example}.`);
+  let apiUrl: URL;
+  try {
+    apiUrl = new URL(raw);
+  } catch {
+    throw new Error(
+      `CS_BROKER_API must be a full URL such as ${example}, not ${JSON.stringify(raw)}.`,
+    );
+  }
+  if (apiUrl.protocol !== 'http:' && apiUrl.protocol !== 'https:') {
+    throw new Error('CS_BROKER_API must start with http:// or https://.');
+  }
+  return {
+    kind: kind as ExternalBroker['kind'],
+    apiUrl,
+    user: env['CS_BROKER_USER'] || undefined,
+    password: env['CS_BROKER_PASS'] || undefined,
+  };
+}

@@ -1,6 +1,7 @@
 import '../components/cs-active-sessions/cs-active-sessions.js';
 import type { AlertRule } from '../src/alerts/rules.js';
 import type { Workspace } from '../src/model/workspace.js';
+import { RabbitMQSource } from '../src/sources/rabbitmq.js';
 
 // The dev broker's fleet belongs to three organisations (username suffixes); everything else
 // (e-mail-like usernames, no username) falls into the last workspace, which matches all.
@@ -13,9 +14,46 @@ const workspaces: Workspace[] = [
 ];
 
 declare const __DEMO_LIVE__: { url: string; username: string; password: string };
+/** Set by `CS_BROKER=... npm start`: an existing broker behind the demo server's proxy. */
+declare const __DEMO_BROKER__: {
+  kind: 'emqx' | 'rabbitmq' | 'hivemq';
+  baseUrl: string;
+  label: string;
+} | null;
 
 const element = document.querySelector('cs-active-sessions');
-if (element) {
+if (element && __DEMO_BROKER__) {
+  const broker = __DEMO_BROKER__;
+  const names = { emqx: 'EMQX', rabbitmq: 'RabbitMQ', hivemq: 'HiveMQ' };
+  document.querySelector('#dev-broker-intro')?.remove();
+  const intro = document.querySelector('#broker-intro');
+  if (intro) {
+    intro.textContent = `The sessions of ${names[broker.kind]} at ${broker.label}, read through this page's server, which holds the credentials.`;
+  }
+  element.planLimit = undefined;
+  const whole: Workspace = {
+    id: 'broker',
+    label: `${names[broker.kind]} at ${broker.label}`,
+    source: { kind: broker.kind, baseUrl: broker.baseUrl },
+  };
+  element.workspaces = [whole];
+  if (broker.kind === 'rabbitmq') {
+    // RabbitMQ's virtual hosts become workspaces.
+    void new RabbitMQSource({ baseUrl: broker.baseUrl }).vhosts().then(
+      (vhosts) => {
+        if (vhosts.length > 1) {
+          element.workspaces = vhosts.map((vhost) => ({
+            id: `vhost:${vhost}`,
+            label: `vhost ${vhost}`,
+            source: whole.source,
+            match: { vhost },
+          }));
+        }
+      },
+      () => undefined,
+    );
+  }
+} else if (element) {
   element.workspaces = workspaces;
   // Connects and disconnects show as they happen; the 30 s poll stays as the safety net.
   element.liveUrl = __DEMO_LIVE__.url;

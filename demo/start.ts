@@ -4,7 +4,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
-import { devConfig, PORT_VARIABLES } from './config.js';
+import {
+  devConfig,
+  externalBroker,
+  PORT_VARIABLES,
+  type DevConfig,
+  type ExternalBroker,
+} from './config.js';
 import { PortInUseError, startDevBroker, type DevBroker } from './dev-broker/broker.js';
 import { defaultFaults } from './dev-broker/faults.js';
 import { FLEET_STUCK_CLIENT, startFleet, targetOf, type Fleet } from './fleet.js';
@@ -14,9 +20,11 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-let config;
+let config: DevConfig;
+let external: ExternalBroker | undefined;
 try {
   config = devConfig();
+  external = externalBroker();
 } catch (error) {
   fail((error as Error).message);
 }
@@ -36,6 +44,38 @@ async function stop(code: number): Promise<void> {
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
+
+async function startVite(): Promise<ViteDevServer> {
+  try {
+    const vite = (running.vite = await createServer({
+      configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
+      logLevel: 'warn',
+    }));
+    await vite.listen();
+    return vite;
+  } catch (error) {
+    await running.broker?.close();
+    if (/port .*in use/i.test(String(error))) {
+      fail(
+        `Port ${config.demoPort} is already in use: set DEMO_PORT to a free port (e.g. DEMO_PORT=${config.demoPort + 1} npm start).`,
+      );
+    }
+    throw error;
+  }
+}
+
+if (external) {
+  // Someone's own broker: no dev broker, no fleet; the page reaches it through the proxy.
+  await startVite();
+  console.log(`Showing ${external.kind} at ${external.apiUrl.origin}${external.apiUrl.pathname}${
+    external.user ? ` as ${external.user} (the credentials stay in the proxy)` : ''
+  }.
+
+Demo page: http://${config.host}:${config.demoPort}/
+
+Press Ctrl-C to stop.`);
+  await new Promise(() => {});
+}
 
 let broker: DevBroker;
 try {
@@ -64,22 +104,7 @@ try {
   throw error;
 }
 
-let vite: ViteDevServer;
-try {
-  vite = running.vite = await createServer({
-    configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
-    logLevel: 'warn',
-  });
-  await vite.listen();
-} catch (error) {
-  await broker.close();
-  if (/port .*in use/i.test(String(error))) {
-    fail(
-      `Port ${config.demoPort} is already in use: set DEMO_PORT to a free port (e.g. DEMO_PORT=${config.demoPort + 1} npm start).`,
-    );
-  }
-  throw error;
-}
+await startVite();
 
 const fleet = (running.fleet = await startFleet(targetOf(broker), config.fleetSize));
 // The demo page's buttons steer the fleet through the broker's control API.

@@ -24,10 +24,18 @@ export function ensureRabbitMQ() {
   if (existsSync(SERVER)) return;
   if (process.getuid?.() === 0 && isDebian()) {
     console.log('Installing Debian rabbitmq-server for the tests (once)…');
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'rabbitmq-server'], {
-      stdio: 'inherit',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
+    const apt = (args) =>
+      execFileSync('apt-get', args, {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
+    try {
+      apt(['install', '-y', '--no-install-recommends', 'rabbitmq-server']);
+    } catch {
+      // Stale package lists on a fresh machine: update them and try once more.
+      apt(['update', '-qq']);
+      apt(['install', '-y', '--no-install-recommends', 'rabbitmq-server']);
+    }
     // The package starts no service here (policy-rc.d), and we want none: ours is private.
     if (existsSync(SERVER)) return;
   }

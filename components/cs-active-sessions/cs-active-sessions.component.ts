@@ -395,8 +395,11 @@ export class CsActiveSessions extends LitElement {
       if (seconds > 0) this.#lastInterval = seconds;
     }
     this._sessions.setInterval(this._autoRefresh ? this.#lastInterval : 0);
+    // Live events are EMQX `$SYS` topics: a source that says it has none (RabbitMQ, HiveMQ) is
+    // polled only.
+    const liveCapable = this._sessions.source()?.capabilities?.liveEvents !== false;
     this._live.configure(
-      this.live && this.liveUrl
+      this.live && this.liveUrl && liveCapable
         ? { url: this.liveUrl, credentials: this.liveCredentials }
         : undefined,
     );

@@ -25,10 +25,18 @@ import {
 } from '../cs-active-sessions/alerts-panel.js';
 import { styles } from './cs-extension-options.styles.js';
 
-const KINDS: { kind: SourceKind; label: string }[] = [
-  { kind: 'emqx', label: 'EMQX 5 (REST API v5)' },
-  { kind: 'rabbitmq', label: 'RabbitMQ (management API)' },
-  { kind: 'hivemq', label: 'HiveMQ (REST API)' },
+const KINDS: { kind: SourceKind; label: string; example: string }[] = [
+  { kind: 'emqx', label: 'EMQX 5 (REST API v5)', example: 'https://emqx.example.com:18083/api/v5' },
+  {
+    kind: 'rabbitmq',
+    label: 'RabbitMQ (management API)',
+    example: 'https://rabbitmq.example.com:15672/api',
+  },
+  {
+    kind: 'hivemq',
+    label: 'HiveMQ Enterprise (REST API)',
+    example: 'https://hivemq.example.com:8888/api/v1',
+  },
 ];
 
 type Status = { kind: 'busy' | 'ok' | 'error'; text: string };
@@ -392,6 +400,10 @@ export class CsExtensionOptions extends LitElement {
       const raw = (e.target as HTMLInputElement).value.trim();
       return raw === '' ? undefined : Number(raw);
     };
+    // EMQX API keys are a key and a secret; everything else signs in as a user.
+    const apiKeys = d.source.kind === 'emqx' && d.source.auth !== 'login';
+    const apiKeyLabel = apiKeys ? 'API key' : 'User name';
+    const apiSecretLabel = apiKeys ? 'API secret' : 'Password';
     return html`<section class="editor" aria-labelledby="editor-title">
       <h2 id="editor-title">${this._isNew ? 'New workspace' : html`Edit <bdi>${d.label}</bdi>`}</h2>
       ${this._field(
@@ -439,7 +451,7 @@ export class CsExtensionOptions extends LitElement {
           id="ws-baseUrl"
           type="url"
           spellcheck="false"
-          placeholder="https://emqx.example.com:18083/api/v5"
+          placeholder=${KINDS.find((k) => k.kind === d.source.kind)?.example ?? ''}
           .value=${text(d.source.baseUrl)}
           aria-invalid=${p.baseUrl ? 'true' : 'false'}
           aria-describedby=${describedBy('ws-baseUrl', true)}
@@ -448,9 +460,34 @@ export class CsExtensionOptions extends LitElement {
         />`,
         'Brokers on this machine need no permission; any other asks for its address once.',
       )}
+      ${
+        d.source.kind === 'emqx'
+          ? this._field(
+              'ws-auth',
+              'Sign in with',
+              undefined,
+              html`<select
+                id="ws-auth"
+                @change=${(e: Event) =>
+                  this.#update(
+                    (w) =>
+                      (w.source.auth =
+                        (e.target as HTMLSelectElement).value === 'login' ? 'login' : undefined),
+                  )}
+              >
+                <option value="api-key" ?selected=${d.source.auth !== 'login'}>
+                  An API key (HTTP Basic)
+                </option>
+                <option value="login" ?selected=${d.source.auth === 'login'}>
+                  A dashboard user (token login)
+                </option>
+              </select>`,
+            )
+          : nothing
+      }
       ${this._field(
         'ws-apiKey',
-        'API key',
+        apiKeyLabel,
         undefined,
         html`<input
           id="ws-apiKey"
@@ -466,7 +503,7 @@ export class CsExtensionOptions extends LitElement {
       )}
       ${this._field(
         'ws-apiSecret',
-        'API secret',
+        apiSecretLabel,
         undefined,
         html`<input
           id="ws-apiSecret"

@@ -196,7 +196,20 @@ export class BackgroundWatch {
     let observed: { clientId: string; workspace: string; ip?: string; connectedAt?: number }[];
     try {
       const source = this.#createSource(ws);
-      const { sessions } = await source.list({ signal: AbortSignal.timeout(POLL_TIMEOUT_MS) });
+      const signal = AbortSignal.timeout(POLL_TIMEOUT_MS);
+      let { sessions } = await source.list({ signal });
+      if (source.hydrate && sessions.some((s) => s.pending)) {
+        // A broker that lists IDs first (HiveMQ): the count and the rules need the details.
+        const byId = new Map(sessions.map((s) => [s.clientId, s]));
+        await source.hydrate(sessions, {
+          signal,
+          onSessions: ({ detailed, gone }) => {
+            for (const d of detailed) byId.set(d.clientId, d);
+            for (const id of gone) byId.delete(id);
+          },
+        });
+        sessions = [...byId.values()];
+      }
       // As the element does: a session belongs to the first workspace of its broker it matches.
       const key = sourceConfigKey(ws.source);
       const siblings = config.workspaces.filter((w) => sourceConfigKey(w.source) === key);

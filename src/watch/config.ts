@@ -60,7 +60,7 @@ export function firstRunConfig(): WatchConfig {
 export const MIN_REFRESH_SECONDS = 10;
 
 /** Broker kinds the extension can watch today. */
-export const AVAILABLE_KINDS: readonly SourceKind[] = ['emqx'];
+export const AVAILABLE_KINDS: readonly SourceKind[] = ['emqx', 'rabbitmq', 'hivemq'];
 
 /** A watched workspace as the element takes it (without the background's own settings). */
 export function elementWorkspace(w: WatchedWorkspace): Workspace {

@@ -9,6 +9,8 @@ import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROME_ARGS, ensureChrome } from '../../scripts/find-chrome.mjs';
+import { startHiveFixture, type HiveFixture } from '../support/hivemq-fixture.js';
+import { useRabbitMQ } from '../support/rabbitmq.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -178,5 +180,118 @@ describe('npm start', () => {
     assert.equal(await refused(env['API_PORT']!), true, 'the management API stops');
     assert.equal(await refused(env['DEMO_PORT']!), true, 'the demo page stops');
     assert.equal(await refused(env['WS_PORT']!), true, 'the WebSocket listener stops');
+  });
+});
+
+describe('npm start on your own broker (CS_BROKER)', () => {
+  const rabbit = useRabbitMQ();
+  let hive: HiveFixture;
+  let browser: Browser;
+
+  before(async () => {
+    hive = await startHiveFixture();
+    browser = await chromium.launch({ executablePath: ensureChrome(), args: CHROME_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    await hive?.close();
+  });
+
+  /** Starts `npm start` against a broker, opens the page, returns it and the page's requests. */
+  async function tryOut(env: Record<string, string>) {
+    const demoPort = String(await freePort());
+    const s = npmStart({ ...env, DEMO_PORT: demoPort });
+    const url = (await waitForOutput(s, /Demo page: (http:\/\/\S+)/, 60_000))[1]!;
+    const page = await browser.newPage();
+    const requests: { url: string; authorization: string | undefined }[] = [];
+    page.on('request', (r) =>
+      requests.push({ url: r.url(), authorization: r.headers()['authorization'] }),
+    );
+    await page.goto(url);
+    return { s, page, requests, demoPort };
+  }
+
+  const stop = async (s: Started) => {
+    process.kill(-s.child.pid!, 'SIGINT');
+    await Promise.race([s.exited, new Promise((r) => setTimeout(r, 10_000))]);
+    try {
+      process.kill(-s.child.pid!, 'SIGKILL');
+    } catch {
+      // stopped
+    }
+  };
+
+  it('shows a RabbitMQ through the proxy, which keeps the credentials', async () => {
+    const clientId = `try-out-${Date.now().toString(36)}`;
+    await rabbit.connect({ clientId });
+    const { s, page, requests } = await tryOut({
+      CS_BROKER: 'rabbitmq',
+      CS_BROKER_API: rabbit.info().apiUrl,
+      CS_BROKER_USER: rabbit.info().user,
+      CS_BROKER_PASS: rabbit.info().password,
+    });
+    try {
+      assert.match(
+        s.output(),
+        /Showing rabbitmq at http:\/\/127\.0\.0\.1:\d+\/api as guest \(the credentials stay in the proxy\)/,
+      );
+      assert.doesNotMatch(s.output(), /Simulated fleet/);
+      const grid = page.getByRole('grid', { name: 'Active sessions' });
+      const row = grid.getByRole('row').filter({ hasText: clientId });
+      // RabbitMQ lists a new connection after a few seconds: refresh as a user would.
+      for (let i = 0; i < 30 && !(await row.count()); i++) {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        await page.waitForTimeout(1000);
+      }
+      await row.waitFor({ timeout: 5_000 });
+      await page.getByText(/Searched in this browser: RabbitMQ/).waitFor();
+      // The page asked its own server; no request from it carried credentials.
+      assert.ok(requests.some((r) => r.url.includes('/broker/connections')));
+      assert.deepEqual(
+        requests.filter((r) => r.authorization !== undefined),
+        [],
+      );
+      const html = await page.content();
+      assert.doesNotMatch(
+        html,
+        new RegExp(rabbit.info().password === 'guest' ? 'Basic ' : rabbit.info().password),
+      );
+    } finally {
+      await page.close();
+      await stop(s);
+    }
+  });
+
+  it('shows a HiveMQ the same way, and says what to set when something is missing', async () => {
+    hive.add({ id: 'hive-try-out', username: 'hive-user' });
+    const { s, page } = await tryOut({
+      CS_BROKER: 'hivemq',
+      CS_BROKER_API: hive.apiUrl,
+      CS_BROKER_USER: hive.user,
+      CS_BROKER_PASS: hive.password,
+    });
+    try {
+      const grid = page.getByRole('grid', { name: 'Active sessions' });
+      await grid
+        .getByRole('row')
+        .filter({ hasText: 'hive-try-out' })
+        .filter({ hasText: 'hive-user' })
+        .waitFor({ timeout: 30_000 });
+    } finally {
+      await page.close();
+      await stop(s);
+    }
+    const missing = npmStart({ CS_BROKER: 'hivemq', DEMO_PORT: String(await freePort()) });
+    assert.equal(await missing.exited, 1);
+    assert.match(
+      missing.output(),
+      /Set CS_BROKER_API to the broker's admin API, e\.g\. http:\/\/127\.0\.0\.1:8888\/api\/v1\./,
+    );
+    const wrong = npmStart({ CS_BROKER: 'mosquitto', DEMO_PORT: String(await freePort()) });
+    assert.equal(await wrong.exited, 1);
+    assert.match(
+      wrong.output(),
+      /CS_BROKER must be one of emqx, rabbitmq, hivemq, not "mosquitto"\./,
+    );
   });
 });

@@ -19,6 +19,7 @@ import type { WatchApi } from '../../src/watch/watch-api.js';
 import { EmqxSource } from '../../src/sources/emqx.js';
 import { MemoryStorage } from '../../src/storage/db.js';
 import type { SessionSource } from '../../src/sources/source.js';
+import { startHiveFixture } from '../support/hivemq-fixture.js';
 import { startTestBroker, waitFor, type TestBroker } from '../support/node-broker.js';
 
 const api = fakeBrowser as unknown as WatchApi;
@@ -298,6 +299,39 @@ describe('background watch', () => {
     assert.equal(await fakeBrowser.action.getBadgeText({}), '');
     assert.equal(await fakeBrowser.action.getTitle({}), 'Active sessions: no workspace to watch');
     assert.deepEqual(await fakeBrowser.alarms.getAll(), []);
+  });
+
+  it('counts a HiveMQ workspace once the details say who is connected', async () => {
+    const hive = await startHiveFixture();
+    try {
+      hive.add(
+        { id: 'h-1' },
+        { id: 'h-2' },
+        { id: 'h-asleep', connected: false, sessionExpiryInterval: 600 },
+      );
+      const w = new BackgroundWatch(api, { now: () => now, openStorage: async () => history });
+      await store({
+        workspaces: [
+          {
+            id: 'hive',
+            label: 'HiveMQ',
+            source: {
+              kind: 'hivemq',
+              baseUrl: hive.apiUrl,
+              apiKey: hive.user,
+              apiSecret: hive.password,
+            },
+            refreshSeconds: 60,
+            alertRules: [],
+          },
+        ],
+      });
+      const [result] = await w.pollAll();
+      assert.deepEqual(result, { workspace: 'hive', count: 2, alerts: 0 });
+      assert.equal(await fakeBrowser.action.getBadgeText({}), '2');
+    } finally {
+      await hive.close();
+    }
   });
 
   it('polls now when a page asks, one poll at a time per workspace', async () => {

@@ -65,7 +65,7 @@ describe('extension configuration', () => {
         .baseUrl!,
       /credentials/,
     );
-    assert.match(validateWorkspace(ws({ source: { kind: 'hivemq' } })).kind!, /not supported/);
+    assert.match(validateWorkspace(ws({ source: { kind: 'demo' } })).kind!, /not supported/);
     assert.match(validateWorkspace(ws({ id: 'w2' }), [ws()]).label!, /already called "Prod"/);
   });
 
