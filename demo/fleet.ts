@@ -343,8 +343,10 @@ export async function startFleet(target: BrokerTarget, size = 150): Promise<Flee
   if (!(await canUseLoopbackRange())) {
     specs = specs.map(({ localAddress: _, ...spec }) => spec);
   }
-  for (let i = 0; i < specs.length; i += 10) {
-    const batch = specs.slice(i, i + 10);
+  // Ten at a time keeps a small fleet gentle; a large one (FLEET_SIZE=10000) needs bigger steps.
+  const step = specs.length > 1000 ? 200 : 10;
+  for (let i = 0; i < specs.length; i += step) {
+    const batch = specs.slice(i, i + step);
     const results = await Promise.allSettled(batch.map((spec) => connectClient(spec, target)));
     results.forEach((result, j) => {
       if (result.status === 'fulfilled') clients.push(result.value);

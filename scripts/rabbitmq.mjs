@@ -112,9 +112,19 @@ export async function startRabbitMQ({ timeoutMs = 90_000 } = {}) {
     RABBITMQ_DIST_PORT: String(dist),
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: '-kernel inet_dist_use_interface {127,0,0,1}',
   };
-  // Our own epmd on its own port, so we end exactly what we started.
+  // Our own epmd on its own port, so we end exactly what we started. Erlang would start (and
+  // leave behind) a daemon of its own if ours were not listening yet: wait for its port.
   const epmd = spawn('epmd', ['-port', String(epmdPort)], { env, stdio: 'ignore' });
-  await sleep(200);
+  let epmdFailed;
+  epmd.on('error', (e) => (epmdFailed = e));
+  for (let i = 0; !(await portOpen(epmdPort)); i++) {
+    if (epmdFailed || i > 100) {
+      epmd.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`epmd did not start: ${epmdFailed ?? 'its port stayed closed'}`);
+    }
+    await sleep(50);
+  }
   // Many MQTT connections need file descriptors: the shell's soft limit is often 1024.
   const server = spawn('sh', ['-c', `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "${SERVER}"`], {
     env,

@@ -36,11 +36,16 @@ function testFiles(dir) {
 function run(label, command, args, { env = {}, limitSeconds }) {
   console.log(`\n━━ ${label}: ${[command, ...args].join(' ')}`);
   return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      stdio: 'inherit',
-      env: { ...process.env, ...env },
-      detached: true,
-    });
+    // Thousands of test connections need file descriptors: raise the soft limit to the hard one.
+    const child = spawn(
+      'sh',
+      ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"', 'sh', command, ...args],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, ...env },
+        detached: true,
+      },
+    );
     const timer = setTimeout(() => {
       console.error(`${label} did not finish within ${limitSeconds} s: stopping it.`);
       try {
@@ -89,7 +94,14 @@ const rabbitVars = rabbit ? rabbitEnv(rabbit) : {};
 const stopRabbit = async () => {
   await rabbit?.stop();
 };
-process.on('SIGINT', () => void stopRabbit().then(() => process.exit(130)));
+// Stopped however the run ends: the node runs in its own process group.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => void stopRabbit().then(() => process.exit(130)));
+}
+process.on('uncaughtException', (error) => {
+  console.error(error);
+  void stopRabbit().then(() => process.exit(1));
+});
 
 {
   const tap = join(work, 'node.tap');

@@ -17,7 +17,8 @@ import {
   type Session,
   type Subscription,
 } from '../../src/model/session.js';
-import { sourceConfigKey, type Workspace } from '../../src/model/workspace.js';
+import { sourceConfigKey, workspaceOf, type Workspace } from '../../src/model/workspace.js';
+import { IncrementalSearch } from '../../src/model/search-index.js';
 import { bulkDisconnect } from '../../src/sources/bulk-disconnect.js';
 import { EmqxSource } from '../../src/sources/emqx.js';
 import { createSource } from '../../src/sources/from-config.js';
@@ -280,6 +281,15 @@ export class CsActiveSessions extends LitElement {
   /** The plan's session limit; shows the `Plan usage` meter when set. */
   @property({ attribute: 'plan-limit', type: Number }) planLimit: number | undefined;
 
+  /**
+   * Above this many sessions (the broker's own count), the broker pages and searches (server
+   * mode); up to it, every session is loaded and searched here (client mode).
+   */
+  @property({ attribute: 'server-threshold', type: Number }) serverThreshold = 100_000;
+
+  /** Rows per page in server mode. */
+  @property({ attribute: 'page-size', type: Number }) pageSize = 100;
+
   /** Clients per second when disconnecting 50 or more, so the fleet does not reconnect at once. */
   @property({ attribute: 'disconnect-rate', type: Number }) disconnectRate = 20;
 
@@ -320,9 +330,16 @@ export class CsActiveSessions extends LitElement {
   #visible: readonly Session[] = [];
   #visibleKeys: string[] = [];
   #inWorkspaceCount = 0;
+  #serverSearchTimer: ReturnType<typeof setTimeout> | undefined;
+  #renderedOffset: number | undefined;
+  /** The view before search, and what it was computed from. */
+  #base: readonly Session[] = [];
+  #baseFrom: unknown[] = [];
+  readonly #search = new IncrementalSearch();
+  #pendingFrom: readonly Session[] | undefined;
+  #pendingRows = 0;
   /** A client `showSession` asked for, opened once the list has loaded. */
   #pendingShow: string | undefined;
-  #visibleFrom: unknown[] = [];
   #viewFrom: unknown[] = [];
   #health = new Map<string, SessionHealth>();
   #renderedHealth: Map<string, SessionHealth> | undefined;
@@ -366,6 +383,7 @@ export class CsActiveSessions extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.#serverSearchTimer);
     clearInterval(this.#clock);
     this.#clock = undefined;
     this.#actions.abort();
@@ -389,6 +407,20 @@ export class CsActiveSessions extends LitElement {
       this._sessions.setSources(this.#sourceEntries());
       if (!this.#workspaceList().some((w) => w.id === this._workspace)) this._workspace = ALL;
     }
+    if (changed.has('pageSize')) {
+      this._sessions.pageSize = Math.max(1, Math.floor(this.pageSize) || 100);
+    }
+    if (changed.has('serverThreshold')) {
+      this._sessions.threshold = Number.isFinite(this.serverThreshold)
+        ? this.serverThreshold
+        : 100_000;
+    }
+    if (changed.has('_query')) {
+      // Server mode: the broker searches, a moment after the typing stops.
+      clearTimeout(this.#serverSearchTimer);
+      const query = this._query;
+      this.#serverSearchTimer = setTimeout(() => this._sessions.setServerSearch(query), 300);
+    }
     if (changed.has('refreshInterval')) {
       const seconds = Number.isFinite(this.refreshInterval) ? this.refreshInterval : 30;
       this._autoRefresh = seconds > 0;
@@ -406,6 +438,12 @@ export class CsActiveSessions extends LitElement {
 
     const { store } = this._sessions;
     const workspace = this._workspace === ALL ? undefined : this._workspace;
+    if (this.#pendingFrom !== store.sessions) {
+      // Rows whose details have not come: the counts include sessions that may be offline.
+      this.#pendingFrom = store.sessions;
+      this.#pendingRows = 0;
+      for (const s of store.sessions) if (s.pending) this.#pendingRows++;
+    }
     // Health changes with observations (polls, live events), not with the clock.
     if ([store.sessions, workspace].some((v, i) => v !== this.#healthFrom[i])) {
       this.#healthFrom = [store.sessions, workspace];
@@ -423,25 +461,29 @@ export class CsActiveSessions extends LitElement {
         }
       }
     }
-    const inputs = [
+    // The view in two steps: what the filters, workspace and order give (recomputed when they
+    // or the sessions change), then the search over it (incremental as the user types).
+    const server = this._sessions.mode === 'server';
+    const baseInputs = [
+      this._sessions.mode,
       store.sessions,
       this._workspace,
       this._filters,
-      this._query,
       this._sort,
       this._healthFilters,
       this._topic,
       this.#health,
     ];
-    if (inputs.some((v, i) => v !== this.#visibleFrom[i])) {
-      this.#visibleFrom = inputs;
+    if (baseInputs.some((v, i) => v !== this.#baseFrom[i])) {
+      this.#baseFrom = baseInputs;
       const healthFilters = this._healthFilters;
       const topic = this._topic;
-      this.#visible = querySessions(store.sessions, {
+      this.#base = querySessions(store.sessions, {
         workspace,
         filters: this._filters,
-        search: this._query,
-        sort: this._sort,
+        search: '',
+        // Server mode: the page is what the broker found, in the broker's order.
+        sort: server ? undefined : this._sort,
         match:
           healthFilters.length || topic
             ? (s) =>
@@ -449,19 +491,25 @@ export class CsActiveSessions extends LitElement {
                 (!topic || topic.refs.has(`${s.node ?? ''}\u0000${s.clientId}`))
             : undefined,
       });
-      this.#visibleKeys = this.#visible.map((s) => s.key);
-      const view = [workspace, this._filters, this._query, this._healthFilters, this._topic];
-      if (view.some((v, i) => v !== this.#viewFrom[i])) {
-        // Never act on rows the user can no longer see: a new view keeps only its own rows.
-        this.#viewFrom = view;
-        const shown = new Set(this.#visibleKeys);
-        if (this.#selection.retain((key) => shown.has(key))) this._selectionVersion++;
-      }
       this.#inWorkspaceCount =
         workspace === undefined
           ? store.sessions.length
           : store.sessions.filter((s) => s.workspace === workspace).length;
       if (this.#selection.retain((key) => store.get(key) !== undefined)) this._selectionVersion++;
+    }
+    const visible = this.#search.search(this.#base, server ? '' : this._query);
+    if (visible !== this.#visible) {
+      this.#visible = visible;
+      this.#visibleKeys = visible.map((s) => s.key);
+      const view = [workspace, this._filters, this._query, this._healthFilters, this._topic];
+      if (view.some((v, i) => v !== this.#viewFrom[i])) {
+        // Never act on rows the user can no longer see: a new view keeps only its own rows.
+        this.#viewFrom = view;
+        if (this.#selection.size > 0) {
+          const shown = new Set(this.#visibleKeys);
+          if (this.#selection.retain((key) => shown.has(key))) this._selectionVersion++;
+        }
+      }
     }
     if (this.#pendingShow !== undefined && store.loaded) {
       const clientId = this.#pendingShow;
@@ -488,6 +536,10 @@ export class CsActiveSessions extends LitElement {
       selectedKey: this._selectedKey,
       activeKey: this._activeKey,
       isChecked: (key) => this.#selection.has(key),
+      rowOffset:
+        this._sessions.mode === 'server'
+          ? this._sessions.server.index * this._sessions.pageSize
+          : 0,
       flagsOf: (key) => flagsOf(health.get(key)),
       workspaceLabel: (id) => this.#workspaceLabel(id),
     };
@@ -498,9 +550,11 @@ export class CsActiveSessions extends LitElement {
       changed.has('_workspace') ||
       changed.has('workspaces') ||
       changed.has('_hiddenColumns') ||
-      this.#renderedHealth !== health
+      this.#renderedHealth !== health ||
+      this.#renderedOffset !== rowState.rowOffset
     ) {
       this.#renderedHealth = health;
+      this.#renderedOffset = rowState.rowOffset;
       this.#renderItem = (session, index) =>
         session ? renderSessionRow(session, index, rowState) : html``;
     }
@@ -992,17 +1046,21 @@ export class CsActiveSessions extends LitElement {
   }
 
   async #focusActiveRow(): Promise<void> {
-    const index = this.#visibleKeys.indexOf(this._activeKey ?? '');
-    if (index < 0) {
+    const key = this._activeKey;
+    const index = this.#visibleKeys.indexOf(key ?? '');
+    if (key === undefined || index < 0) {
       this._search?.focus();
       return;
     }
+    const selector = `[data-key="${CSS.escape(keyAttribute(key))}"]`;
+    const row = () => this.renderRoot.querySelector<HTMLElement>(selector);
     const virtualizer = this.renderRoot.querySelector('lit-virtualizer');
+    // A row far from the viewport is not in the DOM: scroll to it, then wait for it to render.
     virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
-    await virtualizer?.layoutComplete;
-    this.renderRoot
-      .querySelector<HTMLElement>(`[data-key="${CSS.escape(keyAttribute(this._activeKey!))}"]`)
-      ?.focus();
+    for (let frame = 0; !row() && frame < 30 && this.isConnected; frame++) {
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    if (this._activeKey === key) row()?.focus();
   }
 
   #workspaceList(): Workspace[] {
@@ -1186,19 +1244,22 @@ export class CsActiveSessions extends LitElement {
   private async _onExport(format: ExportFormat): Promise<void> {
     this.#closeMenu();
     if (this._export) return;
-    const sessions = this.#visible;
     // The view as it is now: a refresh during the export must not change the flags.
     const health = this.#health;
     const run = new AbortController();
     this.#exportRun = run;
+    const server = this._sessions.mode === 'server';
+    let sessions = this.#visible;
     this._export = { done: 0, total: sessions.length, format };
     const now = Date.now();
     const workspace = this.#viewLabel();
     try {
+      if (server) sessions = await this.#fetchServerView(run.signal, format);
+      const tracker = this._sessions.health;
       const blob = await buildExport(sessions, {
         format,
         workspace,
-        health: (s) => health.get(s.key),
+        health: (s) => health.get(s.key) ?? (server ? tracker.healthOf(s, now) : undefined),
         workspaceLabel: (id) => this.#workspaceList().find((w) => w.id === id)?.label,
         signal: run.signal,
         onProgress: (done, total) => {
@@ -1217,6 +1278,40 @@ export class CsActiveSessions extends LitElement {
       this._export = undefined;
       this.#exportRun = undefined;
     }
+  }
+
+  /**
+   * Server mode: every session of the view, paged from the broker by its cursor (or searched
+   * there), with the workspace and filters applied as on screen. Progress counts the pages.
+   */
+  async #fetchServerView(signal: AbortSignal, format: ExportFormat): Promise<readonly Session[]> {
+    const source = this._sessions.source();
+    if (!source) return [];
+    const search = this._sessions.server.search;
+    const expected = search ? undefined : this._sessions.brokerTotal;
+    let done = 0;
+    const onPage = (page: readonly Session[]) => {
+      done += page.length;
+      this._export = { done, total: Math.max(expected ?? 0, done), format };
+    };
+    const { sessions } =
+      search && source.search
+        ? await source.search(search, { signal, onPage })
+        : await source.list({ signal, onPage });
+    if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError');
+    const workspaces = this.#workspaceList();
+    const tagged = workspaces.length
+      ? sessions.flatMap((s) => {
+          const ws = workspaceOf(s, workspaces);
+          return ws ? [{ ...s, workspace: ws.id }] : [];
+        })
+      : sessions;
+    this._export = { done: 0, total: tagged.length, format };
+    return querySessions(tagged, {
+      workspace: this._workspace === ALL ? undefined : this._workspace,
+      filters: this._filters,
+      search: '',
+    });
   }
 
   #download(blob: Blob, filename: string): void {
@@ -1329,7 +1424,7 @@ export class CsActiveSessions extends LitElement {
       ? ''
       : (shown === total ? `${total} ${noun}` : `${shown} of ${total} ${noun}`) +
         // Offline sessions are only told apart once their details arrive.
-        (hydration ? ' (provisional)' : '');
+        (this.#pendingRows > 0 ? ' (provisional)' : '');
     const updated =
       store.updatedAt === undefined
         ? ''
@@ -1429,7 +1524,65 @@ export class CsActiveSessions extends LitElement {
     </p>`;
   }
 
+  /** `aria-rowcount`: every matching row and the header; -1 while the total is unknown. */
+  #rowCount(): number {
+    const { store, mode, server } = this._sessions;
+    if (!store.loaded) return -1;
+    if (mode === 'server') {
+      if (this.#visible.length !== store.sessions.length) return -1;
+      return server.total === undefined ? -1 : server.total + 1;
+    }
+    return this.#visible.length + 1;
+  }
+
+  /** Which mode the list is in, and in server mode the page and its controls. */
+  private _renderMode(): TemplateResult | typeof nothing {
+    const { mode, server, pageSize, store, brokerTotal, loadProgress } = this._sessions;
+    if (mode !== 'server') {
+      if (loadProgress) {
+        return html`<div class="mode" part="mode">
+          <span
+            role="progressbar"
+            aria-label="Sessions loading"
+            aria-valuemin="0"
+            aria-valuemax=${loadProgress.total ?? nothing}
+            aria-valuenow=${loadProgress.loaded}
+            >${`Loading every session: ${loadProgress.loaded.toLocaleString('en-US')}${loadProgress.total === undefined ? '' : ` of ${loadProgress.total.toLocaleString('en-US')}`}…`}</span
+          >
+        </div>`;
+      }
+      // Said only where the broker could page instead: up to the threshold, all is here.
+      return brokerTotal === undefined
+        ? nothing
+        : html`<div class="mode muted" part="mode">
+            Client mode: every session is loaded; search and sort run in this browser.
+          </div>`;
+    }
+    const first = server.index * pageSize + 1;
+    const last = server.index * pageSize + store.sessions.length;
+    const range = store.sessions.length
+      ? `${first.toLocaleString('en-US')}–${last.toLocaleString('en-US')}`
+      : 'none';
+    const of = server.total === undefined ? '' : ` of ${server.total.toLocaleString('en-US')}`;
+    return html`<div class="mode" part="mode">
+      <span
+        >${`Server mode: the broker pages${server.search ? ' and searches' : ''}. Rows ${range}${of}.`}</span
+      >
+      <button
+        type="button"
+        ?disabled=${server.index === 0}
+        @click=${() => this._sessions.turnPage(-1)}
+      >
+        Previous page
+      </button>
+      <button type="button" ?disabled=${!server.next} @click=${() => this._sessions.turnPage(1)}>
+        Next page
+      </button>
+    </div>`;
+  }
+
   private _renderHeader(columns: readonly Column[]): TemplateResult {
+    const server = this._sessions.mode === 'server';
     const checked = this.#selection.countIn(this.#visibleKeys);
     const all = checked > 0 && checked === this.#visibleKeys.length;
     return html`<div role="rowgroup">
@@ -1449,13 +1602,18 @@ export class CsActiveSessions extends LitElement {
             role="columnheader"
             part="header-cell"
             class="cell ${c.numeric ? 'numeric' : ''}"
-            aria-sort=${sorted ?? nothing}
+            aria-sort=${server ? nothing : (sorted ?? nothing)}
           >
-            <button type="button" class="sort" @click=${() => this._onSortClick(c)}>
-              ${c.name}<span class="sort-mark" aria-hidden="true"
-                >${sorted === 'ascending' ? ' ▲' : sorted === 'descending' ? ' ▼' : ''}</span
-              >
-            </button>
+            ${
+              server
+                ? // The broker gives its own order; sorting one page would mislead.
+                  c.name
+                : html`<button type="button" class="sort" @click=${() => this._onSortClick(c)}>
+                    ${c.name}<span class="sort-mark" aria-hidden="true"
+                      >${sorted === 'ascending' ? ' ▲' : sorted === 'descending' ? ' ▼' : ''}</span
+                    >
+                  </button>`
+            }
           </div>`;
         })}
       </div>
@@ -1667,7 +1825,7 @@ export class CsActiveSessions extends LitElement {
       role="grid"
       aria-label="Active sessions"
       aria-multiselectable="true"
-      aria-rowcount=${store.loaded ? this.#visible.length + 1 : -1}
+      aria-rowcount=${this.#rowCount()}
       aria-busy=${loading ? 'true' : 'false'}
       style="--cs-columns: ${gridColumns(columns)}"
       @click=${this._onGridClick}
@@ -1729,7 +1887,7 @@ export class CsActiveSessions extends LitElement {
           <div class="summary" part="summary">${this._renderStatus()} ${planMeter}</div>
           <div class="toolbar" part="toolbar">${this._renderWorkspaces()} ${search} ${refresh}</div>
           ${this._renderSelectionBar()} ${this._renderBanner()} ${this._renderGrid(columns)}
-          ${this._renderMessage()}
+          ${this._renderMode()} ${this._renderMessage()}
         </div>
         ${this._selected ? this._renderDetails(this._selected) : nothing} ${this._renderDialog()}
         <div class="visually-hidden" aria-live="polite">${this._announcement}</div>
@@ -1834,7 +1992,8 @@ export class CsActiveSessions extends LitElement {
           : nothing
       }
       ${this._renderSelectionBar()} ${this._renderBanner()} ${this._renderGrid(columns)}
-      ${this._renderMessage()} ${this._selected ? this._renderDetails(this._selected) : nothing}
+      ${this._renderMode()} ${this._renderMessage()}
+      ${this._selected ? this._renderDetails(this._selected) : nothing}
       ${this._alertsOpen ? this._renderAlerts() : nothing}
       ${
         this._storage.audit

@@ -192,6 +192,14 @@ export const styles = css`
   .hydration {
     color: var(--cs-color-muted);
   }
+  .mode {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--cs-spacing);
+    padding: calc(var(--cs-spacing) / 2) 0;
+    font-size: 0.9em;
+  }
   .search-note {
     flex-basis: 100%;
     order: 1;

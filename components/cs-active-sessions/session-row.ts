@@ -51,6 +51,8 @@ export interface RowState {
   columns: readonly Column[];
   /** Key of the session whose details are open. */
   selectedKey: string | undefined;
+  /** Rows before this page (server mode), for `aria-rowindex`. */
+  rowOffset?: number;
   /** Key of the row that holds the grid's single tab stop. */
   activeKey: string | undefined;
   /** Whether the row's checkbox is ticked. */
@@ -111,7 +113,7 @@ export function renderSessionRow(session: Session, index: number, state: RowStat
     role="row"
     part="row"
     class="row"
-    aria-rowindex=${index + 2}
+    aria-rowindex=${index + 2 + (state.rowOffset ?? 0)}
     aria-selected=${checked ? 'true' : 'false'}
     aria-current=${session.key === state.selectedKey ? 'true' : nothing}
     tabindex=${session.key === state.activeKey ? 0 : -1}

@@ -75,6 +75,31 @@ export class SessionsController implements ReactiveController {
    * many; counts are provisional meanwhile.
    */
   hydration: { done: number; total: number } | undefined;
+  /**
+   * Client mode lists every session and searches in the browser; above `threshold` sessions
+   * (the broker's own count) the broker pages and searches: server mode.
+   */
+  mode: 'client' | 'server' = 'client';
+  /** Sessions above which server mode starts. */
+  threshold = 100_000;
+  /** Rows per page in server mode. */
+  pageSize = 100;
+  /** The broker's count of connected sessions, when it has one. */
+  brokerTotal: number | undefined;
+  /** Server mode: the page shown, its cursor history, and what the broker searches. */
+  server: {
+    index: number;
+    cursors: (string | undefined)[];
+    next?: string;
+    search: string;
+    total?: number;
+  } = {
+    index: 0,
+    cursors: [undefined],
+    search: '',
+  };
+  /** The first load of a large list: sessions so far, out of the broker's count. */
+  loadProgress: { loaded: number; total: number | undefined } | undefined;
   /** Client IDs of the rows on screen, whose details are fetched first. */
   priority: () => readonly string[] = () => [];
   #hydrationRun: AbortController | undefined;
@@ -179,6 +204,9 @@ export class SessionsController implements ReactiveController {
     this.#abort = undefined;
     this.loading = false;
     this.#stopHydration();
+    this.mode = 'client';
+    this.brokerTotal = undefined;
+    this.server = { index: 0, cursors: [undefined], search: '' };
     this.#entries = entries.map((e) => ({ ...e, sessions: [], total: 0, error: undefined }));
     this.#entryByKey = new Map();
     this.store = new SessionStore();
@@ -233,9 +261,45 @@ export class SessionsController implements ReactiveController {
     this.#liveDuringPoll = [];
     this.#host.requestUpdate();
     const entries = this.#entries;
+    const single = entries.length === 1 ? entries[0]! : undefined;
+    if (single?.source.count && single.source.page) {
+      // The broker's own count decides the mode (and is the plan usage in server mode).
+      try {
+        this.brokerTotal = await single.source.count({ signal: abort.signal });
+        this.mode = this.brokerTotal > this.threshold ? 'server' : 'client';
+      } catch {
+        // No count this time: keep the mode, and let the list say what is wrong.
+      }
+      if (abort.signal.aborted || entries !== this.#entries) return;
+    }
+    if (this.mode === 'server' && single?.source.page) {
+      return this.#refreshPage(single, abort, trigger);
+    }
+    // A first load shows rows as pages arrive, with progress; later ones swap in when complete.
+    const firstLoad = !this.store.loaded && single !== undefined;
+    // By key: a walk that restarts (an expired cursor) sends its pages again.
+    const partial = new Map<string, Session>();
+    let shownAt = 0;
+    const onPage = firstLoad
+      ? (page: readonly Session[]) => {
+          if (abort.signal.aborted) return;
+          for (const s of page) partial.set(s.key, s);
+          this.loadProgress = { loaded: partial.size, total: this.brokerTotal };
+          if (Date.now() - shownAt < 250) return;
+          shownAt = Date.now();
+          single.sessions = tagWorkspaces(
+            [...partial.values()].filter((x) => !this.#hidden.has(x.clientId)),
+            single.workspaces,
+          );
+          this.#entryByKey = new Map(single.sessions.map((s) => [s.key, single]));
+          this.store.replace(single.sessions);
+          this.#host.requestUpdate();
+        }
+      : undefined;
     const outcomes = await Promise.allSettled(
-      entries.map((e) => e.source.list({ signal: abort.signal })),
+      entries.map((e) => e.source.list({ signal: abort.signal, onPage })),
     );
+    this.loadProgress = undefined;
     if (abort.signal.aborted || entries !== this.#entries) return;
 
     let skipped = 0;
@@ -281,6 +345,77 @@ export class SessionsController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
+  /** Server mode: one page from the broker, searched there. */
+  async #refreshPage(entry: EntryState, abort: AbortController, trigger: RefreshTrigger) {
+    const { index, cursors, search } = this.server;
+    try {
+      const page = await entry.source.page!({
+        cursor: cursors[index],
+        search: search || undefined,
+        limit: this.pageSize,
+        signal: abort.signal,
+      });
+      if (abort.signal.aborted || !this.#entries.includes(entry)) return;
+      entry.sessions = tagWorkspaces(
+        page.sessions.filter((x) => !this.#hidden.has(x.clientId)),
+        entry.workspaces,
+      );
+      entry.total = this.brokerTotal ?? page.sessions.length;
+      entry.error = undefined;
+      this.server = {
+        ...this.server,
+        next: page.next,
+        total: search ? page.total : (page.total ?? this.brokerTotal),
+      };
+      this.#entryByKey = new Map(entry.sessions.map((s) => [s.key, entry]));
+      this.store.replace(entry.sessions);
+      this.health.observe(this.store.sessions, Date.now());
+      this.skipped = page.skipped;
+      this.#failures = 0;
+      this.#callbacks.onRefresh(this.store.sessions.length, trigger);
+    } catch (e) {
+      if (isAbort(e) || abort.signal.aborted) return;
+      entry.error =
+        e instanceof SourceError
+          ? { message: e.message, kind: e.kind, at: Date.now() }
+          : { message: `Could not load sessions: ${String(e)}`, kind: 'unknown', at: Date.now() };
+      this.#failures++;
+      this.#callbacks.onError(this.error ?? entry.error, trigger);
+    } finally {
+      if (this.#abort === abort) {
+        this.loading = false;
+        this.#abort = undefined;
+        this.#schedule();
+        this.#host.requestUpdate();
+      }
+    }
+  }
+
+  /** Server mode: search on the broker, from its first page. */
+  setServerSearch(text: string): void {
+    const search = text.trim();
+    if (search === this.server.search) return;
+    this.server = { index: 0, cursors: [undefined], search };
+    if (this.mode === 'server') void this.refresh('user');
+  }
+
+  /** Server mode: the next or the previous page. */
+  turnPage(step: 1 | -1): void {
+    const { index, cursors, next } = this.server;
+    if (step === 1) {
+      if (!next) return;
+      this.server = {
+        ...this.server,
+        index: index + 1,
+        cursors: [...cursors.slice(0, index + 1), next],
+      };
+    } else {
+      if (index === 0) return;
+      this.server = { ...this.server, index: index - 1 };
+    }
+    void this.refresh('user');
+  }
+
   #stopHydration(): void {
     this.#hydrationRun?.abort();
     this.#hydrationRun = undefined;
@@ -292,25 +427,29 @@ export class SessionsController implements ReactiveController {
   /** Fetches the details of pending sessions in the background, the rows on screen first. */
   #startHydration(entries: EntryState[]): void {
     this.#stopHydration();
-    const lazy = entries.filter((e) => e.source.hydrate && e.sessions.some((s) => s.pending));
+    // Every poll: pending rows get their details, earlier ones are read again.
+    const lazy = entries.filter((e) => e.source.hydrate && e.sessions.length > 0);
     if (lazy.length === 0) return;
     const run = new AbortController();
     this.#hydrationRun = run;
     const total = lazy.reduce((n, e) => n + e.sessions.filter((s) => s.pending).length, 0);
     let done = 0;
-    this.hydration = { done, total };
+    this.hydration = total ? { done, total } : undefined;
     const upserts = new Map<string, { entry: EntryState; session: Session }>();
     const removes = new Map<string, EntryState>();
     const flush = () => {
       this.#hydrationTimer = undefined;
       if (run.signal.aborted || entries !== this.#entries) return;
       for (const [key, entry] of removes) {
+        if (!this.#entryByKey.has(key)) continue;
         entry.sessions = entry.sessions.filter((s) => s.key !== key);
         entry.total = Math.max(0, entry.total - 1);
         this.#entryByKey.delete(key);
       }
       const changed: Session[] = [];
       for (const { entry, session } of upserts.values()) {
+        // Disconnected from here meanwhile: the row stays gone.
+        if (!this.#entryByKey.has(session.key)) continue;
         const [tagged] = tagWorkspaces([session], entry.workspaces);
         if (!tagged) {
           // Its details put it outside every workspace of its source.
@@ -325,7 +464,7 @@ export class SessionsController implements ReactiveController {
       this.store.patch(changed, new Set(removes.keys()));
       upserts.clear();
       removes.clear();
-      this.hydration = done >= total ? undefined : { done, total };
+      this.hydration = done >= total || total === 0 ? undefined : { done, total };
       this.#host.requestUpdate();
     };
     const schedule = () => (this.#hydrationTimer ??= setTimeout(flush, 100));
@@ -352,6 +491,8 @@ export class SessionsController implements ReactiveController {
 
   /** Removes a session that an action ended, without waiting for the next poll. */
   removeSessions(keys: readonly string[]): void {
+    // Details still on their way could put the row back: the next poll reads them again.
+    this.#stopHydration();
     // A refresh that started before the action could put the row back: start over instead.
     if (this.#abort) {
       this.#abort.abort();

@@ -36,8 +36,9 @@ export interface EmqxApiOptions {
 /** Bearer tokens issued by `POST /login`, with when they expire. */
 class Tokens {
   readonly #expiry = new Map<string, number>();
-  /** Logins so far, for tests of token renewal. */
+  /** Logins so far (successful, and all tried), for tests of token renewal. */
   issued = 0;
+  attempts = 0;
   constructor(readonly ttlMs: number) {}
   issue(): string {
     const token = randomBytes(24).toString('base64url');
@@ -725,6 +726,7 @@ export function createEmqxApi(options: EmqxApiOptions) {
       void readBody(req).then(
         (body) => {
           const b = (body ?? {}) as { username?: unknown; password?: unknown };
+          tokens.attempts++;
           if (b.username !== login.username || b.password !== login.password) {
             return send(401, { code: 'BAD_USERNAME_OR_PWD', message: 'Auth failed' });
           }
@@ -740,7 +742,7 @@ export function createEmqxApi(options: EmqxApiOptions) {
       return;
     }
     if (url.pathname === '/dev/logins' && req.method === 'GET') {
-      return send(200, { issued: tokens.issued });
+      return send(200, { issued: tokens.issued, attempts: tokens.attempts });
     }
     const refused = checkAuthorization(
       req.headers.authorization,

@@ -70,10 +70,12 @@ export function connectionFromRabbit(
   if (clientId === undefined || name === undefined) return undefined;
   const username = str(raw['user']);
   const node = str(raw['node']);
+  const vhost = str(raw['vhost']);
   return {
     name,
     session: {
-      key: sessionKey(node, clientId, options.sourceId),
+      // Client IDs are unique per virtual host: two vhosts may each hold the same one.
+      key: sessionKey(node, clientId, `${options.sourceId ?? ''}\u0000${vhost ?? ''}`),
       clientId,
       username,
       displayUsername: stripUsernameSuffix(
@@ -106,7 +108,7 @@ export function connectionFromRabbit(
       sentPackets: undefined,
       recvBytes: num(raw['recv_oct']),
       sentBytes: num(raw['send_oct']),
-      vhost: str(raw['vhost']),
+      vhost,
     },
   };
 }

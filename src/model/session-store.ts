@@ -5,6 +5,15 @@ import type { Session } from './session.js';
  * an action or a live event patches it. Each change makes a new `sessions` array, so a renderer
  * can compare by identity.
  */
+/** Whether two versions of a session hold the same values (every field is a primitive). */
+export function sameSession(a: Session, b: Session): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a) as (keyof Session)[];
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.is(a[k], b[k])) return false;
+  return true;
+}
+
 export class SessionStore {
   #sessions: readonly Session[] = [];
   #byKey = new Map<string, Session>();
@@ -29,12 +38,19 @@ export class SessionStore {
     return this.#byKey.get(key);
   }
 
-  /** Replaces everything with a fresh snapshot. A key listed twice keeps its first entry. */
+  /**
+   * Replaces everything with a fresh snapshot, merged by key: a session that did not change
+   * keeps its object, so what was computed from it (search keys, rendered rows) still holds.
+   * A key listed twice keeps its first entry.
+   */
   replace(sessions: readonly Session[], at: number = Date.now()): void {
     const byKey = new Map<string, Session>();
     const list: Session[] = [];
-    for (const s of sessions) {
-      if (byKey.has(s.key)) continue;
+    const before = this.#byKey;
+    for (const fresh of sessions) {
+      if (byKey.has(fresh.key)) continue;
+      const old = before.get(fresh.key);
+      const s = old !== undefined && sameSession(old, fresh) ? old : fresh;
       byKey.set(s.key, s);
       list.push(s);
     }

@@ -14,7 +14,9 @@ import {
   type ListOptions,
   type BanOptions,
   type RequestOptions,
+  type PageRequest,
   type SessionList,
+  type SessionPage,
   type SessionSource,
   type SourceCapabilities,
   type SubscriberRef,
@@ -55,6 +57,8 @@ export interface EmqxSourceOptions extends NormalizeOptions {
 
 /** The most pages one list call follows, so a broker that ignores `page` cannot loop us forever. */
 const MAX_PAGES = 10_000;
+/** The code of an error from `POST /login` itself. */
+const LOGIN_FAILED = 'LOGIN_FAILED';
 /** EMQX dashboard tokens live 60 minutes by default: renew well before. */
 export const TOKEN_RENEW_MS = 50 * 60_000;
 
@@ -102,10 +106,11 @@ export class EmqxSource implements SessionSource {
       timeoutMs: options.timeoutMs,
       readError: readCodeAndMessage,
       credentialsHint: this.#login ? 'the user name and password' : 'the API key and secret',
-      authorization: this.#login ? (signal) => this.#bearer(signal) : async () => basic,
+      authorization: this.#login ? () => this.#bearer() : async () => basic,
     });
     this.#pageSize = Math.min(10_000, Math.max(1, Math.floor(options.pageSize ?? 1000)));
-    this.id = options.id ?? baseUrl;
+    // Never the URL's user info: the id ends up in session keys and attributes.
+    this.id = options.id ?? safeForDisplay(baseUrl);
     this.#normalize = {
       usernameSuffix: options.usernameSuffix,
       workspace: options.workspace,
@@ -114,11 +119,12 @@ export class EmqxSource implements SessionSource {
   }
 
   /** A current Bearer token: logs in first, and again when the token is near its expiry. */
-  async #bearer(signal: AbortSignal | undefined): Promise<string> {
-    // Decided synchronously, so requests made together share one login.
+  async #bearer(): Promise<string> {
+    // Decided synchronously, so requests made together share one login. The login has its own
+    // timeout, not a caller's signal: one superseded refresh must not fail the others.
     if (!this.#token || Date.now() - this.#tokenAt >= this.#tokenRenewMs) {
       this.#tokenAt = Date.now();
-      const login = this.#logIn(signal);
+      const login = this.#logIn();
       this.#token = login;
       // A failed login is not remembered: the next request tries again.
       login.catch(() => {
@@ -128,7 +134,7 @@ export class EmqxSource implements SessionSource {
     return `Bearer ${await this.#token}`;
   }
 
-  async #logIn(signal: AbortSignal | undefined): Promise<string> {
+  async #logIn(): Promise<string> {
     const login = new HttpApi({
       baseUrl: this.#api.baseUrl,
       label: this.label,
@@ -137,7 +143,20 @@ export class EmqxSource implements SessionSource {
       timeoutMs: this.#api.timeoutMs,
       fetch: this.#fetch,
     });
-    const body = await login.json('POST', '/login', { signal, body: this.#login });
+    let body: unknown;
+    try {
+      body = await login.json('POST', '/login', { body: this.#login });
+    } catch (e) {
+      // Marked, so a refused login is not retried (each try could count towards a lockout).
+      if (e instanceof SourceError) {
+        throw new SourceError(e.kind, e.message, {
+          status: e.status,
+          code: LOGIN_FAILED,
+          cause: e,
+        });
+      }
+      throw e;
+    }
     if (!isRecord(body) || typeof body['token'] !== 'string' || !body['token']) {
       throw new SourceError(
         'invalid-response',
@@ -153,6 +172,8 @@ export class EmqxSource implements SessionSource {
       return await call();
     } catch (error) {
       if (!this.#login || !(error instanceof SourceError) || error.kind !== 'auth') throw error;
+      if (error.code === LOGIN_FAILED) throw error;
+      // The token was refused (expired, revoked): log in again, once.
       this.#token = undefined;
       return call();
     }
@@ -203,6 +224,80 @@ export class EmqxSource implements SessionSource {
       if (!cursor || data.length === 0) break;
     }
     return { sessions, skipped };
+  }
+
+  /**
+   * One page for server mode: by cursor (`/clients_v2`) without a search; with one, page
+   * `like_clientid` and `like_username` together (EMQX takes no OR, and no cursor with `like_*`).
+   */
+  async page(request: PageRequest): Promise<SessionPage> {
+    const limit = String(Math.min(10_000, Math.max(1, Math.floor(request.limit))));
+    const { signal } = request;
+    const search = request.search?.trim();
+    if (!search && this.#cursorPaging !== false && !request.cursor?.startsWith('page:')) {
+      const query = new URLSearchParams({ limit, conn_state: 'connected' });
+      if (request.cursor) query.set('cursor', request.cursor);
+      try {
+        const body = await this.#json('GET', `/clients_v2?${query}`, { signal });
+        this.#cursorPaging = true;
+        const sessions: Session[] = [];
+        const skipped = this.#takePage(this.#pageData(body), sessions, {});
+        const meta = isRecord(body) && isRecord(body['meta']) ? body['meta'] : {};
+        const next =
+          typeof meta['cursor'] === 'string' && meta['cursor'] ? meta['cursor'] : undefined;
+        return { sessions, skipped, next };
+      } catch (error) {
+        const older = error instanceof SourceError && error.status === 404;
+        if (!older || this.#cursorPaging === true) throw error;
+        this.#cursorPaging = false;
+      }
+    }
+    const page = Math.max(1, Number(request.cursor?.replace(/^page:/, '') ?? 1) || 1);
+    const filters: Record<string, string>[] = search
+      ? [{ like_clientid: search }, { like_username: search }]
+      : [{}];
+    const byKey = new Map<string, Session>();
+    let skipped = 0;
+    let hasNext = false;
+    let total: number | undefined;
+    for (const filter of filters) {
+      const query = new URLSearchParams({
+        page: String(page),
+        limit,
+        conn_state: 'connected',
+        ...filter,
+      });
+      const body = await this.#json('GET', `/clients?${query}`, { signal });
+      const data = this.#pageData(body);
+      const sessions: Session[] = [];
+      skipped += this.#takePage(data, sessions, {});
+      for (const s of sessions) byKey.set(s.key, s);
+      const meta = isRecord(body) && isRecord(body['meta']) ? body['meta'] : {};
+      hasNext ||= meta['hasnext'] === true;
+      if (!search && typeof meta['count'] === 'number') total = meta['count'];
+    }
+    return {
+      sessions: [...byKey.values()],
+      skipped,
+      next: hasNext ? `page:${page + 1}` : undefined,
+      total,
+    };
+  }
+
+  /** Connected sessions in the cluster (`/stats?aggregate=true`, `live_connections.count`). */
+  async count(options: RequestOptions = {}): Promise<number> {
+    const body = await this.#json('GET', '/stats?aggregate=true', { signal: options.signal });
+    const stats = Array.isArray(body) ? body[0] : body;
+    const n = isRecord(stats)
+      ? (stats['live_connections.count'] ?? stats['connections.count'])
+      : undefined;
+    if (typeof n !== 'number') {
+      throw new SourceError(
+        'invalid-response',
+        `${this.label} answered the stats without a count.`,
+      );
+    }
+    return n;
   }
 
   /**

@@ -77,6 +77,8 @@ export class HiveMQSource implements SessionSource {
   readonly #normalize: HiveNormalizeOptions;
   /** Details by client ID with when they were read: reused by the next list while fresh. */
   readonly #details = new Map<string, { session: Session; at: number }>();
+  /** Bumped by each disconnect of a client, so a details answer from before it is not kept. */
+  readonly #generation = new Map<string, number>();
 
   constructor(options: HiveMQSourceOptions) {
     const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -97,7 +99,8 @@ export class HiveMQSource implements SessionSource {
     this.#pageSize = Math.min(2500, Math.max(50, Math.floor(options.pageSize ?? 500)));
     this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
     this.#ttlMs = options.detailsTtlMs ?? 5 * 60_000;
-    this.id = options.id ?? baseUrl;
+    // Never the URL's user info: the id ends up in session keys and attributes.
+    this.id = options.id ?? safeForDisplay(baseUrl);
     this.#normalize = { sourceId: this.id, usernameSuffix: options.usernameSuffix };
   }
 
@@ -137,12 +140,13 @@ export class HiveMQSource implements SessionSource {
           skipped++;
           continue;
         }
+        // Earlier details show at once (hydrate reads them again); the rest come pending.
         const known = this.#details.get(clientId);
-        if (known && now - known.at < this.#ttlMs) {
-          if (known.session.connected !== false) pageSessions.push(known.session);
-        } else {
-          pageSessions.push(pendingSession(clientId, this.#normalize));
-        }
+        pageSessions.push(
+          known && known.session.connected !== false && now - known.at < this.#ttlMs
+            ? known.session
+            : pendingSession(clientId, this.#normalize),
+        );
       }
       sessions.push(...pageSessions);
       options.onPage?.(pageSessions);
@@ -170,24 +174,28 @@ export class HiveMQSource implements SessionSource {
    * the IDs that turned out offline or gone.
    */
   async hydrate(sessions: readonly Session[], options: HydrateOptions): Promise<void> {
+    // Pending rows first (the ones on screen before the rest); then the rows shown from earlier
+    // details are read again, so a client that went offline or reconnected is seen.
     const pending = new Set(sessions.filter((s) => s.pending).map((s) => s.clientId));
+    const again = sessions.filter((s) => !s.pending).map((s) => s.clientId);
     const total = pending.size;
     let done = 0;
-    const pick = (): string | undefined => {
+    const pick = (): { id: string; pending: boolean } | undefined => {
       for (const id of options.priority?.() ?? []) {
-        if (pending.has(id)) {
-          pending.delete(id);
-          return id;
-        }
+        if (pending.delete(id)) return { id, pending: true };
       }
       const first = pending.values().next();
-      if (first.done) return undefined;
-      pending.delete(first.value);
-      return first.value;
+      if (!first.done) {
+        pending.delete(first.value);
+        return { id: first.value, pending: true };
+      }
+      const id = again.shift();
+      return id === undefined ? undefined : { id, pending: false };
     };
     const worker = async () => {
-      for (let id = pick(); id !== undefined; id = pick()) {
+      for (let next = pick(); next !== undefined; next = pick()) {
         if (options.signal?.aborted) return;
+        const { id } = next;
         try {
           const session = await this.get(id, { signal: options.signal });
           if (session.connected === false) options.onSessions({ detailed: [], gone: [id] });
@@ -197,18 +205,19 @@ export class HiveMQSource implements SessionSource {
           if (error instanceof SourceError && error.kind === 'not-found') {
             options.onSessions({ detailed: [], gone: [id] });
           } else {
-            // One client's failure leaves its row pending; the next poll tries again.
+            // This client's row stays as it was (pending, or its earlier details).
             options.onError?.(error);
           }
         }
-        done++;
-        options.onProgress?.(done, total);
+        if (next.pending) options.onProgress?.(++done, total);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.#concurrency, total) }, worker));
+    const workers = Math.min(this.#concurrency, total + again.length);
+    await Promise.all(Array.from({ length: workers }, worker));
   }
 
   async get(clientId: string, options: RequestOptions = {}): Promise<Session> {
+    const generation = this.#generation.get(clientId) ?? 0;
     const path = `/mqtt/clients/${encodeURIComponent(clientId)}`;
     const [body, subs] = await Promise.all([
       this.#api.json('GET', path, { signal: options.signal, clientId }),
@@ -224,7 +233,10 @@ export class HiveMQSource implements SessionSource {
         `${this.label} answered for client ${JSON.stringify(clientId)} without a client ID.`,
       );
     }
-    this.#details.set(clientId, { session, at: Date.now() });
+    // A disconnect since the request went out makes this answer out of date.
+    if ((this.#generation.get(clientId) ?? 0) === generation) {
+      this.#details.set(clientId, { session, at: Date.now() });
+    }
     return session;
   }
 
@@ -238,6 +250,7 @@ export class HiveMQSource implements SessionSource {
   }
 
   async disconnect(clientId: string, options: RequestOptions = {}): Promise<DisconnectOutcome> {
+    this.#generation.set(clientId, (this.#generation.get(clientId) ?? 0) + 1);
     try {
       await this.#api.send('DELETE', `/mqtt/clients/${encodeURIComponent(clientId)}/connection`, {
         signal: options.signal,

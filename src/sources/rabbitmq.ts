@@ -93,7 +93,8 @@ export class RabbitMQSource implements SessionSource {
       authorization: async () => authorization,
     });
     this.#pageSize = Math.min(500, Math.max(1, Math.floor(options.pageSize ?? 500)));
-    this.id = options.id ?? baseUrl;
+    // Never the URL's user info: the id ends up in session keys and attributes.
+    this.id = options.id ?? safeForDisplay(baseUrl);
   }
 
   /** Every MQTT connection, page by page, with subscription counts and queued messages. */
@@ -104,10 +105,15 @@ export class RabbitMQSource implements SessionSource {
     const extras = this.#queueExtras(signal).catch(() => undefined);
     const connections: RabbitConnection[] = [];
     let skipped = 0;
-    const prefix = this.#options.vhost === undefined ? '' : `/${vhostPath(this.#options.vhost)}`;
+    // One vhost's connections are `/vhosts/{vhost}/connections` (`/connections/{x}` is one
+    // connection by name).
+    const path =
+      this.#options.vhost === undefined
+        ? '/connections'
+        : `/vhosts/${vhostPath(this.#options.vhost)}/connections`;
     for (let page = 1; page <= MAX_PAGES; page++) {
       const query = new URLSearchParams({ page: String(page), page_size: String(this.#pageSize) });
-      const body = await this.#api.json('GET', `/connections${prefix}?${query}`, { signal });
+      const body = await this.#api.json('GET', `${path}?${query}`, { signal });
       if (!isRecord(body) || !Array.isArray(body['items'])) {
         throw new SourceError(
           'invalid-response',
@@ -218,8 +224,9 @@ export class RabbitMQSource implements SessionSource {
   }
 
   /**
-   * Closes the client's connections (with an `X-Reason` RabbitMQ logs and shows the client).
-   * Names come from the last list; when they are all gone, a fresh list finds a newer one.
+   * Closes the client's connections (with an `X-Reason` RabbitMQ logs and shows the client), in
+   * every vhost this source lists: the interface names a client by its ID. Names come from the
+   * last list; when they are all gone, a fresh list finds a newer one.
    */
   async disconnect(clientId: string, options: RequestOptions = {}): Promise<DisconnectOutcome> {
     let names = this.#names.get(clientId);
@@ -228,20 +235,35 @@ export class RabbitMQSource implements SessionSource {
       names = this.#names.get(clientId);
       if (!names) return 'already-gone';
     }
-    if (await this.#close(names, options)) return 'disconnected';
+    if (await this.#close(clientId, names, options)) return 'disconnected';
     // Every connection we knew is gone: the client may have come back on a new one.
     await this.list({ signal: options.signal });
     const fresh = (this.#names.get(clientId) ?? []).filter(
       (n) => !names!.some((o) => o.name === n.name),
     );
-    return fresh.length && (await this.#close(fresh, options)) ? 'disconnected' : 'already-gone';
+    return fresh.length && (await this.#close(clientId, fresh, options))
+      ? 'disconnected'
+      : 'already-gone';
   }
 
-  /** Closes connections; true when at least one was open. */
-  async #close(names: readonly { name: string }[], options: RequestOptions): Promise<boolean> {
+  /**
+   * Closes connections; true when at least one was open. Each is read first: a name
+   * (`ip:port -> ip:port`) can be reused by another client once the first is gone.
+   */
+  async #close(
+    clientId: string,
+    names: readonly { name: string }[],
+    options: RequestOptions,
+  ): Promise<boolean> {
     let closed = false;
     for (const { name } of names) {
       try {
+        const current = await this.#api.json('GET', `/connections/${encodeURIComponent(name)}`, {
+          signal: options.signal,
+        });
+        const field = (name: string) =>
+          isRecord(current) && isRecord(current[name]) ? current[name]['client_id'] : undefined;
+        if ((field('client_properties') ?? field('variable_map')) !== clientId) continue;
         await this.#api.send('DELETE', `/connections/${encodeURIComponent(name)}`, {
           signal: options.signal,
           headers: { 'x-reason': CLOSE_REASON },

@@ -8,7 +8,10 @@ export interface RequestOptions {
 
 /** Options of a list call. */
 export interface ListOptions extends RequestOptions {
-  /** Called with each page as it arrives, so rows are usable before the last page. */
+  /**
+   * Called with each page as it arrives, so rows are usable before the last page. A walk that
+   * must restart (an expired cursor) sends its pages again: merge them by key.
+   */
   onPage?: (sessions: readonly Session[]) => void;
 }
 
@@ -21,6 +24,24 @@ export interface HydrateOptions extends RequestOptions {
   onProgress?(done: number, total: number): void;
   /** A client whose details could not be read (it stays pending). */
   onError?(error: unknown): void;
+}
+
+/** One page of a broker's sessions (server mode). */
+export interface PageRequest extends RequestOptions {
+  /** Where the page starts: undefined for the first, else a previous page's `next`. */
+  cursor?: string;
+  /** Broker-side search (client ID or username contains it). */
+  search?: string;
+  limit: number;
+}
+
+export interface SessionPage {
+  sessions: Session[];
+  skipped: number;
+  /** The next page's cursor; undefined on the last page. */
+  next?: string;
+  /** Matching sessions in all, when the broker says (EMQX gives none for a search). */
+  total?: number;
 }
 
 /** The result of listing a source's active sessions. */
@@ -76,6 +97,10 @@ export interface SessionSource {
    * (where `capabilities.serverSearch`); without it, search the list in the browser.
    */
   search?(text: string, options?: ListOptions): Promise<SessionList>;
+  /** One page of connected sessions, searched by the broker where `search` is given. */
+  page?(request: PageRequest): Promise<SessionPage>;
+  /** Connected sessions in all, from the broker's own counters (EMQX `/stats`). */
+  count?(options?: RequestOptions): Promise<number>;
   /**
    * Fetches the details of sessions `list` returned pending (`capabilities.lazyDetails`), in
    * the background, reporting them as they arrive.

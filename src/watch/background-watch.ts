@@ -209,6 +209,14 @@ export class BackgroundWatch {
           },
         });
         sessions = [...byId.values()];
+        // A count with clients of unknown state (offline ones included) would mislead.
+        const unread = sessions.filter((s) => s.pending).length;
+        if (unread) {
+          throw new SourceError(
+            'server',
+            `${source.label} did not give the details of ${unread} client${unread === 1 ? '' : 's'} in time.`,
+          );
+        }
       }
       // As the element does: a session belongs to the first workspace of its broker it matches.
       const key = sourceConfigKey(ws.source);

@@ -288,11 +288,20 @@ describe('EmqxSource with a dashboard login (Bearer token)', () => {
       baseUrl: t.broker.apiUrl,
       login: { username: 'admin', password: 'wrong-password' },
     });
+    const tried = async () =>
+      (
+        (await (await fetch(`${t.broker.apiUrl.replace('/api/v5', '')}/dev/logins`)).json()) as {
+          attempts: number;
+        }
+      ).attempts;
+    const before = await tried();
     await assert.rejects(source.list(), (e: unknown) => {
       assert.ok(kindOf('auth')(e));
       assert.match((e as Error).message, /BAD_USERNAME_OR_PWD.*Check the user name and password/);
       assert.doesNotMatch((e as Error).message, /wrong-password/);
       return true;
     });
+    // One refused login, not a retry (each could count towards a dashboard lockout).
+    assert.equal(await tried(), before + 1);
   });
 });

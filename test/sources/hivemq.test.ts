@@ -84,10 +84,25 @@ describe('HiveMQSource', () => {
     // HiveMQ returns the client's password: it never gets into a session.
     assert.doesNotMatch(JSON.stringify(detailed), /secret-of-/);
 
-    // The next list reuses fresh details, and leaves the offline session out.
+    // The next list shows earlier details at once; the offline session comes pending again, to
+    // be read again (it may have reconnected).
     const again = await s.list();
-    assert.equal(again.sessions.length, 120);
-    assert.ok(again.sessions.every((x) => !x.pending));
+    assert.equal(again.sessions.filter((x) => !x.pending).length, 120);
+    assert.deepEqual(
+      again.sessions.filter((x) => x.pending).map((x) => x.clientId),
+      ['hive-offline'],
+    );
+  });
+
+  it('sees a client that went offline on its own at the next poll', async () => {
+    const s = source();
+    const first = await s.list();
+    await s.hydrate(first.sessions, { onSessions: () => {} });
+    hive.add({ id: 'hive-042', connected: false, sessionExpiryInterval: 600 });
+    const again = await s.list();
+    const gone: string[] = [];
+    await s.hydrate(again.sessions, { onSessions: (b) => gone.push(...b.gone) });
+    assert.ok(gone.includes('hive-042'), 'read again, and found offline');
   });
 
   it('maps HiveMQ versions and QoS enums', () => {

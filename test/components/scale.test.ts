@@ -1,0 +1,95 @@
+/**
+ * 100,000 sessions in the virtualized table: the DOM stays small, `aria-rowcount` and
+ * `aria-rowindex` stay right, and selection and keyboard focus survive scrolling and refreshes.
+ */
+import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../support/benign-errors.js';
+import '../../components/cs-active-sessions/cs-active-sessions.js';
+import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
+import { getByRole } from '../support/by-role.js';
+import { rowFor, sessionRows, tick } from '../support/element.js';
+import { GeneratedSource } from '../support/generated.js';
+
+const N = 100_000;
+
+describe('<cs-active-sessions> at 100,000 sessions', () => {
+  afterEach(() => fixtureCleanup());
+
+  it('should keep the DOM small and selection, focus and row indexes right while scrolling', async () => {
+    const source = new GeneratedSource(N);
+    const el = await fixture<CsActiveSessions>(
+      html`<cs-active-sessions .source=${source} refresh-interval="0"></cs-active-sessions>`,
+    );
+    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
+    await waitUntil(() => sessionRows(el).length > 0, 'the first rows', { timeout: 20_000 });
+    expect(grid.getAttribute('aria-rowcount')).to.equal(String(N + 1));
+    const rows = () => sessionRows(el);
+    expect(rows().length).to.be.below(100);
+    expect(el.shadowRoot!.querySelectorAll('*').length).to.be.below(2000);
+    expect(rows()[0]!.getAttribute('aria-rowindex')).to.equal('2');
+
+    // Select the third row, and give the fourth the keyboard focus.
+    const third = rows()[2]!;
+    const thirdId = third.querySelector('bdi')!.textContent!;
+    tick(el, thirdId);
+    await el.updateComplete;
+    // Into the grid as a keyboard user comes: its one tab stop, then four rows down.
+    (grid.querySelector('[role="row"][tabindex="0"]') as HTMLElement).focus();
+    const focusedIndex = () =>
+      (el.shadowRoot!.activeElement as HTMLElement | null)?.getAttribute('aria-rowindex');
+    const start = Number(focusedIndex());
+    expect(start).to.be.at.least(2);
+    for (let i = 1; i <= 4; i++) {
+      await sendKeys({ press: 'ArrowDown' });
+      await waitUntil(() => focusedIndex() === String(start + i), `focus on row ${start + i}`);
+    }
+
+    // End of the list: the last rows carry the last indexes.
+    await sendKeys({ press: 'End' });
+    await waitUntil(() => focusedIndex() === String(N + 1), 'focus on the last row', {
+      timeout: 10_000,
+    });
+    const last = rows().at(-1)!;
+    expect(last.getAttribute('aria-rowindex')).to.equal(String(N + 1));
+    expect(rows().length).to.be.below(100);
+
+    // A refresh (1 % of the fleet reconnected) keeps the selection.
+    source.change(0.01);
+    await el.refresh();
+    await el.updateComplete;
+
+    // Back to the top: the selected row is still selected.
+    await sendKeys({ press: 'Home' });
+    await waitUntil(() => focusedIndex() === '2', 'focus on the first row', { timeout: 10_000 });
+    await waitUntil(() => !!rows().find((r) => r.textContent!.includes(thirdId)), 'row 3 again');
+    expect(rowFor(el, thirdId).getAttribute('aria-selected')).to.equal('true');
+    expect(getByRole(el.shadowRoot!, 'button', 'Disconnect selected')).to.exist;
+  });
+
+  it('should search 100,000 sessions as the user types, and clear back to all of them', async () => {
+    const el = await fixture<CsActiveSessions>(
+      html`<cs-active-sessions
+        .source=${new GeneratedSource(N)}
+        refresh-interval="0"
+      ></cs-active-sessions>`,
+    );
+    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
+    await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all rows', {
+      timeout: 20_000,
+    });
+    getByRole(el.shadowRoot!, 'searchbox', 'Search sessions').focus();
+    await sendKeys({ type: 'pump-00012' });
+    let expected = 0;
+    for (let i = 1200; i < 1300; i++) if (i % 7 === 3) expected++;
+    await waitUntil(
+      () => grid.getAttribute('aria-rowcount') === String(expected + 1),
+      'pump-00012xx',
+      { timeout: 10_000 },
+    );
+    for (let i = 0; i < 'pump-00012'.length; i++) await sendKeys({ press: 'Backspace' });
+    await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all again', {
+      timeout: 10_000,
+    });
+  });
+});

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { haystackOf, IncrementalSearch } from '../../src/model/search-index.js';
+import { sameSession, SessionStore } from '../../src/model/session-store.js';
+import type { Session } from '../../src/model/session.js';
+import { pendingSession } from '../../src/model/hivemq-client.js';
+
+const session = (clientId: string, username?: string): Session => ({
+  ...pendingSession(clientId),
+  pending: undefined,
+  username,
+  displayUsername: username?.replace(/@org_.*$/, ''),
+});
+
+describe('incremental search', () => {
+  const base = [
+    session('Agent-Summarizer-001', 'mydevice@org_k7xm4pqr2n5t'),
+    session('agent-billing-002'),
+    session('mobile-app-user-12345', 'ops@example.com'),
+    session('client1'),
+  ];
+
+  it('matches client IDs and usernames, case-insensitively, in the order given', () => {
+    const search = new IncrementalSearch();
+    assert.deepEqual(
+      search.search(base, 'AGENT').map((s) => s.clientId),
+      ['Agent-Summarizer-001', 'agent-billing-002'],
+    );
+    assert.deepEqual(
+      search.search(base, 'org_k7').map((s) => s.clientId),
+      ['Agent-Summarizer-001'],
+    );
+    assert.deepEqual(
+      search.search(base, ' example.com ').map((s) => s.clientId),
+      ['mobile-app-user-12345'],
+    );
+  });
+
+  it('narrows the previous result while typing, and hands back the list itself when cleared', () => {
+    const search = new IncrementalSearch();
+    const first = search.search(base, 'a');
+    const narrowed = search.search(base, 'ag');
+    assert.ok(narrowed.every((s) => first.includes(s)));
+    // The same query again: the same array, no work.
+    assert.equal(search.search(base, 'ag'), narrowed);
+    assert.equal(search.search(base, ''), base);
+    // Another list starts from that list, not from a result of the old one.
+    const other = [session('agent-x')];
+    assert.deepEqual(
+      search.search(other, 'agent').map((s) => s.clientId),
+      ['agent-x'],
+    );
+  });
+
+  it('cannot match across two fields', () => {
+    assert.equal(haystackOf(session('ab', 'cd')).includes('bc'), false);
+  });
+});
+
+describe('session store merge', () => {
+  it('keeps the object of a session that did not change across a refresh', () => {
+    const store = new SessionStore();
+    const a = session('a');
+    const b = session('b');
+    store.replace([a, b]);
+    const a2 = { ...a };
+    const b2 = { ...b, subscriptions: 3 };
+    store.replace([a2, b2]);
+    assert.equal(store.get(a.key), a);
+    assert.equal(store.get(b.key), b2);
+    assert.ok(sameSession(a, a2));
+    assert.ok(!sameSession(b, b2));
+  });
+});
