@@ -5,7 +5,9 @@
  * Tests use `connectClient` to put exactly the clients they need on their own broker.
  */
 import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
+import { spawn } from 'node:child_process';
 import { createServer, connect as netConnect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { connect as tlsConnect } from 'node:tls';
 import type { DevBroker } from './dev-broker/broker.js';
 
@@ -185,7 +187,7 @@ export function connectClient(spec: FleetClientSpec, target: BrokerTarget): Prom
   });
 }
 
-const ORGS = ['org_k7xm4pqr2n5t', 'org_p2m9q4w8z1xc', 'org_h5j3n8v2b6rt'];
+export const ORGS = ['org_k7xm4pqr2n5t', 'org_p2m9q4w8z1xc', 'org_h5j3n8v2b6rt'];
 const CLEAR_PREFIXES = [
   'agent-summarizer-prod',
   'mobile-app-user',
@@ -400,4 +402,71 @@ export async function startFleet(target: BrokerTarget, size = 150): Promise<Flee
       await Promise.all(clients.map((c) => c.end()));
     },
   };
+}
+
+/** A fleet of plain clients running in a child process (see `fleet-process.ts`). */
+export interface FleetProcess {
+  readonly connected: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `count` plain clients (`<prefix>00000`…) in a child process with its own descriptor
+ * limit raised; resolves once they are all connected.
+ */
+export function startFleetProcess(
+  target: BrokerTarget,
+  count: number,
+  prefix = 'bulk-',
+  onProgress?: (connected: number) => void,
+): Promise<FleetProcess> {
+  const script = fileURLToPath(new URL('./fleet-process.ts', import.meta.url));
+  const child = spawn(
+    'sh',
+    [
+      '-c',
+      'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"',
+      'sh',
+      process.execPath,
+      '--import',
+      'tsx',
+      script,
+    ],
+    {
+      env: {
+        ...process.env,
+        FLEET_TARGET: JSON.stringify(target),
+        FLEET_COUNT: String(count),
+        FLEET_PREFIX: prefix,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        const [word, ...rest] = line.split(' ');
+        if (word === 'progress') onProgress?.(Number(rest[0]));
+        if (word === 'connected') resolve({ connected: Number(rest[0]), stop });
+        if (word === 'failed') {
+          void stop();
+          reject(new Error(rest.join(' ')));
+        }
+      }
+    });
+    child.on('exit', (code) =>
+      reject(new Error(`The fleet process ended (${code}) before connecting`)),
+    );
+  });
 }

@@ -13,7 +13,14 @@ import {
 } from './config.js';
 import { PortInUseError, startDevBroker, type DevBroker } from './dev-broker/broker.js';
 import { defaultFaults } from './dev-broker/faults.js';
-import { FLEET_STUCK_CLIENT, startFleet, targetOf, type Fleet } from './fleet.js';
+import {
+  FLEET_STUCK_CLIENT,
+  startFleet,
+  startFleetProcess,
+  targetOf,
+  type Fleet,
+  type FleetProcess,
+} from './fleet.js';
 
 function fail(message: string): never {
   console.error(message);
@@ -30,7 +37,12 @@ try {
 }
 
 /** What is running, stopped in reverse order on Ctrl-C. */
-const running: { broker?: DevBroker; fleet?: Fleet; vite?: ViteDevServer } = {};
+const running: {
+  broker?: DevBroker;
+  fleet?: Fleet;
+  bulk?: FleetProcess;
+  vite?: ViteDevServer;
+} = {};
 let stopping = false;
 
 async function stop(code: number): Promise<void> {
@@ -39,6 +51,7 @@ async function stop(code: number): Promise<void> {
   console.log('\nStopping the demo page, the fleet and the dev broker…');
   await running.vite?.close();
   await running.fleet?.stop();
+  await running.bulk?.stop();
   await running.broker?.close();
   process.exit(code);
 }
@@ -106,7 +119,20 @@ try {
 
 await startVite();
 
-const fleet = (running.fleet = await startFleet(targetOf(broker), config.fleetSize));
+// A large fleet: the demo's own clients here, the rest in a process of its own (each connection
+// needs a descriptor at both ends, more than one process may hold).
+const DEMO_FLEET = 150;
+const bulk = Math.max(0, config.fleetSize - DEMO_FLEET);
+const fleet = (running.fleet = await startFleet(
+  targetOf(broker),
+  bulk > 850 ? DEMO_FLEET : config.fleetSize,
+));
+if (bulk > 850) {
+  console.log(`Connecting ${bulk} more clients in a fleet process…`);
+  running.bulk = await startFleetProcess(targetOf(broker), bulk, 'bulk-', (n) =>
+    console.log(`  ${n} connected`),
+  );
+}
 // The demo page's buttons steer the fleet through the broker's control API.
 broker.fleetActions.set('outage', async () => ({ clients: await fleet.outage(70, 60) }));
 broker.fleetActions.set('storm', async () => ({ clients: await fleet.storm(8, 3) }));
@@ -125,7 +151,7 @@ const listeners = broker.nodes
 console.log(`${listeners}
 Management API for the cluster:
   EMQX v5 API          ${broker.apiUrl}  (HTTP Basic ${broker.apiKey} / ${'*'.repeat(broker.apiSecret.length)})
-Simulated fleet: ${fleet.clients.length} MQTT clients connected${fleet.failures.length ? `, ${fleet.failures.length} failed (first: ${fleet.failures[0]!.error})` : ''}.
+Simulated fleet: ${fleet.clients.length + (running.bulk?.connected ?? 0)} MQTT clients connected${fleet.failures.length ? `, ${fleet.failures.length} failed (first: ${fleet.failures[0]!.error})` : ''}.
 
 Demo page: http://${config.host}:${config.demoPort}/
 

@@ -153,10 +153,14 @@ process.on('uncaughtException', (error) => {
 }
 
 await stopRabbit();
+
+// The benchmark, short, end to end, so it cannot rot; it reports figures and never fails on them.
+await check('bench (quick)', 'npx', ['tsx', 'bench/run.ts', '--quick'], 600);
+
 rmSync(work, { recursive: true, force: true });
 console.log('\n━━ summary');
 for (const r of results)
-  console.log(`  ${r.name.padEnd(14)} ${r.passed} passed, ${r.failed} failed`);
+  console.log(`  ${r.name.padEnd(15)} ${r.passed} passed, ${r.failed} failed`);
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 console.log(`${passed} passed, ${failed} failed`);

@@ -4,6 +4,7 @@
  * an export in server mode walks the broker's cursor.
  */
 import { expect, fixture, fixtureCleanup, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import '../support/benign-errors.js';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
@@ -123,5 +124,43 @@ describe('<cs-active-sessions> client mode and server mode', () => {
     expect(parsed.sessions.map((s) => s.clientId).sort()).to.deep.equal(
       Array.from({ length: 25 }, (_, i) => `srv-${String(i).padStart(2, '0')}`),
     );
+  });
+});
+
+describe('<cs-active-sessions> client mode with 10,000 real connections', () => {
+  let broker: BrokerInfo;
+  afterEach(async () => {
+    fixtureCleanup();
+    await stopBroker(broker);
+  });
+
+  it('should load every one of them from the dev broker, rows usable as pages arrive', async function () {
+    this.timeout(180_000);
+    broker = await startBroker();
+    const N = 10_000;
+    await executeServerCommand('mqtt-connect-many', {
+      broker: broker.id,
+      prefix: 'fleet-',
+      count: N,
+    });
+    const el = await fixture<CsActiveSessions>(
+      html`<cs-active-sessions
+        .source=${sourceFor(broker)}
+        refresh-interval="0"
+      ></cs-active-sessions>`,
+    );
+    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
+    // The first page is on screen before the last has arrived.
+    await waitUntil(() => rowsOf(el).size > 0, 'the first rows', { timeout: 60_000 });
+    await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all rows', {
+      timeout: 120_000,
+    });
+    expect(modeText(el)).to.equal(
+      'Client mode: every session is loaded; search and sort run in this browser.',
+    );
+    const search = getByRole(el.shadowRoot!, 'searchbox', 'Search sessions') as HTMLInputElement;
+    search.value = 'fleet-0999';
+    search.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    await waitUntil(() => grid.getAttribute('aria-rowcount') === '11', 'fleet-0999x');
   });
 });

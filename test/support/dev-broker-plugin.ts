@@ -6,7 +6,9 @@ import type { TestRunnerPlugin } from '@web/test-runner';
 import { startDevBroker, type DevBroker } from '../../demo/dev-broker/broker.js';
 import {
   connectClient,
+  startFleetProcess,
   targetOf,
+  type FleetProcess,
   type FleetClient,
   type FleetClientSpec,
 } from '../../demo/fleet.js';
@@ -15,6 +17,7 @@ import type { BrokerInfo, ClientState } from './broker-commands.js';
 interface Running {
   broker: DevBroker;
   clients: Map<string, FleetClient>;
+  processes: FleetProcess[];
 }
 
 export function devBrokerPlugin(): TestRunnerPlugin {
@@ -32,6 +35,7 @@ export function devBrokerPlugin(): TestRunnerPlugin {
     if (!r) return;
     running.delete(id);
     await Promise.all([...r.clients.values()].map((c) => c.end()));
+    await Promise.all(r.processes.map((f) => f.stop()));
     await r.broker.close();
   };
 
@@ -49,7 +53,7 @@ export function devBrokerPlugin(): TestRunnerPlugin {
             secondNode: p['secondNode'] === true,
           });
           const id = String(nextId++);
-          running.set(id, { broker, clients: new Map() });
+          running.set(id, { broker, clients: new Map(), processes: [] });
           const info: BrokerInfo = {
             id,
             apiUrl: broker.apiUrl,
@@ -66,14 +70,21 @@ export function devBrokerPlugin(): TestRunnerPlugin {
           const r = get(String(p['broker']));
           const target = targetOf(r.broker);
           const specs = p['clients'] as FleetClientSpec[];
-          // In steps, so thousands of clients do not all knock at once.
-          for (let i = 0; i < specs.length; i += 250) {
-            const clients = await Promise.all(
-              specs.slice(i, i + 250).map((spec) => connectClient(spec, target)),
-            );
-            for (const c of clients) r.clients.set(c.spec.clientId, c);
-          }
+          const clients = await Promise.all(specs.map((spec) => connectClient(spec, target)));
+          for (const c of clients) r.clients.set(c.spec.clientId, c);
           return true;
+        }
+        case 'mqtt-connect-many': {
+          // Thousands of plain clients (`<prefix>00000`…) in a process of their own: each
+          // connection needs a descriptor at both ends, more than one process may hold.
+          const r = get(String(p['broker']));
+          const fleet = await startFleetProcess(
+            targetOf(r.broker),
+            Number(p['count']),
+            String(p['prefix']),
+          );
+          r.processes.push(fleet);
+          return fleet.connected;
         }
         case 'broker-faults': {
           Object.assign(get(String(p['broker'])).broker.faults, p['faults']);

@@ -1,0 +1,236 @@
+/**
+ * The benchmark page: one implementation (`?impl=element|virtualizer|plain`) and `window.bench`,
+ * which the runner drives. Each call returns milliseconds from the change to the rows painted
+ * (the update done, then two animation frames).
+ */
+import Papa from 'papaparse';
+import '../../components/cs-active-sessions/cs-active-sessions.js';
+import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
+import { EmqxSource } from '../../src/sources/emqx.js';
+import { GeneratedSource, generatedSessions } from '../../test/support/generated.js';
+import type { Session } from '../../src/model/session.js';
+import type { PlainTable, VirtualizerTable } from './baselines.js';
+import './baselines.js';
+
+const params = new URLSearchParams(location.search);
+const impl = params.get('impl') ?? 'element';
+const app = document.querySelector('#app')!;
+const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
+const painted = async () => {
+  await frame();
+  await frame();
+};
+const until = async (check: () => boolean, limitMs = 600_000) => {
+  const end = performance.now() + limitMs;
+  while (!check()) {
+    if (performance.now() > end) throw new Error('timed out');
+    await frame();
+  }
+};
+
+let element: CsActiveSessions | undefined;
+let table: PlainTable | VirtualizerTable | undefined;
+let source: GeneratedSource | undefined;
+let baselineRows: Session[] = [];
+
+const grid = () => element?.shadowRoot?.querySelector('[role="grid"]');
+const rowCount = () => grid()?.getAttribute('aria-rowcount');
+
+async function timed(change: () => void | Promise<void>, done: () => Promise<void>) {
+  const start = performance.now();
+  await change();
+  await done();
+  return performance.now() - start;
+}
+
+async function settleElement(expected?: string) {
+  await element!.updateComplete;
+  if (expected !== undefined) await until(() => rowCount() === expected);
+  await painted();
+}
+
+const api = {
+  /** Prepares `n` sessions (untimed), then times them to the first rows on screen. */
+  async load(n: number): Promise<number> {
+    if (impl === 'element') {
+      source = new GeneratedSource(n);
+      element = document.createElement('cs-active-sessions');
+      element.refreshInterval = 0;
+      element.recordHistory = false;
+      app.append(element);
+      await element.updateComplete;
+      return timed(
+        () => {
+          element!.source = source;
+        },
+        async () => {
+          await until(() => !!grid()?.querySelector('[role="row"][aria-rowindex="2"]'));
+          await painted();
+        },
+      );
+    }
+    baselineRows = generatedSessions(n);
+    table = document.createElement(impl === 'plain' ? 'plain-table' : 'virtualizer-table') as
+      PlainTable | VirtualizerTable;
+    app.append(table);
+    return timed(
+      () => {
+        table!.sessions = baselineRows;
+      },
+      async () => {
+        await table!.updateComplete;
+        // The virtualizer renders its rows a frame or more after its host.
+        await until(() => !!table!.shadowRoot!.querySelector('.row'));
+        await painted();
+      },
+    );
+  },
+
+  /** Loads real sessions from an EMQX API (the dev broker) into the element. */
+  async loadFrom(apiUrl: string, apiKey: string, apiSecret: string, n: number): Promise<number> {
+    element = document.createElement('cs-active-sessions');
+    element.refreshInterval = 0;
+    element.recordHistory = false;
+    app.append(element);
+    await element.updateComplete;
+    return timed(
+      () => {
+        element!.source = new EmqxSource({ baseUrl: apiUrl, apiKey, apiSecret });
+      },
+      async () => {
+        await until(() => Number(rowCount()) >= n + 1);
+        await painted();
+      },
+    );
+  },
+
+  /** Types a query (replacing the previous one) and times it to the rows painted. */
+  async search(query: string): Promise<number> {
+    if (element) {
+      const input = element.shadowRoot!.querySelector('input[type="search"]') as HTMLInputElement;
+      return timed(
+        () => {
+          input.value = query;
+          input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+        },
+        () => settleElement(),
+      );
+    }
+    return timed(
+      () => {
+        table!.query = query;
+      },
+      async () => {
+        await table!.updateComplete;
+        await painted();
+      },
+    );
+  },
+
+  async sort(): Promise<number> {
+    if (element) {
+      const header = element.shadowRoot!.querySelector(
+        '[role="columnheader"] button.sort',
+      ) as HTMLButtonElement;
+      return timed(
+        () => header.click(),
+        () => settleElement(),
+      );
+    }
+    return timed(
+      () => {
+        table!.sortAsc = !table!.sortAsc;
+      },
+      async () => {
+        await table!.updateComplete;
+        await painted();
+      },
+    );
+  },
+
+  /** A poll in which `share` of the sessions reconnected. */
+  async refresh(share: number): Promise<number> {
+    if (element) {
+      source!.change(share, 2);
+      return timed(
+        () => element!.refresh(),
+        () => settleElement(),
+      );
+    }
+    const step = Math.round(1 / share);
+    const fresh = baselineRows.map((s, i) =>
+      i % step === 0 ? { ...s, connectedAt: (s.connectedAt ?? 0) + 1000 } : { ...s },
+    );
+    return timed(
+      () => {
+        table!.sessions = fresh;
+      },
+      async () => {
+        await table!.updateComplete;
+        await painted();
+      },
+    );
+  },
+
+  async exportCsv(): Promise<number> {
+    if (element) {
+      return timed(
+        async () => {
+          const done = new Promise((r) =>
+            element!.addEventListener('cs-export', r, { once: true }),
+          );
+          (
+            element!.shadowRoot!.querySelector('[data-menu="export"]') as HTMLElement | null
+          )?.click();
+          await element!.updateComplete;
+          const csv = [...element!.shadowRoot!.querySelectorAll('[role="menuitem"]')].find(
+            (m) => m.textContent!.trim() === 'CSV',
+          ) as HTMLElement;
+          csv.click();
+          await done;
+        },
+        () => painted(),
+      );
+    }
+    return timed(
+      () => {
+        const csv = Papa.unparse(baselineRows.map((s) => ({ ...s })));
+        new Blob([csv], { type: 'text/csv' });
+      },
+      () => painted(),
+    );
+  },
+
+  /** Scrolls down in steps; the time of each frame. */
+  async scroll(steps: number): Promise<number[]> {
+    const scroller = (element?.shadowRoot ?? table?.shadowRoot)!.querySelector(
+      'lit-virtualizer, .scroller',
+    ) as HTMLElement;
+    const times: number[] = [];
+    let last = await frame();
+    for (let i = 0; i < steps; i++) {
+      scroller.scrollTop += 1500;
+      const now = await frame();
+      times.push(now - last);
+      last = now;
+    }
+    return times;
+  },
+
+  domNodes(): number {
+    let n = document.getElementsByTagName('*').length;
+    const walk = (root: Element | ShadowRoot) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.shadowRoot) {
+          n += el.shadowRoot.querySelectorAll('*').length;
+          walk(el.shadowRoot);
+        }
+      }
+    };
+    walk(document.documentElement);
+    return n;
+  },
+};
+
+(window as unknown as { bench: typeof api }).bench = api;
+document.title = `bench ready: ${impl}`;

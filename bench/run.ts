@@ -1,0 +1,324 @@
+/**
+ * `npm run bench`: the element against two baselines measured in the same run (a plain Lit table,
+ * and a straightforward @lit-labs/virtualizer table), in headless Debian Chromium through
+ * playwright-core, at N = 1,000, 10,000 and 100,000 sessions (1,000,000 with `--million`); plus
+ * the gzip size of each bundle, loading 10,000 real sessions from the dev broker and a bulk
+ * disconnect of 10,000 at a set rate. Writes `bench-results/bench.md` and `bench.json` with each
+ * figure in ms and in frames (16.7 ms) and its ratio to each baseline. Never fails on a target.
+ *
+ * `--quick` (CI): N = 1,000 and 10,000, 8 queries, 2,000 real sessions and disconnects.
+ */
+import {
+  createReadStream,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { startDevBroker } from '../demo/dev-broker/broker.js';
+import { startFleetProcess, targetOf } from '../demo/fleet.js';
+import { CHROME_ARGS, ensureChrome } from '../scripts/find-chrome.mjs';
+import { bulkDisconnect } from '../src/sources/bulk-disconnect.js';
+import { EmqxSource } from '../src/sources/emqx.js';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const SIZES = quick
+  ? [1_000, 10_000]
+  : [1_000, 10_000, 100_000, ...(args.has('--million') ? [1_000_000] : [])];
+const IMPLS = ['element', 'virtualizer', 'plain'] as const;
+type Impl = (typeof IMPLS)[number];
+const REAL = quick ? 2_000 : 10_000;
+const RATE = 500;
+const FRAME_MS = 1000 / 60;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'dist', 'bench');
+const results = join(root, 'bench-results');
+
+/** What one implementation measured at one size. */
+interface Figures {
+  firstRows: number;
+  keystrokeMedian: number;
+  keystrokeP95: number;
+  clearSearchP95: number;
+  sort: number;
+  refreshMerge: number;
+  csvExport: number;
+  scrollFrameP95: number;
+  memoryAfterLoadMb: number | undefined;
+  memoryPeakMb: number | undefined;
+  domNodes: number;
+}
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+};
+const round = (n: number | undefined) => (n === undefined ? undefined : Math.round(n * 10) / 10);
+
+/** Keystrokes from one character to an exact client ID, then a few other queries. */
+function queries(n: number): string[] {
+  const id = `pump-${String(Math.min(n - 1, 1234)).padStart(7, '0')}`;
+  const typed = [...id].map((_, i) => id.slice(0, i + 1));
+  const others = ['org_k7', 'meter', '10.0.4', 'agent-00009', 'zz-none', 'sensor'];
+  return quick ? [...typed.slice(0, 4), ...others.slice(0, 4)] : [...typed, ...others].slice(0, 20);
+}
+
+async function buildPages(): Promise<void> {
+  await build({
+    root: join(root, 'bench', 'pages'),
+    logLevel: 'warn',
+    build: { outDir: out, emptyOutDir: true },
+  });
+}
+
+function serve(dir: string): Promise<Server> {
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+  };
+  const server = createServer((req, res) => {
+    const path = join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const file = statSync(path, { throwIfNoEntry: false })?.isDirectory()
+      ? join(path, 'index.html')
+      : path;
+    if (!statSync(file, { throwIfNoEntry: false })) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
+}
+
+/** The newest renderer's resident and peak memory (Linux `/proc`), in MB. */
+async function rendererMemory(browser: Browser): Promise<{ rss?: number; peak?: number }> {
+  try {
+    const cdp = await browser.newBrowserCDPSession();
+    const info = (await cdp.send('SystemInfo.getProcessInfo')) as {
+      processInfo: { type: string; id: number }[];
+    };
+    const renderers = info.processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+    const pid = Math.max(...renderers);
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1]);
+    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  } catch {
+    return {};
+  }
+}
+
+async function openPage(browser: Browser, base: string, impl: Impl): Promise<Page> {
+  const page = await (
+    await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  ).newPage();
+  page.setDefaultTimeout(900_000);
+  await page.goto(`${base}/index.html?impl=${impl}`);
+  await page.waitForFunction(() => document.title.startsWith('bench ready'));
+  return page;
+}
+
+const call = <T>(page: Page, name: string, ...a: unknown[]) =>
+  page.evaluate(
+    ([n, x]) =>
+      (window as unknown as Record<string, Record<string, (...p: unknown[]) => Promise<unknown>>>)[
+        'bench'
+      ]![n as string]!(...(x as unknown[])),
+    [name, a] as const,
+  ) as Promise<T>;
+
+async function measure(browser: Browser, base: string, impl: Impl, n: number): Promise<Figures> {
+  const page = await openPage(browser, base, impl);
+  try {
+    const firstRows = await call<number>(page, 'load', n);
+    const afterLoad = await rendererMemory(browser);
+    const domNodes = await call<number>(page, 'domNodes');
+    const keystrokes: number[] = [];
+    for (const q of queries(n)) keystrokes.push(await call<number>(page, 'search', q));
+    const clears: number[] = [];
+    for (const q of ['p', 'org_k7', 'meter']) {
+      await call<number>(page, 'search', q);
+      clears.push(await call<number>(page, 'search', ''));
+    }
+    const sort = await call<number>(page, 'sort');
+    const refreshMerge = await call<number>(page, 'refresh', 0.01);
+    const csvExport = await call<number>(page, 'exportCsv');
+    const frames = await call<number[]>(page, 'scroll', quick ? 15 : 40);
+    const peak = await rendererMemory(browser);
+    return {
+      firstRows,
+      keystrokeMedian: quantile(keystrokes, 0.5),
+      keystrokeP95: quantile(keystrokes, 0.95),
+      clearSearchP95: quantile(clears, 0.95),
+      sort,
+      refreshMerge,
+      csvExport,
+      scrollFrameP95: quantile(frames, 0.95),
+      memoryAfterLoadMb: afterLoad.rss,
+      memoryPeakMb: peak.peak,
+      domNodes,
+    };
+  } finally {
+    await page.context().close();
+  }
+}
+
+/**
+ * gzip bytes of each implementation built alone (ES module, minified, dependencies included);
+ * the element's MQTT.js chunk, loaded only for live events, is counted apart.
+ */
+async function bundleSizes(): Promise<Record<string, number>> {
+  const entries: Record<string, string> = {
+    element: join(root, 'components', 'cs-active-sessions', 'cs-active-sessions.ts'),
+    baselines: join(root, 'bench', 'pages', 'baselines.ts'),
+  };
+  const sizes: Record<string, number> = {};
+  for (const [name, entry] of Object.entries(entries)) {
+    const dir = join(root, 'dist', 'bench-size', name);
+    await build({
+      logLevel: 'warn',
+      configFile: false,
+      build: {
+        outDir: dir,
+        emptyOutDir: true,
+        minify: true,
+        lib: { entry, formats: ['es'], fileName: name },
+      },
+    });
+    let main = 0;
+    let mqtt = 0;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+      const bytes = gzipSync(readFileSync(join(dir, file))).length;
+      if (/mqtt/.test(file)) mqtt += bytes;
+      else main += bytes;
+    }
+    sizes[`${name} (gzip)`] = main;
+    if (mqtt) sizes[`${name}: MQTT.js chunk, loaded for live events (gzip)`] = mqtt;
+  }
+  return sizes;
+}
+
+async function realSessions(browser: Browser, base: string) {
+  const broker = await startDevBroker({ mqttPort: 0, wsPort: 0, tlsPort: 0, apiPort: 0 });
+  const fleet = await startFleetProcess(targetOf(broker), REAL, 'bench-');
+  try {
+    const page = await openPage(browser, base, 'element');
+    const load = await call<number>(
+      page,
+      'loadFrom',
+      broker.apiUrl,
+      broker.apiKey,
+      broker.apiSecret,
+      REAL,
+    );
+    await page.context().close();
+    const source = new EmqxSource({
+      baseUrl: broker.apiUrl,
+      apiKey: broker.apiKey,
+      apiSecret: broker.apiSecret,
+    });
+    const { sessions } = await source.list();
+    const start = performance.now();
+    const outcome = await bulkDisconnect(
+      source,
+      sessions.map((s) => ({ clientId: s.clientId, connectedAt: s.connectedAt })),
+      { rate: RATE },
+    );
+    const bulkMs = performance.now() - start;
+    const disconnected = outcome.filter((r) => r.outcome === 'disconnected').length;
+    return { loadMs: load, bulkMs, disconnected, of: sessions.length };
+  } finally {
+    await fleet.stop();
+    await broker.close();
+  }
+}
+
+function report(
+  figures: Record<string, Record<Impl, Figures>>,
+  sizes: Record<string, number>,
+  real: Awaited<ReturnType<typeof realSessions>>,
+) {
+  const rows: string[] = [];
+  const keys = Object.keys(figures[String(SIZES[0])]!.element) as (keyof Figures)[];
+  const json: Record<string, unknown> = { quick, sizes: SIZES, figures: {}, bundles: sizes, real };
+  for (const n of SIZES) {
+    const byImpl = figures[String(n)]!;
+    rows.push(`\n### N = ${n.toLocaleString('en-US')}\n`);
+    rows.push('| measure | element | frames | plain table | ratio | virtualizer | ratio |');
+    rows.push('|---|---:|---:|---:|---:|---:|---:|');
+    const entries: Record<string, unknown> = {};
+    for (const key of keys) {
+      const e = byImpl.element[key];
+      const p = byImpl.plain?.[key];
+      const v = byImpl.virtualizer?.[key];
+      const ratio = (b: number | undefined) =>
+        e !== undefined && b !== undefined && b > 0 ? round(e / b) : undefined;
+      const timeLike = !/memory|domNodes/.test(key);
+      entries[key] = {
+        element: round(e),
+        frames: timeLike && e !== undefined ? Math.ceil(e / FRAME_MS) : undefined,
+        plain: round(p),
+        virtualizer: round(v),
+        ratioToPlain: ratio(p),
+        ratioToVirtualizer: ratio(v),
+      };
+      const f = (x: number | undefined) => (x === undefined ? '—' : String(round(x)));
+      rows.push(
+        `| ${key} | ${f(e)} | ${timeLike && e !== undefined ? Math.ceil(e / FRAME_MS) : ''} | ${f(p)} | ${f(ratio(p))} | ${f(v)} | ${f(ratio(v))} |`,
+      );
+    }
+    (json['figures'] as Record<string, unknown>)[String(n)] = entries;
+  }
+  const md = [
+    `# cs-active-sessions benchmark${quick ? ' (quick)' : ''}`,
+    '',
+    'Times in ms (frames at 60 Hz), memory in MB (renderer resident; peak = high-water mark), measured in one run on this machine against two baselines. A ratio below 1 means the element is faster or smaller.',
+    ...rows,
+    '\n### Bundles (gzip bytes)\n',
+    ...Object.entries(sizes).map(([file, bytes]) => `- ${file}: ${bytes.toLocaleString('en-US')}`),
+    '\n### Real sessions from the dev broker\n',
+    `- Loading ${real.of.toLocaleString('en-US')} real sessions into the element: ${round(real.loadMs)} ms`,
+    `- Bulk disconnect of ${real.of.toLocaleString('en-US')} at ${RATE}/s: ${round(real.bulkMs)} ms, ${real.disconnected} confirmed disconnected`,
+  ].join('\n');
+  mkdirSync(results, { recursive: true });
+  writeFileSync(join(results, 'bench.md'), `${md}\n`);
+  writeFileSync(join(results, 'bench.json'), `${JSON.stringify(json, null, 2)}\n`);
+  console.log(md);
+}
+
+console.log(`Building the benchmark pages…`);
+await buildPages();
+const server = await serve(out);
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const browser = await chromium.launch({
+  executablePath: ensureChrome(),
+  args: [...CHROME_ARGS, '--js-flags=--max-old-space-size=16384'],
+});
+try {
+  const figures: Record<string, Record<Impl, Figures>> = {};
+  for (const n of SIZES) {
+    figures[String(n)] = {} as Record<Impl, Figures>;
+    for (const impl of IMPLS) {
+      // The plain table at a million rows would take the machine down: it is not measured.
+      if (impl === 'plain' && n > 100_000) continue;
+      console.log(`Measuring ${impl} at N = ${n}…`);
+      figures[String(n)]![impl] = await measure(browser, base, impl, n);
+    }
+  }
+  console.log(`Loading ${REAL} real sessions and disconnecting them…`);
+  const real = await realSessions(browser, base);
+  report(figures, await bundleSizes(), real);
+} finally {
+  await browser.close();
+  server.close();
+}
