@@ -7,6 +7,7 @@
  * figure in ms and in frames (16.7 ms) and its ratio to each baseline. Never fails on a target.
  *
  * `--quick` (CI): N = 1,000 and 10,000, 8 queries, 2,000 real sessions and disconnects.
+ * `--rate=N`: clients per second in the bulk disconnect (default 500).
  */
 import {
   createReadStream,
@@ -37,7 +38,10 @@ const SIZES = quick
 const IMPLS = ['element', 'virtualizer', 'plain'] as const;
 type Impl = (typeof IMPLS)[number];
 const REAL = quick ? 2_000 : 10_000;
-const RATE = 500;
+/** Clients per second in the bulk disconnect (`--rate=N`; the element's default is 20). */
+const RATE = Number(
+  process.argv.find((a) => a.startsWith('--rate='))?.slice('--rate='.length) ?? 500,
+);
 const FRAME_MS = 1000 / 60;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist', 'bench');

@@ -43,6 +43,11 @@ async function timed(change: () => void | Promise<void>, done: () => Promise<voi
   return performance.now() - start;
 }
 
+async function settleTable() {
+  await table!.updateComplete;
+  await painted();
+}
+
 async function settleElement(expected?: string) {
   await element!.updateComplete;
   if (expected !== undefined) await until(() => rowCount() === expected);
@@ -116,15 +121,9 @@ const api = {
         () => settleElement(),
       );
     }
-    return timed(
-      () => {
-        table!.query = query;
-      },
-      async () => {
-        await table!.updateComplete;
-        await painted();
-      },
-    );
+    return timed(() => {
+      table!.query = query;
+    }, settleTable);
   },
 
   async sort(): Promise<number> {
@@ -137,15 +136,9 @@ const api = {
         () => settleElement(),
       );
     }
-    return timed(
-      () => {
-        table!.sortAsc = !table!.sortAsc;
-      },
-      async () => {
-        await table!.updateComplete;
-        await painted();
-      },
-    );
+    return timed(() => {
+      table!.sortAsc = !table!.sortAsc;
+    }, settleTable);
   },
 
   /** A poll in which `share` of the sessions reconnected. */
@@ -161,15 +154,9 @@ const api = {
     const fresh = baselineRows.map((s, i) =>
       i % step === 0 ? { ...s, connectedAt: (s.connectedAt ?? 0) + 1000 } : { ...s },
     );
-    return timed(
-      () => {
-        table!.sessions = fresh;
-      },
-      async () => {
-        await table!.updateComplete;
-        await painted();
-      },
-    );
+    return timed(() => {
+      table!.sessions = fresh;
+    }, settleTable);
   },
 
   async exportCsv(): Promise<number> {

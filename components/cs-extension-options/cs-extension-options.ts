@@ -389,6 +389,34 @@ export class CsExtensionOptions extends LitElement {
     </div>`;
   }
 
+  /** A field of the workspace's match (client-ID prefix, username suffix); empty: no condition. */
+  private _matchField(
+    id: string,
+    label: string,
+    key: 'clientIdPrefix' | 'usernameSuffix',
+    d: WatchedWorkspace,
+    placeholder = '',
+  ): TemplateResult {
+    return this._field(
+      id,
+      label,
+      undefined,
+      html`<input
+        id=${id}
+        type="text"
+        spellcheck="false"
+        placeholder=${placeholder}
+        .value=${d.match?.[key] ?? ''}
+        @input=${(e: Event) =>
+          this.#update((w) => {
+            const value = (e.target as HTMLInputElement).value;
+            w.match = { ...w.match, [key]: value || undefined };
+            if (!w.match.clientIdPrefix && !w.match.usernameSuffix) w.match = undefined;
+          })}
+      />`,
+    );
+  }
+
   private _renderEditor(d: WatchedWorkspace): TemplateResult {
     const p = this._problems;
     const describedBy = (id: string, hint = false) =>
@@ -547,41 +575,8 @@ export class CsExtensionOptions extends LitElement {
         />`,
         'Chrome runs background checks at most every 30 seconds.',
       )}
-      ${this._field(
-        'ws-clientIdPrefix',
-        'Only client IDs starting with (optional)',
-        undefined,
-        html`<input
-          id="ws-clientIdPrefix"
-          type="text"
-          spellcheck="false"
-          .value=${text(d.match?.clientIdPrefix)}
-          @input=${(e: Event) =>
-            this.#update((w) => {
-              const value = (e.target as HTMLInputElement).value;
-              w.match = { ...w.match, clientIdPrefix: value || undefined };
-              if (!w.match.clientIdPrefix && !w.match.usernameSuffix) w.match = undefined;
-            })}
-        />`,
-      )}
-      ${this._field(
-        'ws-usernameSuffix',
-        'Only usernames ending with (optional)',
-        undefined,
-        html`<input
-          id="ws-usernameSuffix"
-          type="text"
-          spellcheck="false"
-          placeholder="@org_k7xm4pqr2n5t"
-          .value=${text(d.match?.usernameSuffix)}
-          @input=${(e: Event) =>
-            this.#update((w) => {
-              const value = (e.target as HTMLInputElement).value;
-              w.match = { ...w.match, usernameSuffix: value || undefined };
-              if (!w.match.clientIdPrefix && !w.match.usernameSuffix) w.match = undefined;
-            })}
-        />`,
-      )}
+      ${this._matchField('ws-clientIdPrefix', 'Only client IDs starting with (optional)', 'clientIdPrefix', d)}
+      ${this._matchField('ws-usernameSuffix', 'Only usernames ending with (optional)', 'usernameSuffix', d, '@org_k7xm4pqr2n5t')}
       <section class="rules-section" aria-labelledby="rules-title">
         <h3 id="rules-title">Alert rules</h3>
         ${renderRuleList(d.alertRules, (id) =>

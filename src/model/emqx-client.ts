@@ -2,6 +2,7 @@
  * Normalisation of EMQX v5 payloads (`GET /api/v5/clients`, `/clients/{id}`,
  * `/clients/{id}/subscriptions`) onto the session model. Shapes: `shared/docs/brokers.md`.
  */
+import { str, num, bool, type Json } from './json.js';
 import {
   DEFAULT_USERNAME_SUFFIX,
   protocolFromLevel,
@@ -21,13 +22,6 @@ export interface NormalizeOptions {
   /** Identity of the source, so sessions of two brokers never share a key. */
   sourceId?: string;
 }
-
-type Json = Record<string, unknown>;
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
 /** RFC 3339 string (or epoch ms) → epoch ms; anything else → undefined. */
 export function parseTimestamp(v: unknown): number | undefined {

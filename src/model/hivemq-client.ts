@@ -3,6 +3,7 @@
  * `/clients/{id}`, `/clients/{id}/subscriptions`) onto the session model. The client's
  * `password` is never read.
  */
+import { isRecord, str, num, bool } from './json.js';
 import { parseTimestamp } from './emqx-client.js';
 import {
   DEFAULT_USERNAME_SUFFIX,
@@ -12,15 +13,6 @@ import {
   type Session,
   type Subscription,
 } from './session.js';
-
-type Json = Record<string, unknown>;
-
-const isRecord = (v: unknown): v is Json =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
 export interface HiveNormalizeOptions {
   usernameSuffix?: RegExp;

@@ -3,6 +3,7 @@
  * the MQTT plugin onto the session model. Shapes: `shared/docs/brokers.md`, checked against a
  * real 3.10 server.
  */
+import { isRecord, str, num, bool } from './json.js';
 import {
   DEFAULT_USERNAME_SUFFIX,
   sessionKey,
@@ -12,15 +13,6 @@ import {
   type Subscription,
   type Transport,
 } from './session.js';
-
-type Json = Record<string, unknown>;
-
-const isRecord = (v: unknown): v is Json =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
 /**
  * An MQTT connection's protocol string: 3.10 writes `MQTT 3.1.1` and `Web MQTT 3.1.1`, 3.12+

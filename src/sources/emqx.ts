@@ -2,6 +2,7 @@
  * `EmqxSource`: sessions from the EMQX v5 management API (`shared/docs/brokers.md`), also spoken
  * by the dev broker. In a page, point it at a same-origin proxy: EMQX answers no CORS preflight.
  */
+import { isRecord } from '../model/json.js';
 import {
   sessionFromEmqx,
   subscriptionsFromEmqx,
@@ -61,10 +62,6 @@ const MAX_PAGES = 10_000;
 const LOGIN_FAILED = 'LOGIN_FAILED';
 /** EMQX dashboard tokens live 60 minutes by default: renew well before. */
 export const TOKEN_RENEW_MS = 50 * 60_000;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 export class EmqxSource implements SessionSource {
   readonly label: string;

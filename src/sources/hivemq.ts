@@ -5,6 +5,7 @@
  * at once (rows marked pending) and `hydrate` fetches details in the background, a few at a
  * time, the rows on screen first. A cursor that expires (410) restarts the walk.
  */
+import { isRecord } from '../model/json.js';
 import {
   pendingSession,
   sessionFromHive,
@@ -12,7 +13,7 @@ import {
   type HiveNormalizeOptions,
 } from '../model/hivemq-client.js';
 import type { Session, Subscription } from '../model/session.js';
-import { basicAuthorization, HttpApi, safeForDisplay, type BrokerErrorBody } from './http.js';
+import { basicApi, type HttpApi, safeForDisplay, type BrokerErrorBody } from './http.js';
 import {
   SourceError,
   type DisconnectOutcome,
@@ -45,9 +46,6 @@ export interface HiveMQSourceOptions {
 const MAX_PAGES = 100_000;
 /** Walks restarted after expired cursors before giving up. */
 const MAX_RESTARTS = 3;
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** HiveMQ's error body: `{errors: [{title, detail}]}`. */
 function readHiveError(body: unknown): BrokerErrorBody {
@@ -83,18 +81,15 @@ export class HiveMQSource implements SessionSource {
   constructor(options: HiveMQSourceOptions) {
     const baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.label = `HiveMQ at ${safeForDisplay(baseUrl)}`;
-    const authorization =
-      options.username !== undefined
-        ? basicAuthorization(options.username, options.password ?? '')
-        : undefined;
-    this.#api = new HttpApi({
+    this.#api = basicApi({
       baseUrl,
       label: this.label,
+      username: options.username,
+      password: options.password,
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
       readError: readHiveError,
       credentialsHint: 'the REST API user name and password',
-      authorization: async () => authorization,
     });
     this.#pageSize = Math.min(2500, Math.max(50, Math.floor(options.pageSize ?? 500)));
     this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));

@@ -3,6 +3,7 @@
  * failures turned into typed `SourceError`s with a message a user can act on. A broker adapter
  * supplies how its error bodies read (`{code, message}`, `{error, reason}`, `{errors: [...]}`).
  */
+import { isRecord } from '../model/json.js';
 import { SourceError } from './source.js';
 
 /** What a broker's error body says. */
@@ -33,9 +34,6 @@ export interface HttpRequest {
   body?: unknown;
   headers?: Record<string, string>;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The URL without user info, query or fragment, which could hold credentials. */
 export function safeForDisplay(url: string): string {
@@ -191,6 +189,16 @@ export class HttpApi {
     }
     return new SourceError('bad-request', `${this.label} refused the request (${text}).`, details);
   }
+}
+
+/** An API that takes a user and password as HTTP Basic (none: a proxy adds credentials). */
+export function basicApi(
+  options: Omit<HttpApiOptions, 'authorization'> & { username?: string; password?: string },
+): HttpApi {
+  const { username, password, ...rest } = options;
+  const authorization =
+    username !== undefined ? basicAuthorization(username, password ?? '') : undefined;
+  return new HttpApi({ ...rest, authorization: async () => authorization });
 }
 
 /** EMQX's error body: `{code, message}`. */

@@ -5,6 +5,7 @@
  * search by client ID (its `name` filter matches `ip:port -> ip:port`), so search runs in the
  * browser over the full list.
  */
+import { isRecord } from '../model/json.js';
 import {
   connectionFromRabbit,
   parseSubscriptionQueue,
@@ -13,7 +14,7 @@ import {
   type RabbitConnection,
 } from '../model/rabbitmq-connection.js';
 import type { Session, Subscription } from '../model/session.js';
-import { basicAuthorization, HttpApi, safeForDisplay, type BrokerErrorBody } from './http.js';
+import { basicApi, type HttpApi, safeForDisplay, type BrokerErrorBody } from './http.js';
 import {
   SourceError,
   type DisconnectOutcome,
@@ -43,9 +44,6 @@ export interface RabbitMQSourceOptions {
 const MAX_PAGES = 10_000;
 /** Why RabbitMQ records a close from this view (`X-Reason`). */
 const CLOSE_REASON = 'Disconnected from the active sessions view';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** RabbitMQ's error body: `{error, reason}`. */
 function readRabbitError(body: unknown): BrokerErrorBody {
@@ -79,18 +77,15 @@ export class RabbitMQSource implements SessionSource {
     const baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.label = `RabbitMQ at ${safeForDisplay(baseUrl)}`;
     this.#options = options;
-    const authorization =
-      options.username !== undefined
-        ? basicAuthorization(options.username, options.password ?? '')
-        : undefined;
-    this.#api = new HttpApi({
+    this.#api = basicApi({
       baseUrl,
       label: this.label,
+      username: options.username,
+      password: options.password,
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
       readError: readRabbitError,
       credentialsHint: 'the management user name and password',
-      authorization: async () => authorization,
     });
     this.#pageSize = Math.min(500, Math.max(1, Math.floor(options.pageSize ?? 500)));
     // Never the URL's user info: the id ends up in session keys and attributes.
