@@ -6,6 +6,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { matchesHealth, type HealthFilter, type SessionHealth } from '../../src/analysis/health.js';
 import { parseIpPattern } from '../../src/model/ip-match.js';
 import {
+  mergeSorted,
   querySessions,
   type SessionFilters,
   type SortColumn,
@@ -448,9 +449,9 @@ export class CsActiveSessions extends LitElement {
     if ([store.sessions, workspace].some((v, i) => v !== this.#healthFrom[i])) {
       this.#healthFrom = [store.sessions, workspace];
       const now = Date.now();
-      this.#health = new Map(
-        store.sessions.map((s) => [s.key, this._sessions.health.healthOf(s, now)]),
-      );
+      const tracker = this._sessions.health;
+      this.#health = new Map();
+      for (const s of store.sessions) this.#health.set(s.key, tracker.healthOf(s, now));
       this.#healthCounts = new Map(HEALTH_FILTERS.map((f) => [f.id, 0]));
       for (const s of store.sessions) {
         if (workspace !== undefined && s.workspace !== workspace) continue;
@@ -475,22 +476,42 @@ export class CsActiveSessions extends LitElement {
       this.#health,
     ];
     if (baseInputs.some((v, i) => v !== this.#baseFrom[i])) {
+      const previous = this.#baseFrom;
       this.#baseFrom = baseInputs;
       const healthFilters = this._healthFilters;
       const topic = this._topic;
-      this.#base = querySessions(store.sessions, {
-        workspace,
-        filters: this._filters,
-        search: '',
-        // Server mode: the page is what the broker found, in the broker's order.
-        sort: server ? undefined : this._sort,
-        match:
-          healthFilters.length || topic
-            ? (s) =>
-                healthFilters.every((f) => matchesHealth(this.#health.get(s.key)!, f)) &&
-                (!topic || topic.refs.has(`${s.node ?? ''}\u0000${s.clientId}`))
-            : undefined,
-      });
+      // A refresh alone (same view, sorted, no health or topic filter): merge the sessions that
+      // changed into the sorted list instead of sorting it all again.
+      const refreshOnly =
+        !server &&
+        this._sort !== undefined &&
+        healthFilters.length === 0 &&
+        !topic &&
+        previous.length === baseInputs.length &&
+        baseInputs.every((v, i) => i === 1 || i === 7 || v === previous[i]);
+      const view = { workspace, filters: this._filters, search: '' };
+      if (refreshOnly) {
+        const kept = new Set<Session>();
+        for (const s of this.#base) if (store.get(s.key) === s) kept.add(s);
+        const added = querySessions(
+          store.sessions.filter((s) => !kept.has(s)),
+          view,
+        );
+        this.#base = mergeSorted(this.#base, (s) => kept.has(s), added, this._sort!);
+      } else
+        this.#base = querySessions(store.sessions, {
+          workspace,
+          filters: this._filters,
+          search: '',
+          // Server mode: the page is what the broker found, in the broker's order.
+          sort: server ? undefined : this._sort,
+          match:
+            healthFilters.length || topic
+              ? (s) =>
+                  healthFilters.every((f) => matchesHealth(this.#health.get(s.key)!, f)) &&
+                  (!topic || topic.refs.has(`${s.node ?? ''}\u0000${s.clientId}`))
+              : undefined,
+        });
       this.#inWorkspaceCount =
         workspace === undefined
           ? store.sessions.length
@@ -623,16 +644,19 @@ export class CsActiveSessions extends LitElement {
         this.#workspaceList().map((w) => w.id),
       );
     }
-    this._alerts.observe({
-      kind: 'snapshot',
-      at: Date.now(),
-      sessions: this._sessions.store.sessions.map((x) => ({
-        clientId: x.clientId,
-        workspace: x.workspace,
-        ip: x.ip,
-        connectedAt: x.connectedAt,
-      })),
-    });
+    // Without rules there is nothing to evaluate (and no copy of every session to make).
+    if (this._alerts.rules.length) {
+      this._alerts.observe({
+        kind: 'snapshot',
+        at: Date.now(),
+        sessions: this._sessions.store.sessions.map((x) => ({
+          clientId: x.clientId,
+          workspace: x.workspace,
+          ip: x.ip,
+          connectedAt: x.connectedAt,
+        })),
+      });
+    }
     // Subscriptions change too: ask the broker again for the topic filter's sessions.
     if (this._topic && trigger !== 'initial') void this._onTopicFilter(this._topic.text);
     this.dispatchEvent(csEvent('cs-refresh', { count, trigger }));

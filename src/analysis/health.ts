@@ -63,9 +63,18 @@ interface Traffic {
  * Takeover history is per broker and client ID, not per node: in a cluster the two fighting
  * devices may land on different nodes. The session key is `source \0 node \0 client ID`.
  */
+const takeoverKeys = new Map<string, string>();
+
 function takeoverKey(sessionKey: string): string {
-  const parts = sessionKey.split('\u0000');
-  return `${parts[0]}\u0000${parts.slice(2).join('\u0000')}`;
+  // Asked for every session on every poll: remembered rather than split each time.
+  let key = takeoverKeys.get(sessionKey);
+  if (key === undefined) {
+    const parts = sessionKey.split('\u0000');
+    key = `${parts[0]}\u0000${parts.slice(2).join('\u0000')}`;
+    if (takeoverKeys.size > 500_000) takeoverKeys.clear();
+    takeoverKeys.set(sessionKey, key);
+  }
+  return key;
 }
 
 export class HealthTracker {
@@ -172,7 +181,10 @@ export class HealthTracker {
   #takeover(key: string, now: number): SessionHealth['takeover'] {
     // `key` is a takeover key (source and client ID).
     const since = now - TAKEOVER_WINDOW_MS;
-    const history = (this.#connections.get(key) ?? []).filter((c) => c.seenAt >= since);
+    const all = this.#connections.get(key);
+    // One connection and never taken over: nothing to look at (the common case, by far).
+    if ((all?.length ?? 0) < 2 && !this.#takenOver.has(key)) return undefined;
+    const history = (all ?? []).filter((c) => c.seenAt >= since);
     const takenOver = (this.#takenOver.get(key) ?? []).filter((t) => t >= since).length;
     let flips = 0;
     for (let i = 1; i < history.length; i++) {
@@ -190,6 +202,8 @@ export class HealthTracker {
   #prune(now: number): void {
     const since = now - TAKEOVER_WINDOW_MS;
     for (const [key, history] of this.#connections) {
+      // Histories are in the order seen: most hold nothing old, and are left as they are.
+      if (history.every((c) => c.seenAt >= since)) continue;
       const kept = history.filter((c) => c.seenAt >= since);
       if (kept.length === 0) this.#connections.delete(key);
       else if (kept.length !== history.length) this.#connections.set(key, kept);

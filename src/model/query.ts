@@ -103,13 +103,40 @@ export function sortSessions(
   order: SortOrder | undefined,
 ): readonly Session[] {
   if (!order) return sessions;
+  return [...sessions].sort(comparator(order));
+}
+
+/** The order of `sortSessions` as a comparator. */
+export function comparator(order: SortOrder): (a: Session, b: Session) => number {
   const sign = order.direction === 'ascending' ? 1 : -1;
-  return [...sessions].sort(
-    (a, b) =>
-      sign * compareBy(order.column, a, b) ||
-      collator.compare(a.clientId, b.clientId) ||
-      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
-  );
+  return (a, b) =>
+    sign * compareBy(order.column, a, b) ||
+    collator.compare(a.clientId, b.clientId) ||
+    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+/**
+ * A sorted list after a refresh, without sorting it all again: the sessions of `previous` that
+ * are still in `current` (the same objects) keep their order, and `added` (sorted) is merged in.
+ * O(n) comparisons instead of O(n log n).
+ */
+export function mergeSorted(
+  previous: readonly Session[],
+  stillThere: (s: Session) => boolean,
+  added: readonly Session[],
+  order: SortOrder,
+): Session[] {
+  const compare = comparator(order);
+  const fresh = [...added].sort(compare);
+  const out: Session[] = [];
+  let j = 0;
+  for (const s of previous) {
+    if (!stillThere(s)) continue;
+    while (j < fresh.length && compare(fresh[j]!, s) < 0) out.push(fresh[j++]!);
+    out.push(s);
+  }
+  while (j < fresh.length) out.push(fresh[j++]!);
+  return out;
 }
 
 /** The whole view: workspace, filters, search, order. */

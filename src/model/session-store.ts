@@ -8,10 +8,14 @@ import type { Session } from './session.js';
 /** Whether two versions of a session hold the same values (every field is a primitive). */
 export function sameSession(a: Session, b: Session): boolean {
   if (a === b) return true;
-  const ka = Object.keys(a) as (keyof Session)[];
-  if (ka.length !== Object.keys(b).length) return false;
-  for (const k of ka) if (!Object.is(a[k], b[k])) return false;
-  return true;
+  // Called for every session on every poll: no key arrays allocated.
+  let count = 0;
+  for (const k in a) {
+    count++;
+    if (!Object.is(a[k as keyof Session], b[k as keyof Session])) return false;
+  }
+  for (const _ in b) count--;
+  return count === 0;
 }
 
 export class SessionStore {

@@ -188,8 +188,10 @@ export function formatBoolean(value: boolean | undefined): string {
 }
 
 /** A number, or an em dash when unknown. */
+const COUNT = new Intl.NumberFormat('en-US');
+
 export function formatCount(value: number | undefined): string {
-  return value === undefined ? UNKNOWN : value.toLocaleString('en-US');
+  return value === undefined ? UNKNOWN : COUNT.format(value);
 }
 
 /** A duration in seconds as `2 d 3 h`, `3 h 4 min`, `4 min 5 s` or `5 s`. */

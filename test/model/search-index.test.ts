@@ -72,3 +72,25 @@ describe('session store merge', () => {
     assert.ok(!sameSession(b, b2));
   });
 });
+
+describe('sorted merge after a refresh', () => {
+  it('gives the order a full sort gives', async () => {
+    const { mergeSorted, sortSessions } = await import('../../src/model/query.js');
+    const order = { column: 'clientId' as const, direction: 'descending' as const };
+    const before = sortSessions(
+      Array.from({ length: 200 }, (_, i) => session(`c-${(i * 37) % 200}`)),
+      order,
+    );
+    // Every seventh session changed (a new object), some left, some are new.
+    const current = before
+      .filter((_, i) => i % 11 !== 0)
+      .map((s, i) => (i % 7 === 0 ? { ...s, subscriptions: 1 } : s));
+    const added = [...current.filter((s) => !before.includes(s)), session('c-new-1'), session('a')];
+    const kept = new Set(current.filter((s) => before.includes(s)));
+    const merged = mergeSorted(before, (s) => kept.has(s), added, order);
+    assert.deepEqual(
+      merged.map((s) => s.key),
+      sortSessions([...kept, ...added], order).map((s) => s.key),
+    );
+  });
+});
