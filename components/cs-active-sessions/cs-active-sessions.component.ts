@@ -339,6 +339,9 @@ export class CsActiveSessions extends LitElement {
   readonly #search = new IncrementalSearch();
   #pendingFrom: readonly Session[] | undefined;
   #pendingRows = 0;
+  #activeFrom: unknown[] = [];
+  #perSessionsOf:
+    { sessions: readonly Session[]; nodes: string[]; counts: Map<string, number> } | undefined;
   /** A client `showSession` asked for, opened once the list has loaded. */
   #pendingShow: string | undefined;
   #viewFrom: unknown[] = [];
@@ -543,7 +546,13 @@ export class CsActiveSessions extends LitElement {
       const current = store.get(this._selectedKey);
       if (current && current !== this._selected) this._selected = current;
     }
-    if (this._activeKey === undefined || !this.#visible.some((s) => s.key === this._activeKey)) {
+    // Checked when the rows or the active row change, not on every update (a scroll, a tick).
+    const activeFrom = [this.#visible, this._activeKey];
+    const activeGone =
+      (activeFrom[0] !== this.#activeFrom[0] || activeFrom[1] !== this.#activeFrom[1]) &&
+      (this._activeKey === undefined || !this.#visible.some((s) => s.key === this._activeKey));
+    this.#activeFrom = activeFrom;
+    if (activeGone) {
       // The focused row left (a refresh, a filter): keep focus in the grid, on its neighbour.
       const hadFocus = this.shadowRoot?.activeElement?.getAttribute('role') === 'row';
       this._activeKey =
@@ -1274,7 +1283,13 @@ export class CsActiveSessions extends LitElement {
     this.#exportRun = run;
     const server = this._sessions.mode === 'server';
     let sessions = this.#visible;
-    this._export = { done: 0, total: sessions.length, format };
+    // Server mode walks the whole list: its size is the broker's count (unknown for a search).
+    const expected = server
+      ? this._sessions.server.search
+        ? 0
+        : (this._sessions.brokerTotal ?? 0)
+      : sessions.length;
+    this._export = { done: 0, total: expected, format };
     const now = Date.now();
     const workspace = this.#viewLabel();
     try {
@@ -1493,10 +1508,7 @@ export class CsActiveSessions extends LitElement {
   private _renderWorkspaces(): TemplateResult | typeof nothing {
     const list = this.#workspaceList();
     if (list.length < 2) return nothing;
-    const counts = new Map<string, number>();
-    for (const s of this._sessions.store.sessions) {
-      if (s.workspace) counts.set(s.workspace, (counts.get(s.workspace) ?? 0) + 1);
-    }
+    const { counts } = this.#perSessions(this._sessions.store.sessions);
     return html`<select aria-label="Workspace" class="workspace" @change=${this._onWorkspaceChange}>
       <option value=${ALL} ?selected=${this._workspace === ALL}>
         All workspaces (${this._sessions.store.sessions.length})
@@ -1546,6 +1558,23 @@ export class CsActiveSessions extends LitElement {
             : 'No sessions match the filters.'
       }
     </p>`;
+  }
+
+  /**
+   * What the toolbar needs from every session (nodes, counts per workspace), once per list:
+   * a keystroke or a scroll renders again, and must not walk 100,000 sessions.
+   */
+  #perSessions(sessions: readonly Session[]): { nodes: string[]; counts: Map<string, number> } {
+    if (this.#perSessionsOf?.sessions !== sessions) {
+      const nodes = new Set<string>();
+      const counts = new Map<string, number>();
+      for (const s of sessions) {
+        if (s.node) nodes.add(s.node);
+        if (s.workspace) counts.set(s.workspace, (counts.get(s.workspace) ?? 0) + 1);
+      }
+      this.#perSessionsOf = { sessions, nodes: [...nodes].sort(), counts };
+    }
+    return this.#perSessionsOf;
   }
 
   /** `aria-rowcount`: every matching row and the header; -1 while the total is unknown. */
@@ -1874,9 +1903,7 @@ export class CsActiveSessions extends LitElement {
   protected override render(): TemplateResult {
     const { store, loading } = this._sessions;
     const columns = this.#columns();
-    const nodes = [
-      ...new Set(store.sessions.map((s) => s.node).filter((n): n is string => !!n)),
-    ].sort();
+    const { nodes } = this.#perSessions(store.sessions);
     const compact = this.layout === 'compact';
     const plan = this.#planUsage();
     const planMeter = plan ? renderPlanMeter(plan.active, plan.limit) : nothing;

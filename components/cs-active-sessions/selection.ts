@@ -68,6 +68,7 @@ export class Selection {
 
   /** How many of these rows are selected. */
   countIn(keys: readonly string[]): number {
+    if (this.#keys.size === 0) return 0;
     let n = 0;
     for (const k of keys) if (this.#keys.has(k)) n++;
     return n;

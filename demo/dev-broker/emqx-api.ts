@@ -587,12 +587,16 @@ export function createEmqxApi(options: EmqxApiOptions) {
     params: URLSearchParams,
   ) {
     const notAllowed = () => new ApiError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
+    const slow = () =>
+      faults.listDelayMs ? new Promise((r) => setTimeout(r, faults.listDelayMs)) : undefined;
     if (path === '/api/v5/clients') {
       if (method !== 'GET') throw notAllowed();
+      await slow();
       return { status: 200, body: await listClients(params) };
     }
     if (path === '/api/v5/clients_v2') {
       if (method !== 'GET') throw notAllowed();
+      await slow();
       return { status: 200, body: await listClientsByCursor(params) };
     }
     if (path === '/api/v5/clients/kickout/bulk') {

@@ -10,6 +10,8 @@ export interface Faults {
    * connection: a client that goes silent stays listed as connected.
    */
   unreaped: string[];
+  /** Milliseconds each client-list page waits before it answers (a slow, busy broker). */
+  listDelayMs?: number;
 }
 
 export function defaultFaults(env: NodeJS.ProcessEnv = {}): Faults {
@@ -34,6 +36,13 @@ export function updateFaults(faults: Faults, body: unknown): string | undefined 
       return `${key}: expected an array of client IDs`;
     }
     faults[key] = v;
+  }
+  if ('listDelayMs' in b) {
+    const ms = b['listDelayMs'];
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 60_000) {
+      return 'listDelayMs: expected milliseconds from 0 to 60000';
+    }
+    faults.listDelayMs = ms;
   }
   return undefined;
 }

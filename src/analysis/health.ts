@@ -52,7 +52,9 @@ interface Connection {
 }
 
 interface Traffic {
-  signature: string;
+  /** Packets and bytes received when last seen: a change is traffic. */
+  packets: number | undefined;
+  bytes: number | undefined;
   changedAt: number;
   firstSeen: number;
   /** The latest observation: stuck means observed still, not merely not looked at. */
@@ -94,15 +96,21 @@ export class HealthTracker {
       seen.add(s.key);
       this.#observeConnection(s, now);
       if (s.recvPackets !== undefined || s.recvBytes !== undefined) {
-        const signature = `${s.recvPackets}/${s.recvBytes}`;
         const t = this.#traffic.get(s.key);
         // First sight: we cannot know when it last moved, so count from now.
         if (!t)
-          this.#traffic.set(s.key, { signature, changedAt: now, firstSeen: now, seenAt: now });
+          this.#traffic.set(s.key, {
+            packets: s.recvPackets,
+            bytes: s.recvBytes,
+            changedAt: now,
+            firstSeen: now,
+            seenAt: now,
+          });
         else {
           t.seenAt = now;
-          if (t.signature !== signature) {
-            t.signature = signature;
+          if (t.packets !== s.recvPackets || t.bytes !== s.recvBytes) {
+            t.packets = s.recvPackets;
+            t.bytes = s.recvBytes;
             t.changedAt = now;
           }
         }

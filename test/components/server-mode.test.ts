@@ -12,12 +12,13 @@ import type { ExportDetail } from '../../components/cs-active-sessions/events.js
 import {
   connectClients,
   plain,
+  setFaults,
   sourceFor,
   startBroker,
   stopBroker,
   type BrokerInfo,
 } from '../support/broker-commands.js';
-import { getByRole } from '../support/by-role.js';
+import { getByRole, queryByRole } from '../support/by-role.js';
 import { parseCsv } from '../support/csv.js';
 import { rowsOf } from '../support/element.js';
 
@@ -103,6 +104,41 @@ describe('<cs-active-sessions> client mode and server mode', () => {
     const rows = parseCsv(await detail.blob.text());
     const ids = rows.slice(1).map((r) => r[rows[0]!.indexOf('clientId')]);
     expect(ids.sort()).to.deep.equal(Array.from({ length: 10 }, (_, i) => `srv-1${i}`));
+  });
+
+  it('should show the progress of a server-mode export, and cancel it', async () => {
+    const el = await fixture<CsActiveSessions>(
+      html`<cs-active-sessions
+        .source=${sourceFor(broker)}
+        server-threshold="20"
+        page-size="10"
+      ></cs-active-sessions>`,
+    );
+    await waitUntil(() => rowsOf(el).size === 10, 'the first page');
+    // A slow broker: each page of the export's walk takes a while.
+    await setFaults(broker, { listDelayMs: 3000 });
+    let exported = 0;
+    el.addEventListener('cs-export', () => exported++);
+    getByRole(el.shadowRoot!, 'button', 'Export').click();
+    await el.updateComplete;
+    getByRole(getByRole(el.shadowRoot!, 'menu', 'Export'), 'menuitem', 'CSV').click();
+    await waitUntil(
+      () => queryByRole(el.shadowRoot!, 'progressbar', 'Export progress'),
+      'progress',
+    );
+    expect(
+      getByRole(el.shadowRoot!, 'progressbar', 'Export progress').getAttribute('aria-valuemax'),
+    ).to.equal('25');
+    getByRole(el.shadowRoot!, 'button', 'Cancel').click();
+    await waitUntil(
+      () => !queryByRole(el.shadowRoot!, 'progressbar', 'Export progress'),
+      'cancelled',
+    );
+    await setFaults(broker, { listDelayMs: 0 });
+    expect(exported).to.equal(0);
+    expect(el.shadowRoot!.querySelector('[aria-live="polite"]')!.textContent).to.equal(
+      'Export cancelled.',
+    );
   });
 
   it('should export every session in server mode, paged through the broker', async () => {

@@ -30,7 +30,7 @@ export const startBroker = (options: { secondNode?: boolean } = {}) =>
 /** Sets the dev broker's injected faults (e.g. kicks that fail). */
 export const setFaults = (
   broker: BrokerInfo,
-  faults: { kickFailures?: string[]; unreaped?: string[] },
+  faults: { kickFailures?: string[]; unreaped?: string[]; listDelayMs?: number },
 ) => executeServerCommand('broker-faults', { broker: broker.id, faults });
 
 /** The bans in force on the dev broker. */
