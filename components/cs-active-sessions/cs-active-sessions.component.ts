@@ -449,8 +449,9 @@ export class CsActiveSessions extends LitElement {
       for (const s of store.sessions) if (s.pending) this.#pendingRows++;
     }
     // Health changes with observations (polls, live events), not with the clock.
-    if ([store.sessions, workspace].some((v, i) => v !== this.#healthFrom[i])) {
-      this.#healthFrom = [store.sessions, workspace];
+    const healthInputs = [this._sessions.healthVersion, workspace];
+    if (healthInputs.some((v, i) => v !== this.#healthFrom[i])) {
+      this.#healthFrom = healthInputs;
       const now = Date.now();
       const tracker = this._sessions.health;
       this.#health = new Map();
@@ -511,7 +512,11 @@ export class CsActiveSessions extends LitElement {
           match:
             healthFilters.length || topic
               ? (s) =>
-                  healthFilters.every((f) => matchesHealth(this.#health.get(s.key)!, f)) &&
+                  healthFilters.every((f) => {
+                    // A session newer than the last look of the health tracker matches none yet.
+                    const h = this.#health.get(s.key);
+                    return h !== undefined && matchesHealth(h, f);
+                  }) &&
                   (!topic || topic.refs.has(`${s.node ?? ''}\u0000${s.clientId}`))
               : undefined,
         });

@@ -57,6 +57,9 @@ const BACKOFF_MIN_MS = 2000;
  * jitter, polling pauses while the page is hidden, and everything stops when the host leaves
  * the DOM, so a closed popup leaves nothing running.
  */
+/** From this many sessions, the health tracker looks at a new list after its rows are painted. */
+const DEFER_HEALTH_FROM = 5_000;
+
 export class SessionsController implements ReactiveController {
   /** The current sessions of every source; a new set of sources starts a new store. */
   store = new SessionStore();
@@ -103,6 +106,9 @@ export class SessionsController implements ReactiveController {
   /** Client IDs of the rows on screen, whose details are fetched first. */
   priority: () => readonly string[] = () => [];
   #hydrationRun: AbortController | undefined;
+  /** Bumped whenever the health tracker has seen something new (what flags and counts read). */
+  healthVersion = 0;
+  #healthTimer: ReturnType<typeof setTimeout> | undefined;
   #hydrationTimer: ReturnType<typeof setTimeout> | undefined;
   #entryByKey = new Map<string, EntryState>();
   #intervalMs = 0;
@@ -211,6 +217,7 @@ export class SessionsController implements ReactiveController {
     this.#entryByKey = new Map();
     this.store = new SessionStore();
     this.health = new HealthTracker();
+    this.healthVersion++;
     this.#failures = 0;
     if (this.#connected && entries.length) void this.refresh('initial');
     this.#host.requestUpdate();
@@ -240,6 +247,8 @@ export class SessionsController implements ReactiveController {
     this.#abort?.abort();
     this.#abort = undefined;
     this.#stopHydration();
+    clearTimeout(this.#healthTimer);
+    this.#healthTimer = undefined;
     this.loading = false;
     clearTimeout(this.#liveTimer);
     this.#liveTimer = undefined;
@@ -329,7 +338,7 @@ export class SessionsController implements ReactiveController {
       for (const entry of entries)
         for (const s of entry.sessions) this.#entryByKey.set(s.key, entry);
       this.store.replace(entries.flatMap((e) => e.sessions));
-      this.health.observe(this.store.sessions, Date.now());
+      this.#observeHealth();
       // The snapshot predates the live events that came while it was on its way.
       this.#applyEvents(this.#liveDuringPoll ?? []);
     }
@@ -369,7 +378,7 @@ export class SessionsController implements ReactiveController {
       };
       this.#entryByKey = new Map(entry.sessions.map((s) => [s.key, entry]));
       this.store.replace(entry.sessions);
-      this.health.observe(this.store.sessions, Date.now());
+      this.#observeHealth();
       this.skipped = page.skipped;
       this.#failures = 0;
       this.#callbacks.onRefresh(this.store.sessions.length, trigger);
@@ -414,6 +423,24 @@ export class SessionsController implements ReactiveController {
       this.server = { ...this.server, index: index - 1 };
     }
     void this.refresh('user');
+  }
+
+  /**
+   * Lets the health tracker see the new list. A large list is looked at just after its rows are
+   * painted (diagnosis follows a moment later), not before.
+   */
+  #observeHealth(): void {
+    clearTimeout(this.#healthTimer);
+    const observe = () => {
+      this.#healthTimer = undefined;
+      this.health.observe(this.store.sessions, Date.now());
+      this.healthVersion++;
+    };
+    if (this.store.sessions.length < DEFER_HEALTH_FROM) return observe();
+    this.#healthTimer = setTimeout(() => {
+      observe();
+      this.#host.requestUpdate();
+    }, 0);
   }
 
   #stopHydration(): void {
@@ -577,6 +604,7 @@ export class SessionsController implements ReactiveController {
     entry.sessions = this.store.sessions.filter((s) => this.#entryByKey.get(s.key) === entry);
     entry.total = Math.max(0, entry.total + this.store.sessions.length - before);
     this.health.observeGroups(this.store.sessions);
+    this.healthVersion++;
     return true;
   }
 
