@@ -214,8 +214,9 @@ async function bundleSizes(): Promise<Record<string, number>> {
 
 async function realSessions(browser: Browser, base: string) {
   const broker = await startDevBroker({ mqttPort: 0, wsPort: 0, tlsPort: 0, apiPort: 0 });
-  const fleet = await startFleetProcess(targetOf(broker), REAL, 'bench-');
+  const fleet = startFleetProcess(targetOf(broker), REAL, 'bench-');
   try {
+    await fleet.ready;
     const page = await openPage(browser, base, 'element');
     const load = await call<number>(
       page,

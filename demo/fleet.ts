@@ -406,20 +406,22 @@ export async function startFleet(target: BrokerTarget, size = 150): Promise<Flee
 
 /** A fleet of plain clients running in a child process (see `fleet-process.ts`). */
 export interface FleetProcess {
-  readonly connected: number;
+  /** Resolves with how many connected, once they all have; rejects if the fleet fails. */
+  readonly ready: Promise<number>;
+  /** Ends the clients and the process (at any time, also while they are connecting). */
   stop(): Promise<void>;
 }
 
 /**
  * Starts `count` plain clients (`<prefix>00000`…) in a child process with its own descriptor
- * limit raised; resolves once they are all connected.
+ * limit raised. The handle comes at once, so a caller stopped early can end it.
  */
 export function startFleetProcess(
   target: BrokerTarget,
   count: number,
   prefix = 'bulk-',
   onProgress?: (connected: number) => void,
-): Promise<FleetProcess> {
+): FleetProcess {
   const script = fileURLToPath(new URL('./fleet-process.ts', import.meta.url));
   const child = spawn(
     'sh',
@@ -448,7 +450,7 @@ export function startFleetProcess(
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     if (child.exitCode === null) child.kill('SIGKILL');
   };
-  return new Promise((resolve, reject) => {
+  const ready = new Promise<number>((resolve, reject) => {
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -458,7 +460,7 @@ export function startFleetProcess(
         buffer = buffer.slice(nl + 1);
         const [word, ...rest] = line.split(' ');
         if (word === 'progress') onProgress?.(Number(rest[0]));
-        if (word === 'connected') resolve({ connected: Number(rest[0]), stop });
+        if (word === 'connected') resolve(Number(rest[0]));
         if (word === 'failed') {
           void stop();
           reject(new Error(rest.join(' ')));
@@ -469,4 +471,7 @@ export function startFleetProcess(
       reject(new Error(`The fleet process ended (${code}) before connecting`)),
     );
   });
+  // A caller that stops before `ready` settles must not see an unhandled rejection.
+  ready.catch(() => undefined);
+  return { ready, stop };
 }

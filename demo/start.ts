@@ -127,11 +127,13 @@ const fleet = (running.fleet = await startFleet(
   targetOf(broker),
   bulk > 850 ? DEMO_FLEET : config.fleetSize,
 ));
+let bulkConnected = 0;
 if (bulk > 850) {
   console.log(`Connecting ${bulk} more clients in a fleet process…`);
-  running.bulk = await startFleetProcess(targetOf(broker), bulk, 'bulk-', (n) =>
+  running.bulk = startFleetProcess(targetOf(broker), bulk, 'bulk-', (n) =>
     console.log(`  ${n} connected`),
   );
+  bulkConnected = await running.bulk.ready;
 }
 // The demo page's buttons steer the fleet through the broker's control API.
 broker.fleetActions.set('outage', async () => ({ clients: await fleet.outage(70, 60) }));
@@ -151,7 +153,7 @@ const listeners = broker.nodes
 console.log(`${listeners}
 Management API for the cluster:
   EMQX v5 API          ${broker.apiUrl}  (HTTP Basic ${broker.apiKey} / ${'*'.repeat(broker.apiSecret.length)})
-Simulated fleet: ${fleet.clients.length + (running.bulk?.connected ?? 0)} MQTT clients connected${fleet.failures.length ? `, ${fleet.failures.length} failed (first: ${fleet.failures[0]!.error})` : ''}.
+Simulated fleet: ${fleet.clients.length + bulkConnected} MQTT clients connected${fleet.failures.length ? `, ${fleet.failures.length} failed (first: ${fleet.failures[0]!.error})` : ''}.
 
 Demo page: http://${config.host}:${config.demoPort}/
 

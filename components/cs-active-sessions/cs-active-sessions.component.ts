@@ -409,6 +409,8 @@ export class CsActiveSessions extends LitElement {
     if (changed.has('alertRules')) this._alerts.setPageRules(this.alertRules);
     if (changed.has('source') || changed.has('src') || changed.has('workspaces')) {
       this._sessions.setSources(this.#sourceEntries());
+      // The search box keeps its text across a change of sources; server mode must too.
+      this._sessions.setServerSearch(this._query);
       if (!this.#workspaceList().some((w) => w.id === this._workspace)) this._workspace = ALL;
     }
     if (changed.has('pageSize')) {
@@ -540,7 +542,7 @@ export class CsActiveSessions extends LitElement {
         }
       }
     }
-    if (this.#pendingShow !== undefined && store.loaded) {
+    if (this.#pendingShow !== undefined && store.loaded && this._sessions.complete) {
       const clientId = this.#pendingShow;
       this.#pendingShow = undefined;
       const session = this.#visible.find((s) => s.clientId === clientId);
@@ -573,7 +575,7 @@ export class CsActiveSessions extends LitElement {
       isChecked: (key) => this.#selection.has(key),
       rowOffset:
         this._sessions.mode === 'server'
-          ? this._sessions.server.index * this._sessions.pageSize
+          ? (this._sessions.server.offsets[this._sessions.server.index] ?? 0)
           : 0,
       flagsOf: (key) => flagsOf(health.get(key)),
       workspaceLabel: (id) => this.#workspaceLabel(id),
@@ -652,14 +654,16 @@ export class CsActiveSessions extends LitElement {
 
   // Handlers
   private _handleRefresh(count: number, trigger: RefreshTrigger): void {
-    if (this.recordHistory) {
+    // Server mode holds one page: not the fleet, so neither history nor rules look at it.
+    const server = this._sessions.mode === 'server';
+    if (this.recordHistory && !server) {
       void this._storage.recordSnapshot(
         this._sessions.store.sessions,
         this.#workspaceList().map((w) => w.id),
       );
     }
     // Without rules there is nothing to evaluate (and no copy of every session to make).
-    if (this._alerts.rules.length) {
+    if (this._alerts.rules.length && !server) {
       this._alerts.observe({
         kind: 'snapshot',
         at: Date.now(),
@@ -1331,7 +1335,8 @@ export class CsActiveSessions extends LitElement {
   async #fetchServerView(signal: AbortSignal, format: ExportFormat): Promise<readonly Session[]> {
     const source = this._sessions.source();
     if (!source) return [];
-    const search = this._sessions.server.search;
+    // What the box says now, not what the debounced broker search last sent.
+    const search = this._query.trim();
     const expected = search ? undefined : this._sessions.brokerTotal;
     let done = 0;
     const onPage = (page: readonly Session[]) => {
@@ -1344,17 +1349,29 @@ export class CsActiveSessions extends LitElement {
         : await source.list({ signal, onPage });
     if (signal.aborted) throw new DOMException('Export cancelled', 'AbortError');
     const workspaces = this.#workspaceList();
+    const listed = sessions.filter((s) => !this._sessions.isHidden(s.clientId));
     const tagged = workspaces.length
-      ? sessions.flatMap((s) => {
+      ? listed.flatMap((s) => {
           const ws = workspaceOf(s, workspaces);
           return ws ? [{ ...s, workspace: ws.id }] : [];
         })
-      : sessions;
+      : listed;
     this._export = { done: 0, total: tagged.length, format };
+    // The same conditions as the rows on screen: health filters and the topic too.
+    const tracker = this._sessions.health;
+    const now = Date.now();
+    const healthFilters = this._healthFilters;
+    const topic = this._topic;
     return querySessions(tagged, {
       workspace: this._workspace === ALL ? undefined : this._workspace,
       filters: this._filters,
       search: '',
+      match:
+        healthFilters.length || topic
+          ? (s) =>
+              healthFilters.every((f) => matchesHealth(tracker.healthOf(s, now), f)) &&
+              (!topic || topic.refs.has(`${s.node ?? ''}\u0000${s.clientId}`))
+          : undefined,
     });
   }
 
@@ -1595,7 +1612,7 @@ export class CsActiveSessions extends LitElement {
 
   /** Which mode the list is in, and in server mode the page and its controls. */
   private _renderMode(): TemplateResult | typeof nothing {
-    const { mode, server, pageSize, store, brokerTotal, loadProgress } = this._sessions;
+    const { mode, server, store, brokerTotal, loadProgress, loading } = this._sessions;
     if (mode !== 'server') {
       if (loadProgress) {
         return html`<div class="mode" part="mode">
@@ -1616,8 +1633,9 @@ export class CsActiveSessions extends LitElement {
             Client mode: every session is loaded; search and sort run in this browser.
           </div>`;
     }
-    const first = server.index * pageSize + 1;
-    const last = server.index * pageSize + store.sessions.length;
+    const before = server.offsets[server.index] ?? 0;
+    const first = before + 1;
+    const last = before + store.sessions.length;
     const range = store.sessions.length
       ? `${first.toLocaleString('en-US')}–${last.toLocaleString('en-US')}`
       : 'none';
@@ -1628,12 +1646,16 @@ export class CsActiveSessions extends LitElement {
       >
       <button
         type="button"
-        ?disabled=${server.index === 0}
+        ?disabled=${server.index === 0 || loading}
         @click=${() => this._sessions.turnPage(-1)}
       >
         Previous page
       </button>
-      <button type="button" ?disabled=${!server.next} @click=${() => this._sessions.turnPage(1)}>
+      <button
+        type="button"
+        ?disabled=${!server.next || loading}
+        @click=${() => this._sessions.turnPage(1)}
+      >
         Next page
       </button>
     </div>`;

@@ -57,6 +57,18 @@ const BACKOFF_MIN_MS = 2000;
  * jitter, polling pauses while the page is hidden, and everything stops when the host leaves
  * the DOM, so a closed popup leaves nothing running.
  */
+/** Server mode: the page on screen, how to reach the others, and what the broker searches. */
+export interface ServerPaging {
+  index: number;
+  /** The cursor of each page reached so far (the first is undefined). */
+  cursors: (string | undefined)[];
+  /** Rows before each page, for `aria-rowindex` (search pages can hold more than a page). */
+  offsets: number[];
+  next?: string;
+  search: string;
+  total?: number;
+}
+
 /** From this many sessions, the health tracker looks at a new list after its rows are painted. */
 const DEFER_HEALTH_FROM = 5_000;
 
@@ -90,17 +102,11 @@ export class SessionsController implements ReactiveController {
   /** The broker's count of connected sessions, when it has one. */
   brokerTotal: number | undefined;
   /** Server mode: the page shown, its cursor history, and what the broker searches. */
-  server: {
-    index: number;
-    cursors: (string | undefined)[];
-    next?: string;
-    search: string;
-    total?: number;
-  } = {
-    index: 0,
-    cursors: [undefined],
-    search: '',
-  };
+  server: ServerPaging = { index: 0, cursors: [undefined], offsets: [0], search: '' };
+  /** A page turn asked for and not yet arrived (committed to `server` when it has). */
+  #requestedPage: { index: number; cursors: (string | undefined)[] } | undefined;
+  /** Whether the list holds every session (false while a first load is still paging in). */
+  #complete = true;
   /** The first load of a large list: sessions so far, out of the broker's count. */
   loadProgress: { loaded: number; total: number | undefined } | undefined;
   /** Client IDs of the rows on screen, whose details are fetched first. */
@@ -212,7 +218,9 @@ export class SessionsController implements ReactiveController {
     this.#stopHydration();
     this.mode = 'client';
     this.brokerTotal = undefined;
-    this.server = { index: 0, cursors: [undefined], search: '' };
+    this.server = { index: 0, cursors: [undefined], offsets: [0], search: '' };
+    this.#requestedPage = undefined;
+    this.#complete = true;
     this.#entries = entries.map((e) => ({ ...e, sessions: [], total: 0, error: undefined }));
     this.#entryByKey = new Map();
     this.store = new SessionStore();
@@ -234,8 +242,10 @@ export class SessionsController implements ReactiveController {
   hostConnected(): void {
     this.#connected = true;
     document.addEventListener('visibilitychange', this.#onVisibility);
-    if (this.#entries.length && !this.store.loaded) void this.refresh('initial');
-    else this.#schedule();
+    // Removed before a first load finished: that load starts again.
+    if (this.#entries.length && (!this.store.loaded || !this.#complete)) {
+      void this.refresh('initial');
+    } else this.#schedule();
   }
 
   hostDisconnected(): void {
@@ -271,17 +281,19 @@ export class SessionsController implements ReactiveController {
     this.#host.requestUpdate();
     const entries = this.#entries;
     const single = entries.length === 1 ? entries[0]! : undefined;
+    // The mode changes with the data it shows, not before it has arrived.
+    let nextMode = this.mode;
     if (single?.source.count && single.source.page) {
       // The broker's own count decides the mode (and is the plan usage in server mode).
       try {
         this.brokerTotal = await single.source.count({ signal: abort.signal });
-        this.mode = this.brokerTotal > this.threshold ? 'server' : 'client';
+        nextMode = this.brokerTotal > this.threshold ? 'server' : 'client';
       } catch {
         // No count this time: keep the mode, and let the list say what is wrong.
       }
       if (abort.signal.aborted || entries !== this.#entries) return;
     }
-    if (this.mode === 'server' && single?.source.page) {
+    if (nextMode === 'server' && single?.source.page) {
       return this.#refreshPage(single, abort, trigger);
     }
     // A first load shows rows as pages arrive, with progress; later ones swap in when complete.
@@ -301,6 +313,8 @@ export class SessionsController implements ReactiveController {
             single.workspaces,
           );
           this.#entryByKey = new Map(single.sessions.map((s) => [s.key, single]));
+          this.mode = 'client';
+          this.#complete = false;
           this.store.replace(single.sessions);
           this.#host.requestUpdate();
         }
@@ -337,6 +351,8 @@ export class SessionsController implements ReactiveController {
       this.#entryByKey = new Map();
       for (const entry of entries)
         for (const s of entry.sessions) this.#entryByKey.set(s.key, entry);
+      this.mode = 'client';
+      this.#complete = true;
       this.store.replace(entries.flatMap((e) => e.sessions));
       this.#observeHealth();
       // The snapshot predates the live events that came while it was on its way.
@@ -356,7 +372,9 @@ export class SessionsController implements ReactiveController {
 
   /** Server mode: one page from the broker, searched there. */
   async #refreshPage(entry: EntryState, abort: AbortController, trigger: RefreshTrigger) {
-    const { index, cursors, search } = this.server;
+    const requested = this.#requestedPage;
+    const { index, cursors } = requested ?? this.server;
+    const { search } = this.server;
     try {
       const page = await entry.source.page!({
         cursor: cursors[index],
@@ -371,18 +389,31 @@ export class SessionsController implements ReactiveController {
       );
       entry.total = this.brokerTotal ?? page.sessions.length;
       entry.error = undefined;
+      // Committed with its rows: a page turn that fails leaves the page and its number as they were.
+      const offsets = this.server.offsets.slice(0, index + 1);
+      if (index > 0 && offsets[index] === undefined) {
+        offsets[index] = (offsets[index - 1] ?? 0) + this.store.sessions.length;
+      }
+      this.#requestedPage = undefined;
       this.server = {
         ...this.server,
+        index,
+        cursors,
+        offsets,
         next: page.next,
         total: search ? page.total : (page.total ?? this.brokerTotal),
       };
       this.#entryByKey = new Map(entry.sessions.map((s) => [s.key, entry]));
+      this.mode = 'server';
+      this.#complete = true;
       this.store.replace(entry.sessions);
       this.#observeHealth();
       this.skipped = page.skipped;
       this.#failures = 0;
-      this.#callbacks.onRefresh(this.store.sessions.length, trigger);
+      // The broker's count, not the page's length: the page is not the fleet.
+      this.#callbacks.onRefresh(this.brokerTotal ?? this.store.sessions.length, trigger);
     } catch (e) {
+      if (this.#requestedPage === requested) this.#requestedPage = undefined;
       if (isAbort(e) || abort.signal.aborted) return;
       entry.error =
         e instanceof SourceError
@@ -404,25 +435,34 @@ export class SessionsController implements ReactiveController {
   setServerSearch(text: string): void {
     const search = text.trim();
     if (search === this.server.search) return;
-    this.server = { index: 0, cursors: [undefined], search };
+    this.server = { index: 0, cursors: [undefined], offsets: [0], search };
+    this.#requestedPage = undefined;
     if (this.mode === 'server') void this.refresh('user');
   }
 
   /** Server mode: the next or the previous page. */
   turnPage(step: 1 | -1): void {
+    // One turn at a time: the next cursor is only known once the page has arrived.
+    if (this.loading || this.#requestedPage) return;
     const { index, cursors, next } = this.server;
     if (step === 1) {
       if (!next) return;
-      this.server = {
-        ...this.server,
-        index: index + 1,
-        cursors: [...cursors.slice(0, index + 1), next],
-      };
+      this.#requestedPage = { index: index + 1, cursors: [...cursors.slice(0, index + 1), next] };
     } else {
       if (index === 0) return;
-      this.server = { ...this.server, index: index - 1 };
+      this.#requestedPage = { index: index - 1, cursors };
     }
     void this.refresh('user');
+  }
+
+  /** Whether a client ID is one the list leaves out (the element's own live connection). */
+  isHidden(clientId: string): boolean {
+    return this.#hidden.has(clientId);
+  }
+
+  /** Whether a first load is still paging in. */
+  get complete(): boolean {
+    return this.#complete;
   }
 
   /**
@@ -489,6 +529,8 @@ export class SessionsController implements ReactiveController {
         changed.push(tagged);
       }
       this.store.patch(changed, new Set(removes.keys()));
+      // Details bring keep-alive and queue figures: the flags follow.
+      this.healthVersion++;
       upserts.clear();
       removes.clear();
       this.hydration = done >= total || total === 0 ? undefined : { done, total };
@@ -536,7 +578,10 @@ export class SessionsController implements ReactiveController {
       this.#entryByKey.delete(key);
       removed = this.store.remove(key) || removed;
     }
-    if (removed) this.#host.requestUpdate();
+    if (removed) {
+      this.healthVersion++;
+      this.#host.requestUpdate();
+    }
   }
 
   /**
@@ -586,6 +631,8 @@ export class SessionsController implements ReactiveController {
         });
         const [tagged] = fresh ? tagWorkspaces([fresh], entry.workspaces) : [];
         if (!tagged || existing?.connectedAt === tagged.connectedAt) continue;
+        // Server mode shows one page of the broker's: a new connection is not on it.
+        if (this.mode === 'server' && !existing) continue;
         removes.delete(key);
         upserts.set(key, tagged);
         this.health.observeConnect(tagged, now);

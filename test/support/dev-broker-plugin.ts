@@ -78,13 +78,13 @@ export function devBrokerPlugin(): TestRunnerPlugin {
           // Thousands of plain clients (`<prefix>00000`…) in a process of their own: each
           // connection needs a descriptor at both ends, more than one process may hold.
           const r = get(String(p['broker']));
-          const fleet = await startFleetProcess(
+          const fleet = startFleetProcess(
             targetOf(r.broker),
             Number(p['count']),
             String(p['prefix']),
           );
           r.processes.push(fleet);
-          return fleet.connected;
+          return fleet.ready;
         }
         case 'broker-faults': {
           Object.assign(get(String(p['broker'])).broker.faults, p['faults']);
