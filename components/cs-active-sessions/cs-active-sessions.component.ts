@@ -20,6 +20,9 @@ import {
 } from '../../src/model/session.js';
 import { sourceConfigKey, workspaceOf, type Workspace } from '../../src/model/workspace.js';
 import { IncrementalSearch } from '../../src/model/search-index.js';
+import { SessionStore } from '../../src/model/session-store.js';
+import { HealthTracker } from '../../src/analysis/health.js';
+import { HealthView } from './health-view.js';
 import { bulkDisconnect } from '../../src/sources/bulk-disconnect.js';
 import { EmqxSource } from '../../src/sources/emqx.js';
 import { createSource } from '../../src/sources/from-config.js';
@@ -94,6 +97,9 @@ function flagsOf(h: SessionHealth | undefined): string[] {
 
 /** The value of the workspace combobox that shows every workspace. */
 const ALL = '';
+
+/** Sessions the health counts go through per slice of work. */
+const COUNT_SLICE = 10_000;
 
 /**
  * Shows and manages the clients connected to an MQTT broker.
@@ -345,8 +351,9 @@ export class CsActiveSessions extends LitElement {
   /** A client `showSession` asked for, opened once the list has loaded. */
   #pendingShow: string | undefined;
   #viewFrom: unknown[] = [];
-  #health = new Map<string, SessionHealth>();
-  #renderedHealth: Map<string, SessionHealth> | undefined;
+  #health = new HealthView(new HealthTracker(), new SessionStore(), 0);
+  #countRun: ReturnType<typeof setTimeout> | undefined;
+  #renderedHealth: HealthView | undefined;
   #healthFrom: unknown[] = [];
   #healthCounts = new Map<HealthFilter, number>();
   #renderItem: (session: Session, index: number) => TemplateResult = () => html``;
@@ -388,6 +395,7 @@ export class CsActiveSessions extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.#serverSearchTimer);
+    clearTimeout(this.#countRun);
     clearInterval(this.#clock);
     this.#clock = undefined;
     this.#actions.abort();
@@ -454,19 +462,8 @@ export class CsActiveSessions extends LitElement {
     const healthInputs = [this._sessions.healthVersion, workspace];
     if (healthInputs.some((v, i) => v !== this.#healthFrom[i])) {
       this.#healthFrom = healthInputs;
-      const now = Date.now();
-      const tracker = this._sessions.health;
-      this.#health = new Map();
-      for (const s of store.sessions) this.#health.set(s.key, tracker.healthOf(s, now));
-      this.#healthCounts = new Map(HEALTH_FILTERS.map((f) => [f.id, 0]));
-      for (const s of store.sessions) {
-        if (workspace !== undefined && s.workspace !== workspace) continue;
-        const h = this.#health.get(s.key)!;
-        for (const f of HEALTH_FILTERS) {
-          if (matchesHealth(h, f.id))
-            this.#healthCounts.set(f.id, this.#healthCounts.get(f.id)! + 1);
-        }
-      }
+      this.#health = new HealthView(this._sessions.health, store, Date.now());
+      this.#countHealth(workspace);
     }
     // The view in two steps: what the filters, workspace and order give (recomputed when they
     // or the sessions change), then the search over it (incremental as the user types).
@@ -1597,6 +1594,48 @@ export class CsActiveSessions extends LitElement {
       this.#perSessionsOf = { sessions, nodes: [...nodes].sort(), counts };
     }
     return this.#perSessionsOf;
+  }
+
+  /**
+   * The health filters' counts. A large list is counted a slice at a time between frames, so the
+   * rows stay responsive; the counts appear when done.
+   */
+  #countHealth(workspace: string | undefined): void {
+    clearTimeout(this.#countRun);
+    this.#countRun = undefined;
+    const health = this.#health;
+    const sessions = this._sessions.store.sessions;
+    const counts = new Map<HealthFilter, number>(HEALTH_FILTERS.map((f) => [f.id, 0]));
+    let i = 0;
+    const step = (): boolean => {
+      const end = Math.min(sessions.length, i + COUNT_SLICE);
+      for (; i < end; i++) {
+        const s = sessions[i]!;
+        if (workspace !== undefined && s.workspace !== workspace) continue;
+        const h = health.get(s.key);
+        if (!h) continue;
+        for (const f of HEALTH_FILTERS) {
+          if (matchesHealth(h, f.id)) counts.set(f.id, counts.get(f.id)! + 1);
+        }
+      }
+      return i >= sessions.length;
+    };
+    // A small list is counted at once; a large one between frames, the last counts shown meanwhile.
+    if (step()) {
+      this.#healthCounts = counts;
+      return;
+    }
+    const next = () => {
+      if (this.#health !== health) return;
+      if (!step()) {
+        this.#countRun = setTimeout(next, 0);
+        return;
+      }
+      this.#countRun = undefined;
+      this.#healthCounts = counts;
+      this.requestUpdate();
+    };
+    this.#countRun = setTimeout(next, 0);
   }
 
   /** `aria-rowcount`: every matching row and the header; -1 while the total is unknown. */

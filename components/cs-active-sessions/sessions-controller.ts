@@ -71,6 +71,8 @@ export interface ServerPaging {
 
 /** From this many sessions, the health tracker looks at a new list after its rows are painted. */
 const DEFER_HEALTH_FROM = 5_000;
+/** Sessions the health tracker looks at per slice of work. */
+const HEALTH_SLICE = 10_000;
 
 export class SessionsController implements ReactiveController {
   /** The current sessions of every source; a new set of sources starts a new store. */
@@ -471,16 +473,29 @@ export class SessionsController implements ReactiveController {
    */
   #observeHealth(): void {
     clearTimeout(this.#healthTimer);
-    const observe = () => {
-      this.#healthTimer = undefined;
-      this.health.observe(this.store.sessions, Date.now());
+    this.#healthTimer = undefined;
+    const sessions = this.store.sessions;
+    const now = Date.now();
+    if (sessions.length < DEFER_HEALTH_FROM) {
+      this.health.observe(sessions, now);
       this.healthVersion++;
-    };
-    if (this.store.sessions.length < DEFER_HEALTH_FROM) return observe();
-    this.#healthTimer = setTimeout(() => {
-      observe();
+      return;
+    }
+    // A large list: a slice at a time between frames, after its rows are painted.
+    let from = 0;
+    const slice = () => {
+      this.health.observeSlice(sessions, from, from + HEALTH_SLICE, now);
+      from += HEALTH_SLICE;
+      if (from < sessions.length) {
+        this.#healthTimer = setTimeout(slice, 0);
+        return;
+      }
+      this.#healthTimer = undefined;
+      this.health.finishObserve(sessions, now, (key) => this.store.get(key) !== undefined);
+      this.healthVersion++;
       this.#host.requestUpdate();
-    }, 0);
+    };
+    this.#healthTimer = setTimeout(slice, 0);
   }
 
   #stopHydration(): void {

@@ -66,6 +66,17 @@ interface Traffic {
  * devices may land on different nodes. The session key is `source \0 node \0 client ID`.
  */
 const takeoverKeys = new Map<string, string>();
+const takeoverKeysOf = new WeakMap<Session, string>();
+
+/** `takeoverKey` of a session object, remembered by identity (cheaper than by its long key). */
+function takeoverKeyOf(s: Session): string {
+  let key = takeoverKeysOf.get(s);
+  if (key === undefined) {
+    key = takeoverKey(s.key);
+    takeoverKeysOf.set(s, key);
+  }
+  return key;
+}
 
 function takeoverKey(sessionKey: string): string {
   // Asked for every session on every poll: remembered rather than split each time.
@@ -91,9 +102,19 @@ export class HealthTracker {
 
   /** Records a poll's snapshot. */
   observe(sessions: readonly Session[], now: number): void {
-    const seen = new Set<string>();
-    for (const s of sessions) {
-      seen.add(s.key);
+    this.observeSlice(sessions, 0, sessions.length, now);
+    const seen = new Set(sessions.map((s) => s.key));
+    this.finishObserve(sessions, now, (key) => seen.has(key));
+  }
+
+  /**
+   * The per-session part of `observe` for `sessions[from..to)`: a large poll is looked at a
+   * slice at a time between frames, then `finishObserve` once.
+   */
+  observeSlice(sessions: readonly Session[], from: number, to: number, now: number): void {
+    const end = Math.min(to, sessions.length);
+    for (let i = from; i < end; i++) {
+      const s = sessions[i]!;
       this.#observeConnection(s, now);
       if (s.recvPackets !== undefined || s.recvBytes !== undefined) {
         const t = this.#traffic.get(s.key);
@@ -116,7 +137,11 @@ export class HealthTracker {
         }
       }
     }
-    for (const key of this.#traffic.keys()) if (!seen.has(key)) this.#traffic.delete(key);
+  }
+
+  /** What `observe` does for the whole list: forget sessions gone, group duplicates, prune. */
+  finishObserve(sessions: readonly Session[], now: number, present: (key: string) => boolean) {
+    for (const key of this.#traffic.keys()) if (!present(key)) this.#traffic.delete(key);
     this.observeGroups(sessions);
     this.#prune(now);
   }
@@ -157,7 +182,7 @@ export class HealthTracker {
     if (group) {
       h.duplicate = { count: group.length, peers: group.map((p) => ({ node: p.node, ip: p.ip })) };
     }
-    const takeover = this.#takeover(takeoverKey(s.key), now);
+    const takeover = this.#takeover(takeoverKeyOf(s), now);
     if (takeover) h.takeover = takeover;
     if (s.keepAlive === 0) h.noKeepAlive = true;
     if ((s.queuedMessages ?? 0) > 0) h.queued = s.queuedMessages;
@@ -172,7 +197,7 @@ export class HealthTracker {
 
   #observeConnection(s: Session, now: number): void {
     if (s.connectedAt === undefined) return;
-    const key = takeoverKey(s.key);
+    const key = takeoverKeyOf(s);
     const history = this.#connections.get(key) ?? [];
     // The same connection seen again (two nodes of a split cluster each hold one, so it need
     // not be the latest); a live event may have lacked the IP.

@@ -1,0 +1,31 @@
+import type { HealthTracker, SessionHealth } from '../../src/analysis/health.js';
+import type { SessionStore } from '../../src/model/session-store.js';
+
+/**
+ * The health of each session as the tracker last saw them, worked out when first asked: the
+ * rows on screen, a filter, an export. A poll of 100,000 sessions then costs no diagnosis of
+ * 100,000 sessions before its rows can be painted.
+ */
+export class HealthView {
+  readonly #cache = new Map<string, SessionHealth>();
+  readonly #tracker: HealthTracker;
+  readonly #store: SessionStore;
+  readonly #now: number;
+
+  constructor(tracker: HealthTracker, store: SessionStore, now: number) {
+    this.#tracker = tracker;
+    this.#store = store;
+    this.#now = now;
+  }
+
+  get(key: string): SessionHealth | undefined {
+    let h = this.#cache.get(key);
+    if (h === undefined) {
+      const session = this.#store.get(key);
+      if (!session) return undefined;
+      h = this.#tracker.healthOf(session, this.#now);
+      this.#cache.set(key, h);
+    }
+    return h;
+  }
+}
