@@ -72,7 +72,11 @@ const takeoverKeysOf = new WeakMap<Session, string>();
 function takeoverKeyOf(s: Session): string {
   let key = takeoverKeysOf.get(s);
   if (key === undefined) {
-    key = takeoverKey(s.key);
+    // The key ends with NUL, node, NUL, client ID: cut the node out without splitting.
+    const tail = `\u0000${s.node ?? ''}\u0000${s.clientId}`;
+    key = s.key.endsWith(tail)
+      ? `${s.key.slice(0, s.key.length - tail.length)}\u0000${s.clientId}`
+      : takeoverKey(s.key);
     takeoverKeysOf.set(s, key);
   }
   return key;
@@ -82,8 +86,10 @@ function takeoverKey(sessionKey: string): string {
   // Asked for every session on every poll: remembered rather than split each time.
   let key = takeoverKeys.get(sessionKey);
   if (key === undefined) {
+    // Without the node (the part before the client ID; MQTT client IDs hold no NUL).
     const parts = sessionKey.split('\u0000');
-    key = `${parts[0]}\u0000${parts.slice(2).join('\u0000')}`;
+    parts.splice(parts.length - 2, 1);
+    key = parts.join('\u0000');
     if (takeoverKeys.size > 500_000) takeoverKeys.clear();
     takeoverKeys.set(sessionKey, key);
   }
