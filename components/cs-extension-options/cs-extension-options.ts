@@ -389,6 +389,30 @@ export class CsExtensionOptions extends LitElement {
     </div>`;
   }
 
+  /** The API key or user name, the secret or password: what signs in to the broker. */
+  private _credentialField(
+    id: string,
+    label: string,
+    key: 'apiKey' | 'apiSecret',
+    type: 'text' | 'password',
+    d: WatchedWorkspace,
+  ): TemplateResult {
+    return this._field(
+      id,
+      label,
+      undefined,
+      html`<input
+        id=${id}
+        type=${type}
+        spellcheck="false"
+        autocomplete="off"
+        .value=${d.source[key] ?? ''}
+        @input=${(e: Event) =>
+          this.#update((w) => (w.source[key] = (e.target as HTMLInputElement).value || undefined))}
+      />`,
+    );
+  }
+
   /** A field of the workspace's match (client-ID prefix, username suffix); empty: no condition. */
   private _matchField(
     id: string,
@@ -513,37 +537,8 @@ export class CsExtensionOptions extends LitElement {
             )
           : nothing
       }
-      ${this._field(
-        'ws-apiKey',
-        apiKeyLabel,
-        undefined,
-        html`<input
-          id="ws-apiKey"
-          type="text"
-          spellcheck="false"
-          autocomplete="off"
-          .value=${text(d.source.apiKey)}
-          @input=${(e: Event) =>
-            this.#update(
-              (w) => (w.source.apiKey = (e.target as HTMLInputElement).value || undefined),
-            )}
-        />`,
-      )}
-      ${this._field(
-        'ws-apiSecret',
-        apiSecretLabel,
-        undefined,
-        html`<input
-          id="ws-apiSecret"
-          type="password"
-          autocomplete="off"
-          .value=${text(d.source.apiSecret)}
-          @input=${(e: Event) =>
-            this.#update(
-              (w) => (w.source.apiSecret = (e.target as HTMLInputElement).value || undefined),
-            )}
-        />`,
-      )}
+      ${this._credentialField('ws-apiKey', apiKeyLabel, 'apiKey', 'text', d)}
+      ${this._credentialField('ws-apiSecret', apiSecretLabel, 'apiSecret', 'password', d)}
       ${this._field(
         'ws-planLimit',
         'Plan limit (sessions)',

@@ -12,6 +12,7 @@ import {
   type ProtocolVersion,
   type Session,
   type Subscription,
+  unknownSession,
 } from './session.js';
 
 export interface HiveNormalizeOptions {
@@ -44,38 +45,7 @@ export const hiveKey = (clientId: string, sourceId?: string) =>
 
 /** A row for a client whose details have not arrived: the client ID, everything else loading. */
 export function pendingSession(clientId: string, options: HiveNormalizeOptions = {}): Session {
-  return {
-    key: hiveKey(clientId, options.sourceId),
-    clientId,
-    username: undefined,
-    displayUsername: undefined,
-    workspace: undefined,
-    node: undefined,
-    connected: undefined,
-    connectedAt: undefined,
-    ip: undefined,
-    port: undefined,
-    protocol: undefined,
-    transport: undefined,
-    tls: undefined,
-    listener: undefined,
-    subscriptions: undefined,
-    cleanSession: undefined,
-    keepAlive: undefined,
-    expiryInterval: undefined,
-    queuedMessages: undefined,
-    queueMax: undefined,
-    queueDropped: undefined,
-    inflight: undefined,
-    inflightMax: undefined,
-    recvMessages: undefined,
-    sentMessages: undefined,
-    recvPackets: undefined,
-    sentPackets: undefined,
-    recvBytes: undefined,
-    sentBytes: undefined,
-    pending: true,
-  };
+  return { ...unknownSession(hiveKey(clientId, options.sourceId), clientId), pending: true };
 }
 
 /** `GET /clients/{id}` (`{client: {...}}`) → a session, or undefined without a client ID. */

@@ -12,6 +12,7 @@ import {
   type Session,
   type Subscription,
   type Transport,
+  unknownSession,
 } from './session.js';
 
 /**
@@ -67,14 +68,15 @@ export function connectionFromRabbit(
     name,
     session: {
       // Client IDs are unique per virtual host: two vhosts may each hold the same one.
-      key: sessionKey(node, clientId, `${options.sourceId ?? ''}\u0000${vhost ?? ''}`),
-      clientId,
+      ...unknownSession(
+        sessionKey(node, clientId, `${options.sourceId ?? ''}\u0000${vhost ?? ''}`),
+        clientId,
+      ),
       username,
       displayUsername: stripUsernameSuffix(
         username,
         options.usernameSuffix ?? DEFAULT_USERNAME_SUFFIX,
       ),
-      workspace: undefined,
       node,
       connected: true,
       connectedAt: num(raw['connected_at']),
@@ -85,19 +87,9 @@ export function connectionFromRabbit(
       tls: bool(raw['ssl']),
       listener: num(raw['port']) === undefined ? undefined : `${mqtt.transport}:${raw['port']}`,
       subscriptions: extra.subscriptions,
-      cleanSession: undefined,
       // 3.12+ reports the keep-alive as `timeout`; 3.10 does not report it.
       keepAlive: num(raw['timeout']),
-      expiryInterval: undefined,
       queuedMessages: extra.queuedMessages,
-      queueMax: undefined,
-      queueDropped: undefined,
-      inflight: undefined,
-      inflightMax: undefined,
-      recvMessages: undefined,
-      sentMessages: undefined,
-      recvPackets: undefined,
-      sentPackets: undefined,
       recvBytes: num(raw['recv_oct']),
       sentBytes: num(raw['send_oct']),
       vhost,

@@ -85,6 +85,41 @@ export interface Subscription {
   readonly qos: 0 | 1 | 2 | undefined;
 }
 
+/** A session of which only the identity is known: every other field unknown (an em dash). */
+export function unknownSession(key: string, clientId: string): Session {
+  return {
+    key,
+    clientId,
+    username: undefined,
+    displayUsername: undefined,
+    workspace: undefined,
+    node: undefined,
+    connected: undefined,
+    connectedAt: undefined,
+    ip: undefined,
+    port: undefined,
+    protocol: undefined,
+    transport: undefined,
+    tls: undefined,
+    listener: undefined,
+    subscriptions: undefined,
+    cleanSession: undefined,
+    keepAlive: undefined,
+    expiryInterval: undefined,
+    queuedMessages: undefined,
+    queueMax: undefined,
+    queueDropped: undefined,
+    inflight: undefined,
+    inflightMax: undefined,
+    recvMessages: undefined,
+    sentMessages: undefined,
+    recvPackets: undefined,
+    sentPackets: undefined,
+    recvBytes: undefined,
+    sentBytes: undefined,
+  };
+}
+
 /** What renders for a value the broker did not give. */
 export const UNKNOWN = '\u2014';
 

@@ -121,13 +121,7 @@ export class HiveMQSource implements SessionSource {
     let skipped = 0;
     let path: string | undefined = `/mqtt/clients?limit=${this.#pageSize}`;
     for (let page = 0; path && page < MAX_PAGES; page++) {
-      const body = await this.#api.json('GET', path, { signal: options.signal });
-      if (!isRecord(body) || !Array.isArray(body['items'])) {
-        throw new SourceError(
-          'invalid-response',
-          `${this.label} answered the client list with something that is not a page.`,
-        );
-      }
+      const body = await this.#api.page(path, { signal: options.signal }, 'the client list');
       const pageSessions: Session[] = [];
       for (const item of body['items']) {
         const clientId = isRecord(item) && typeof item['id'] === 'string' ? item['id'] : undefined;

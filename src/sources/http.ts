@@ -121,6 +121,25 @@ export class HttpApi {
     }
   }
 
+  /**
+   * A GET whose answer is a page, `{items: [...], ...}` (RabbitMQ, HiveMQ): the page, or an
+   * `invalid-response` naming `what` was asked for.
+   */
+  async page(
+    path: string,
+    request: HttpRequest,
+    what: string,
+  ): Promise<Record<string, unknown> & { items: unknown[] }> {
+    const body = await this.json('GET', path, request);
+    if (!isRecord(body) || !Array.isArray(body['items'])) {
+      throw new SourceError(
+        'invalid-response',
+        `${this.label} answered ${what} with something that is not a page.`,
+      );
+    }
+    return body as Record<string, unknown> & { items: unknown[] };
+  }
+
   /** A request whose body does not matter (204s). */
   async send(method: string, path: string, request: HttpRequest = {}): Promise<void> {
     const res = await this.request(method, path, request);

@@ -108,13 +108,7 @@ export class RabbitMQSource implements SessionSource {
         : `/vhosts/${vhostPath(this.#options.vhost)}/connections`;
     for (let page = 1; page <= MAX_PAGES; page++) {
       const query = new URLSearchParams({ page: String(page), page_size: String(this.#pageSize) });
-      const body = await this.#api.json('GET', `${path}?${query}`, { signal });
-      if (!isRecord(body) || !Array.isArray(body['items'])) {
-        throw new SourceError(
-          'invalid-response',
-          `${this.label} answered the connection list with something that is not a page.`,
-        );
-      }
+      const body = await this.#api.page(`${path}?${query}`, { signal }, 'the connection list');
       const pageConnections: RabbitConnection[] = [];
       for (const raw of body['items']) {
         const c = connectionFromRabbit(raw, this.#normalize());

@@ -30,6 +30,16 @@ const rowIndexes = (el: CsActiveSessions) =>
     .map((r) => Number(r.getAttribute('aria-rowindex')))
     .sort((a, b) => a - b);
 
+/** The element over 25 sessions with a threshold of 20: server mode, pages of 10. */
+const inServerMode = (broker: BrokerInfo) =>
+  fixture<CsActiveSessions>(
+    html`<cs-active-sessions
+      .source=${sourceFor(broker)}
+      server-threshold="20"
+      page-size="10"
+    ></cs-active-sessions>`,
+  );
+
 describe('<cs-active-sessions> client mode and server mode', () => {
   let broker: BrokerInfo;
   beforeEach(async () => {
@@ -59,13 +69,7 @@ describe('<cs-active-sessions> client mode and server mode', () => {
   });
 
   it('should page and search on the broker above the threshold', async () => {
-    const el = await fixture<CsActiveSessions>(
-      html`<cs-active-sessions
-        .source=${sourceFor(broker)}
-        server-threshold="20"
-        page-size="10"
-      ></cs-active-sessions>`,
-    );
+    const el = await inServerMode(broker);
     await waitUntil(() => rowsOf(el).size === 10, 'the first page');
     expect(modeText(el)).to.match(/^Server mode: the broker pages\. Rows 1–10 of 25\./);
     expect(grid(el).getAttribute('aria-rowcount')).to.equal('26');
@@ -113,13 +117,7 @@ describe('<cs-active-sessions> client mode and server mode', () => {
   });
 
   it('should show the progress of a server-mode export, and cancel it', async () => {
-    const el = await fixture<CsActiveSessions>(
-      html`<cs-active-sessions
-        .source=${sourceFor(broker)}
-        server-threshold="20"
-        page-size="10"
-      ></cs-active-sessions>`,
-    );
+    const el = await inServerMode(broker);
     await waitUntil(() => rowsOf(el).size === 10, 'the first page');
     // A slow broker: each page of the export's walk takes a while.
     await setFaults(broker, { listDelayMs: 3000 });
@@ -148,13 +146,7 @@ describe('<cs-active-sessions> client mode and server mode', () => {
   });
 
   it('should export every session in server mode, paged through the broker', async () => {
-    const el = await fixture<CsActiveSessions>(
-      html`<cs-active-sessions
-        .source=${sourceFor(broker)}
-        server-threshold="20"
-        page-size="10"
-      ></cs-active-sessions>`,
-    );
+    const el = await inServerMode(broker);
     await waitUntil(() => rowsOf(el).size === 10, 'the first page');
     getByRole(el.shadowRoot!, 'button', 'Export').click();
     await el.updateComplete;
