@@ -1,3 +1,4 @@
+import { inBackground, sliced } from './background-work.js';
 import '@lit-labs/virtualizer';
 import type { VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
 import { Task, TaskStatus } from '@lit/task';
@@ -7,6 +8,7 @@ import { matchesHealth, type HealthFilter, type SessionHealth } from '../../src/
 import { parseIpPattern } from '../../src/model/ip-match.js';
 import {
   mergeSorted,
+  sortKeyOf,
   querySessions,
   type SessionFilters,
   type SortColumn,
@@ -19,7 +21,7 @@ import {
   type Subscription,
 } from '../../src/model/session.js';
 import { sourceConfigKey, workspaceOf, type Workspace } from '../../src/model/workspace.js';
-import { IncrementalSearch } from '../../src/model/search-index.js';
+import { haystackOf, IncrementalSearch } from '../../src/model/search-index.js';
 import { SessionStore } from '../../src/model/session-store.js';
 import { HealthTracker } from '../../src/analysis/health.js';
 import { HealthView } from './health-view.js';
@@ -98,8 +100,8 @@ function flagsOf(h: SessionHealth | undefined): string[] {
 /** The value of the workspace combobox that shows every workspace. */
 const ALL = '';
 
-/** Sessions the health counts go through per slice of work. */
-const COUNT_SLICE = 10_000;
+/** Up to this many sessions the health counts are counted at once; beyond, in the background. */
+const COUNT_AT_ONCE = 5_000;
 
 /**
  * Shows and manages the clients connected to an MQTT broker.
@@ -335,7 +337,16 @@ export class CsActiveSessions extends LitElement {
   #workspaceSources = new Map<string, SessionSource>();
   #lastInterval = 30;
   #visible: readonly Session[] = [];
-  #visibleKeys: string[] = [];
+  #keysOf: readonly Session[] | undefined;
+  #keys: string[] = [];
+  /** The keys of the rows, in order: made when asked for (a selection), not per keystroke. */
+  get #visibleKeys(): string[] {
+    if (this.#keysOf !== this.#visible) {
+      this.#keys = this.#visible.map((s) => s.key);
+      this.#keysOf = this.#visible;
+    }
+    return this.#keys;
+  }
   #inWorkspaceCount = 0;
   #serverSearchTimer: ReturnType<typeof setTimeout> | undefined;
   #renderedOffset: number | undefined;
@@ -347,12 +358,20 @@ export class CsActiveSessions extends LitElement {
   #pendingRows = 0;
   #activeFrom: unknown[] = [];
   #perSessionsOf:
-    { sessions: readonly Session[]; nodes: string[]; counts: Map<string, number> } | undefined;
+    | {
+        sessions: readonly Session[];
+        nodes: string[];
+        nodeCounts: Map<string, number>;
+        counts: Map<string, number>;
+      }
+    | undefined;
   /** A client `showSession` asked for, opened once the list has loaded. */
   #pendingShow: string | undefined;
   #viewFrom: unknown[] = [];
   #health = new HealthView(new HealthTracker(), new SessionStore(), 0);
-  #countRun: ReturnType<typeof setTimeout> | undefined;
+  #cancelCount: (() => void) | undefined;
+  #cancelIndex: (() => void) | undefined;
+  #indexedFrom: readonly Session[] | undefined;
   #renderedHealth: HealthView | undefined;
   #healthFrom: unknown[] = [];
   #healthCounts = new Map<HealthFilter, number>();
@@ -395,7 +414,9 @@ export class CsActiveSessions extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.#serverSearchTimer);
-    clearTimeout(this.#countRun);
+    this.#cancelCount?.();
+    this.#cancelIndex?.();
+    this.#indexedFrom = undefined;
     clearInterval(this.#clock);
     this.#clock = undefined;
     this.#actions.abort();
@@ -493,7 +514,16 @@ export class CsActiveSessions extends LitElement {
         previous.length === baseInputs.length &&
         baseInputs.every((v, i) => i === 1 || i === 7 || v === previous[i]);
       const view = { workspace, filters: this._filters, search: '' };
-      if (refreshOnly) {
+      const change = store.lastChange;
+      if (refreshOnly && change !== undefined && change.from === previous[1]) {
+        // One change since the view was made: only what it added and took out.
+        const { gone } = change;
+        const added = querySessions(change.added, view);
+        this.#base =
+          added.length === 0 && gone.size === 0
+            ? this.#base
+            : mergeSorted(this.#base, (s) => !gone.has(s), added, this._sort!);
+      } else if (refreshOnly) {
         const kept = new Set<Session>();
         for (const s of this.#base) if (store.get(s.key) === s) kept.add(s);
         const added = querySessions(
@@ -525,10 +555,13 @@ export class CsActiveSessions extends LitElement {
           : store.sessions.filter((s) => s.workspace === workspace).length;
       if (this.#selection.retain((key) => store.get(key) !== undefined)) this._selectionVersion++;
     }
+    if (store.sessions !== this.#indexedFrom) {
+      this.#indexedFrom = store.sessions;
+      this.#indexInBackground(store.sessions);
+    }
     const visible = this.#search.search(this.#base, server ? '' : this._query);
     if (visible !== this.#visible) {
       this.#visible = visible;
-      this.#visibleKeys = visible.map((s) => s.key);
       const view = [workspace, this._filters, this._query, this._healthFilters, this._topic];
       if (view.some((v, i) => v !== this.#viewFrom[i])) {
         // Never act on rows the user can no longer see: a new view keeps only its own rows.
@@ -1584,16 +1617,45 @@ export class CsActiveSessions extends LitElement {
    * a keystroke or a scroll renders again, and must not walk 100,000 sessions.
    */
   #perSessions(sessions: readonly Session[]): { nodes: string[]; counts: Map<string, number> } {
-    if (this.#perSessionsOf?.sessions !== sessions) {
-      const nodes = new Set<string>();
-      const counts = new Map<string, number>();
-      for (const s of sessions) {
-        if (s.node) nodes.add(s.node);
-        if (s.workspace) counts.set(s.workspace, (counts.get(s.workspace) ?? 0) + 1);
-      }
-      this.#perSessionsOf = { sessions, nodes: [...nodes].sort(), counts };
-    }
+    const before = this.#perSessionsOf;
+    if (before?.sessions === sessions) return before;
+    const change = this._sessions.store.lastChange;
+    // One change since they were counted: count only what it added and took out.
+    const delta =
+      before !== undefined &&
+      change?.from === before.sessions &&
+      sessions === this._sessions.store.sessions;
+    const nodeCounts = delta ? new Map(before.nodeCounts) : new Map<string, number>();
+    const counts = delta ? new Map(before.counts) : new Map<string, number>();
+    const count = (s: Session, by: number) => {
+      if (s.node) nodeCounts.set(s.node, (nodeCounts.get(s.node) ?? 0) + by);
+      if (s.workspace) counts.set(s.workspace, (counts.get(s.workspace) ?? 0) + by);
+    };
+    if (delta) {
+      for (const s of change.gone) count(s, -1);
+      for (const s of change.added) count(s, 1);
+    } else for (const s of sessions) count(s, 1);
+    for (const map of [nodeCounts, counts]) for (const [k, n] of map) if (n <= 0) map.delete(k);
+    const nodes = [...nodeCounts.keys()].sort();
+    this.#perSessionsOf = { sessions, nodes, nodeCounts, counts };
     return this.#perSessionsOf;
+  }
+
+  /**
+   * Search and sort keys of a large list worked out between frames after it is painted, so the
+   * first keystroke or sort does not pay for all of them at once.
+   */
+  #indexInBackground(sessions: readonly Session[]): void {
+    this.#cancelIndex?.();
+    this.#cancelIndex = undefined;
+    if (sessions.length <= COUNT_AT_ONCE) return;
+    this.#cancelIndex = inBackground(
+      sliced(sessions, (s) => {
+        haystackOf(s);
+        sortKeyOf('clientId', s);
+      }),
+      () => (this.#cancelIndex = undefined),
+    );
   }
 
   /**
@@ -1601,41 +1663,31 @@ export class CsActiveSessions extends LitElement {
    * rows stay responsive; the counts appear when done.
    */
   #countHealth(workspace: string | undefined): void {
-    clearTimeout(this.#countRun);
-    this.#countRun = undefined;
+    this.#cancelCount?.();
+    this.#cancelCount = undefined;
     const health = this.#health;
     const sessions = this._sessions.store.sessions;
     const counts = new Map<HealthFilter, number>(HEALTH_FILTERS.map((f) => [f.id, 0]));
-    let i = 0;
-    const step = (): boolean => {
-      const end = Math.min(sessions.length, i + COUNT_SLICE);
-      for (; i < end; i++) {
-        const s = sessions[i]!;
-        if (workspace !== undefined && s.workspace !== workspace) continue;
-        const h = health.get(s.key);
-        if (!h) continue;
-        for (const f of HEALTH_FILTERS) {
-          if (matchesHealth(h, f.id)) counts.set(f.id, counts.get(f.id)! + 1);
-        }
+    const count = (s: Session) => {
+      if (workspace !== undefined && s.workspace !== workspace) return;
+      const h = health.get(s.key);
+      if (!h) return;
+      for (const f of HEALTH_FILTERS) {
+        if (matchesHealth(h, f.id)) counts.set(f.id, counts.get(f.id)! + 1);
       }
-      return i >= sessions.length;
     };
     // A small list is counted at once; a large one between frames, the last counts shown meanwhile.
-    if (step()) {
+    if (sessions.length <= COUNT_AT_ONCE) {
+      for (const s of sessions) count(s);
       this.#healthCounts = counts;
       return;
     }
-    const next = () => {
+    this.#cancelCount = inBackground(sliced(sessions, count), () => {
+      this.#cancelCount = undefined;
       if (this.#health !== health) return;
-      if (!step()) {
-        this.#countRun = setTimeout(next, 0);
-        return;
-      }
-      this.#countRun = undefined;
       this.#healthCounts = counts;
       this.requestUpdate();
-    };
-    this.#countRun = setTimeout(next, 0);
+    });
   }
 
   /** `aria-rowcount`: every matching row and the header; -1 while the total is unknown. */
@@ -1703,7 +1755,7 @@ export class CsActiveSessions extends LitElement {
   private _renderHeader(columns: readonly Column[]): TemplateResult {
     const server = this._sessions.mode === 'server';
     const checked = this.#selection.countIn(this.#visibleKeys);
-    const all = checked > 0 && checked === this.#visibleKeys.length;
+    const all = checked > 0 && checked === this.#visible.length;
     return html`<div role="rowgroup">
       <div role="row" class="row header-row" aria-rowindex="1">
         <div role="columnheader" part="header-cell" class="cell check">
@@ -1847,7 +1899,7 @@ export class CsActiveSessions extends LitElement {
 
   private _renderSelectionBar(): TemplateResult | typeof nothing {
     const selected = this.#selection.size;
-    const matching = this.#visibleKeys.length;
+    const matching = this.#visible.length;
     const inView = this.#selection.countIn(this.#visibleKeys);
     return html`<div class="selection-bar">
       <button

@@ -1,3 +1,4 @@
+import { inBackground } from './background-work.js';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { HealthTracker } from '../../src/analysis/health.js';
 import { sessionFromEmqxEvent } from '../../src/model/emqx-client.js';
@@ -72,7 +73,7 @@ export interface ServerPaging {
 /** From this many sessions, the health tracker looks at a new list after its rows are painted. */
 const DEFER_HEALTH_FROM = 5_000;
 /** Sessions the health tracker looks at per slice of work. */
-const HEALTH_SLICE = 10_000;
+const HEALTH_SLICE = 500;
 
 export class SessionsController implements ReactiveController {
   /** The current sessions of every source; a new set of sources starts a new store. */
@@ -116,9 +117,21 @@ export class SessionsController implements ReactiveController {
   #hydrationRun: AbortController | undefined;
   /** Bumped whenever the health tracker has seen something new (what flags and counts read). */
   healthVersion = 0;
-  #healthTimer: ReturnType<typeof setTimeout> | undefined;
+  #cancelHealth: (() => void) | undefined;
   #hydrationTimer: ReturnType<typeof setTimeout> | undefined;
-  #entryByKey = new Map<string, EntryState>();
+  #entryByKey: Map<string, EntryState> | undefined;
+  /**
+   * Which source entry each session came from, made when first needed after a poll (an action,
+   * a live event, details arriving): most polls of a single source never need it.
+   */
+  get #owners(): Map<string, EntryState> {
+    if (!this.#entryByKey) {
+      const owners = new Map<string, EntryState>();
+      for (const entry of this.#entries) for (const s of entry.sessions) owners.set(s.key, entry);
+      this.#entryByKey = owners;
+    }
+    return this.#entryByKey;
+  }
   #intervalMs = 0;
   #abort: AbortController | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -174,7 +187,10 @@ export class SessionsController implements ReactiveController {
 
   /** The source a session came from, for actions on it. */
   sourceOf(session: Pick<Session, 'key'>): SessionSource | undefined {
-    return this.#entryByKey.get(session.key)?.source;
+    if (this.#entries.length === 1) {
+      return this.store.get(session.key) ? this.#entries[0]!.source : undefined;
+    }
+    return this.#owners.get(session.key)?.source;
   }
 
   /** The workspace a live event's session belongs to (live events come from the first source). */
@@ -224,7 +240,7 @@ export class SessionsController implements ReactiveController {
     this.#requestedPage = undefined;
     this.#complete = true;
     this.#entries = entries.map((e) => ({ ...e, sessions: [], total: 0, error: undefined }));
-    this.#entryByKey = new Map();
+    this.#entryByKey = undefined;
     this.store = new SessionStore();
     this.health = new HealthTracker();
     this.healthVersion++;
@@ -259,8 +275,8 @@ export class SessionsController implements ReactiveController {
     this.#abort?.abort();
     this.#abort = undefined;
     this.#stopHydration();
-    clearTimeout(this.#healthTimer);
-    this.#healthTimer = undefined;
+    this.#cancelHealth?.();
+    this.#cancelHealth = undefined;
     this.loading = false;
     clearTimeout(this.#liveTimer);
     this.#liveTimer = undefined;
@@ -311,10 +327,10 @@ export class SessionsController implements ReactiveController {
           if (Date.now() - shownAt < 250) return;
           shownAt = Date.now();
           single.sessions = tagWorkspaces(
-            [...partial.values()].filter((x) => !this.#hidden.has(x.clientId)),
+            this.#withoutHidden([...partial.values()]),
             single.workspaces,
           );
-          this.#entryByKey = new Map(single.sessions.map((s) => [s.key, single]));
+          this.#entryByKey = undefined;
           this.mode = 'client';
           this.#complete = false;
           this.store.replace(single.sessions);
@@ -333,7 +349,7 @@ export class SessionsController implements ReactiveController {
       const entry = entries[i]!;
       if (outcome.status === 'fulfilled') {
         entry.sessions = tagWorkspaces(
-          outcome.value.sessions.filter((x) => !this.#hidden.has(x.clientId)),
+          this.#withoutHidden(outcome.value.sessions),
           entry.workspaces,
         );
         entry.total = outcome.value.sessions.length;
@@ -350,12 +366,12 @@ export class SessionsController implements ReactiveController {
     });
     const anyLoaded = outcomes.some((o) => o.status === 'fulfilled');
     if (anyLoaded || this.store.loaded) {
-      this.#entryByKey = new Map();
-      for (const entry of entries)
-        for (const s of entry.sessions) this.#entryByKey.set(s.key, entry);
+      this.#entryByKey = undefined;
       this.mode = 'client';
       this.#complete = true;
-      this.store.replace(entries.flatMap((e) => e.sessions));
+      this.store.replace(
+        entries.length === 1 ? entries[0]!.sessions : entries.flatMap((e) => e.sessions),
+      );
       this.#observeHealth();
       // The snapshot predates the live events that came while it was on its way.
       this.#applyEvents(this.#liveDuringPoll ?? []);
@@ -385,10 +401,7 @@ export class SessionsController implements ReactiveController {
         signal: abort.signal,
       });
       if (abort.signal.aborted || !this.#entries.includes(entry)) return;
-      entry.sessions = tagWorkspaces(
-        page.sessions.filter((x) => !this.#hidden.has(x.clientId)),
-        entry.workspaces,
-      );
+      entry.sessions = tagWorkspaces(this.#withoutHidden(page.sessions), entry.workspaces);
       entry.total = this.brokerTotal ?? page.sessions.length;
       entry.error = undefined;
       // Committed with its rows: a page turn that fails leaves the page and its number as they were.
@@ -405,7 +418,7 @@ export class SessionsController implements ReactiveController {
         next: page.next,
         total: search ? page.total : (page.total ?? this.brokerTotal),
       };
-      this.#entryByKey = new Map(entry.sessions.map((s) => [s.key, entry]));
+      this.#entryByKey = undefined;
       this.mode = 'server';
       this.#complete = true;
       this.store.replace(entry.sessions);
@@ -457,6 +470,12 @@ export class SessionsController implements ReactiveController {
     void this.refresh('user');
   }
 
+  #withoutHidden(sessions: Session[]): Session[] {
+    return this.#hidden.size === 0
+      ? sessions
+      : sessions.filter((x) => !this.#hidden.has(x.clientId));
+  }
+
   /** Whether a client ID is one the list leaves out (the element's own live connection). */
   isHidden(clientId: string): boolean {
     return this.#hidden.has(clientId);
@@ -472,8 +491,8 @@ export class SessionsController implements ReactiveController {
    * painted (diagnosis follows a moment later), not before.
    */
   #observeHealth(): void {
-    clearTimeout(this.#healthTimer);
-    this.#healthTimer = undefined;
+    this.#cancelHealth?.();
+    this.#cancelHealth = undefined;
     const sessions = this.store.sessions;
     const now = Date.now();
     if (sessions.length < DEFER_HEALTH_FROM) {
@@ -481,21 +500,24 @@ export class SessionsController implements ReactiveController {
       this.healthVersion++;
       return;
     }
-    // A large list: a slice at a time between frames, after its rows are painted.
+    // A large list: a few milliseconds at a time between frames, after its rows are painted.
     let from = 0;
-    const slice = () => {
-      this.health.observeSlice(sessions, from, from + HEALTH_SLICE, now);
-      from += HEALTH_SLICE;
-      if (from < sessions.length) {
-        this.#healthTimer = setTimeout(slice, 0);
-        return;
-      }
-      this.#healthTimer = undefined;
-      this.health.finishObserve(sessions, now, (key) => this.store.get(key) !== undefined);
-      this.healthVersion++;
-      this.#host.requestUpdate();
-    };
-    this.#healthTimer = setTimeout(slice, 0);
+    this.#cancelHealth = inBackground(
+      (until) => {
+        while (from < sessions.length) {
+          this.health.observeSlice(sessions, from, from + HEALTH_SLICE, now);
+          from += HEALTH_SLICE;
+          if (performance.now() >= until) return false;
+        }
+        return true;
+      },
+      () => {
+        this.#cancelHealth = undefined;
+        this.health.finishObserve(sessions, now, (key) => this.store.get(key) !== undefined);
+        this.healthVersion++;
+        this.#host.requestUpdate();
+      },
+    );
   }
 
   #stopHydration(): void {
@@ -523,15 +545,15 @@ export class SessionsController implements ReactiveController {
       this.#hydrationTimer = undefined;
       if (run.signal.aborted || entries !== this.#entries) return;
       for (const [key, entry] of removes) {
-        if (!this.#entryByKey.has(key)) continue;
+        if (!this.#owners.has(key)) continue;
         entry.sessions = entry.sessions.filter((s) => s.key !== key);
         entry.total = Math.max(0, entry.total - 1);
-        this.#entryByKey.delete(key);
+        this.#owners.delete(key);
       }
       const changed: Session[] = [];
       for (const { entry, session } of upserts.values()) {
         // Disconnected from here meanwhile: the row stays gone.
-        if (!this.#entryByKey.has(session.key)) continue;
+        if (!this.#owners.has(session.key)) continue;
         const [tagged] = tagWorkspaces([session], entry.workspaces);
         if (!tagged) {
           // Its details put it outside every workspace of its source.
@@ -540,7 +562,7 @@ export class SessionsController implements ReactiveController {
           continue;
         }
         entry.sessions = entry.sessions.map((s) => (s.key === tagged.key ? tagged : s));
-        this.#entryByKey.set(tagged.key, entry);
+        this.#owners.set(tagged.key, entry);
         changed.push(tagged);
       }
       this.store.patch(changed, new Set(removes.keys()));
@@ -585,12 +607,15 @@ export class SessionsController implements ReactiveController {
     }
     let removed = false;
     for (const key of keys) {
-      const entry = this.#entryByKey.get(key);
+      const entry =
+        this.#entries.length === 1
+          ? this.store.get(key) && this.#entries[0]
+          : this.#owners.get(key);
       if (entry) {
         entry.sessions = entry.sessions.filter((s) => s.key !== key);
         entry.total = Math.max(0, entry.total - 1);
       }
-      this.#entryByKey.delete(key);
+      this.#entryByKey?.delete(key);
       removed = this.store.remove(key) || removed;
     }
     if (removed) {
@@ -659,11 +684,17 @@ export class SessionsController implements ReactiveController {
       }
     }
     if (upserts.size === 0 && removes.size === 0) return false;
-    for (const key of removes) this.#entryByKey.delete(key);
-    for (const [key] of upserts) this.#entryByKey.set(key, entry);
+    // Live events come from the first source; with one source it owns every session.
+    const single = this.#entries.length === 1;
+    if (!single) {
+      for (const key of removes) this.#owners.delete(key);
+      for (const [key] of upserts) this.#owners.set(key, entry);
+    }
     const before = this.store.sessions.length;
     this.store.patch([...upserts.values()], removes);
-    entry.sessions = this.store.sessions.filter((s) => this.#entryByKey.get(s.key) === entry);
+    entry.sessions = single
+      ? this.store.sessions.slice()
+      : this.store.sessions.filter((s) => this.#owners.get(s.key) === entry);
     entry.total = Math.max(0, entry.total + this.store.sessions.length - before);
     this.health.observeGroups(this.store.sessions);
     this.healthVersion++;

@@ -2,6 +2,7 @@
  * What the table shows: the sessions of a workspace, narrowed by filters and search, in the
  * chosen order. Pure functions, so a refresh re-applies the same view to fresh data.
  */
+import { collationKey, compareText } from './collation-key.js';
 import { ipMatches, type IpPattern } from './ip-match.js';
 import { searchSessions } from './search.js';
 import type { ProtocolVersion, Session, Transport } from './session.js';
@@ -48,7 +49,37 @@ export function filterSessions(
   );
 }
 
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+type TextColumn = 'clientId' | 'username' | 'workspace';
+
+const textOf: Record<TextColumn, (s: Session) => string> = {
+  clientId: (s) => s.clientId,
+  username: (s) => s.displayUsername ?? '',
+  workspace: (s) => s.workspace ?? '',
+};
+
+/** Collation keys per session object and text column, computed once (null: none). */
+const keys: Record<TextColumn, WeakMap<Session, string | null>> = {
+  clientId: new WeakMap(),
+  username: new WeakMap(),
+  workspace: new WeakMap(),
+};
+
+/** The collation key of a session's text in a column, computed once per session object. */
+export function sortKeyOf(column: TextColumn, s: Session): string | undefined {
+  const cache = keys[column];
+  let k = cache.get(s);
+  if (k === undefined) {
+    k = collationKey(textOf[column](s)) ?? null;
+    cache.set(s, k);
+  }
+  return k ?? undefined;
+}
+
+const compareTextOf = (column: TextColumn, a: Session, b: Session) =>
+  compareText(textOf[column](a), textOf[column](b), sortKeyOf(column, a), sortKeyOf(column, b));
+
+const isText = (column: SortColumn): column is TextColumn =>
+  column === 'clientId' || column === 'username' || column === 'workspace';
 
 /** An IPv4-mapped IPv6 address sorts as its IPv4 address. */
 const unmapped = (ip: string) => ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
@@ -66,7 +97,7 @@ function compareIp(a: string, b: string): number {
   }
   if (pa.length === 4) return -1;
   if (pb.length === 4) return 1;
-  return collator.compare(a, b);
+  return compareText(a, b, collationKey(a), collationKey(b));
 }
 
 const PROTOCOL_RANK: Record<ProtocolVersion, number> = { '3.1': 0, '3.1.1': 1, '5.0': 2 };
@@ -74,9 +105,9 @@ const PROTOCOL_RANK: Record<ProtocolVersion, number> = { '3.1': 0, '3.1.1': 1, '
 function compareBy(column: SortColumn, a: Session, b: Session): number {
   switch (column) {
     case 'clientId':
-      return collator.compare(a.clientId, b.clientId);
     case 'username':
-      return collator.compare(a.displayUsername ?? '', b.displayUsername ?? '');
+    case 'workspace':
+      return compareTextOf(column, a, b);
     case 'connectedAt':
       return (a.connectedAt ?? 0) - (b.connectedAt ?? 0);
     case 'ip':
@@ -89,8 +120,6 @@ function compareBy(column: SortColumn, a: Session, b: Session): number {
       );
     case 'subscriptions':
       return (a.subscriptions ?? -1) - (b.subscriptions ?? -1);
-    case 'workspace':
-      return collator.compare(a.workspace ?? '', b.workspace ?? '');
   }
 }
 
@@ -103,7 +132,32 @@ export function sortSessions(
   order: SortOrder | undefined,
 ): readonly Session[] {
   if (!order) return sessions;
-  return [...sessions].sort(comparator(order));
+  if (!isText(order.column)) return [...sessions].sort(comparator(order));
+  // Text: the keys are looked up once per session, not twice per comparison.
+  const { column } = order;
+  const sign = order.direction === 'ascending' ? 1 : -1;
+  const n = sessions.length;
+  const own: (string | undefined)[] = new Array(n);
+  const ids: (string | undefined)[] = new Array(n);
+  const index: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = sessions[i]!;
+    own[i] = sortKeyOf(column, s);
+    ids[i] = column === 'clientId' ? own[i] : sortKeyOf('clientId', s);
+    index[i] = i;
+  }
+  index.sort((i, j) => {
+    const a = sessions[i]!;
+    const b = sessions[j]!;
+    return (
+      sign * compareText(textOf[column](a), textOf[column](b), own[i], own[j]) ||
+      compareText(a.clientId, b.clientId, ids[i], ids[j]) ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+    );
+  });
+  const out: Session[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = sessions[index[i]!]!;
+  return out;
 }
 
 /** The order of `sortSessions` as a comparator. */
@@ -111,14 +165,14 @@ export function comparator(order: SortOrder): (a: Session, b: Session) => number
   const sign = order.direction === 'ascending' ? 1 : -1;
   return (a, b) =>
     sign * compareBy(order.column, a, b) ||
-    collator.compare(a.clientId, b.clientId) ||
+    compareTextOf('clientId', a, b) ||
     (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
 /**
  * A sorted list after a refresh, without sorting it all again: the sessions of `previous` that
- * are still in `current` (the same objects) keep their order, and `added` (sorted) is merged in.
- * O(n) comparisons instead of O(n log n).
+ * are still in `current` (the same objects) keep their order, and `added` (sorted) is merged in
+ * at places found by binary search: O(k log n) comparisons for k added, and one copy.
  */
 export function mergeSorted(
   previous: readonly Session[],
@@ -127,15 +181,26 @@ export function mergeSorted(
   order: SortOrder,
 ): Session[] {
   const compare = comparator(order);
-  const fresh = [...added].sort(compare);
+  const kept: Session[] = [];
+  for (const s of previous) if (stillThere(s)) kept.push(s);
+  if (added.length === 0) return kept;
+  const fresh = sortSessions(added, order);
   const out: Session[] = [];
-  let j = 0;
-  for (const s of previous) {
-    if (!stillThere(s)) continue;
-    while (j < fresh.length && compare(fresh[j]!, s) < 0) out.push(fresh[j++]!);
-    out.push(s);
+  let from = 0;
+  for (const f of fresh) {
+    // The first kept session that sorts after `f`, searching only past the last one placed.
+    let lo = from;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(kept[mid]!, f) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = from; i < lo; i++) out.push(kept[i]!);
+    out.push(f);
+    from = lo;
   }
-  while (j < fresh.length) out.push(fresh[j++]!);
+  for (let i = from; i < kept.length; i++) out.push(kept[i]!);
   return out;
 }
 

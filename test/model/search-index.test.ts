@@ -94,3 +94,53 @@ describe('sorted merge after a refresh', () => {
     );
   });
 });
+
+describe('store changes', () => {
+  const s = (id: string, at = 1): Session => ({ ...session(id), key: `k-${id}`, connectedAt: at });
+
+  it('say what a poll added and took out, relative to the list before it', () => {
+    const store = new SessionStore();
+    store.replace([s('a'), s('b'), s('c')]);
+    const first = store.sessions;
+    assert.deepEqual(
+      store.lastChange?.added.map((x) => x.clientId),
+      ['a', 'b', 'c'],
+    );
+    const [a, b] = first;
+    store.replace([s('a'), s('b', 2), s('d')]);
+    const change = store.lastChange!;
+    assert.equal(change.from, first);
+    assert.deepEqual(
+      change.added.map((x) => `${x.clientId}@${x.connectedAt}`),
+      ['b@2', 'd@1'],
+    );
+    assert.deepEqual([...change.gone].map((x) => x.clientId).sort(), ['b', 'c']);
+    assert.ok(change.gone.has(b!), 'the replaced object of b');
+    assert.equal(store.sessions[0], a, 'an unchanged session keeps its object');
+  });
+
+  it('say the same for a patch, without counting an object put in and taken out again', () => {
+    const store = new SessionStore();
+    store.replace([s('a'), s('b')]);
+    const before = store.sessions;
+    const e = s('e');
+    store.patch([s('a', 2), e, s('e', 3)], new Set(['k-b']));
+    const change = store.lastChange!;
+    assert.equal(change.from, before);
+    assert.deepEqual(
+      store.sessions.map((x) => `${x.clientId}@${x.connectedAt}`),
+      ['a@2', 'e@3'],
+    );
+    assert.deepEqual(
+      change.added.map((x) => `${x.clientId}@${x.connectedAt}`),
+      ['a@2', 'e@3'],
+    );
+    assert.deepEqual([...change.gone].map((x) => x.clientId).sort(), ['a', 'b']);
+    assert.ok(!change.gone.has(e));
+    store.patch([], new Set(['k-e']));
+    assert.deepEqual(
+      store.sessions.map((x) => x.clientId),
+      ['a'],
+    );
+  });
+});

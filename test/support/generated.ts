@@ -59,25 +59,42 @@ export function generatedSessions(n: number, sourceId?: string): Session[] {
 export class GeneratedSource implements SessionSource {
   readonly label = 'Generated fleet';
   readonly id = 'generated';
-  sessions: Session[];
+  readonly size: number;
+  /** Which round of reconnection each session is in. */
+  readonly #rounds: Uint16Array;
+  /** The next answer, made ahead of time as a broker's would be on its way (a fresh copy). */
+  #answer: Session[] | undefined;
   constructor(n: number) {
-    this.sessions = generatedSessions(n, this.id);
+    this.size = n;
+    this.#rounds = new Uint16Array(n);
+    this.#answer = this.#make();
   }
-  /** Makes `share` of the sessions reconnect (new objects, new connected-at). */
+  #session(i: number): Session {
+    return generatedSession(i, this.id, this.#rounds[i]! * 1000);
+  }
+  #make(): Session[] {
+    return Array.from({ length: this.size }, (_, i) => this.#session(i));
+  }
+  /**
+   * Makes `share` of the sessions reconnect (a new connected-at) in the next answer, which is
+   * made here, before the list is asked for: what is timed is the element, not the generator.
+   */
   change(share: number, round = 1): void {
     const step = Math.max(1, Math.round(1 / share));
-    for (let i = 0; i < this.sessions.length; i += step) {
-      this.sessions[i] = generatedSession(i, this.id, round * 1000);
-    }
+    for (let i = 0; i < this.size; i += step) this.#rounds[i] = round;
+    this.#answer = undefined;
+    this.#answer = this.#make();
   }
   async list() {
-    // A copy, as a broker answer would be: the store decides what stayed the same.
-    return { sessions: this.sessions.map((s) => ({ ...s })), skipped: 0 };
+    // New objects every time, as a broker answer is: the store decides what stayed the same.
+    const sessions = this.#answer ?? this.#make();
+    this.#answer = undefined;
+    return { sessions, skipped: 0 };
   }
   async get(clientId: string) {
-    const s = this.sessions.find((x) => x.clientId === clientId);
-    if (!s) throw new Error(`No generated session ${clientId}`);
-    return s;
+    const i = Number(/-(\d+)$/.exec(clientId)?.[1] ?? NaN);
+    if (!(i >= 0 && i < this.size)) throw new Error(`No generated session ${clientId}`);
+    return this.#session(i);
   }
   async subscriptions() {
     return [];
