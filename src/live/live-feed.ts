@@ -6,6 +6,7 @@
  */
 import type { MqttClient } from 'mqtt';
 import { EMQX_EVENT_TOPICS, parseEmqxEvent, type LiveEvent } from './emqx-events.js';
+import { importMqtt } from './load-mqtt.js';
 
 export type LiveStatus = 'connecting' | 'live' | 'down';
 
@@ -26,7 +27,7 @@ const FIRST_RETRY_MS = 1000;
 const LONGEST_RETRY_MS = 30_000;
 
 async function defaultLoadMqtt() {
-  const mod = (await import('mqtt')) as unknown as {
+  const mod = (await importMqtt()) as {
     connect?: (url: string, options: object) => MqttClient;
     default?: { connect: (url: string, options: object) => MqttClient };
   };

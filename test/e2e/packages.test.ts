@@ -1,0 +1,234 @@
+/**
+ * The packages as a portal or docs page uses them: `npm run build`, then each demo page loaded
+ * from the built files in Chromium, with no backend (`demo`). The single-file script leaves
+ * MQTT.js out and loads its companion file, from beside the script, only for live updates.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import mqtt from 'mqtt';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startDevBroker, type DevBroker } from '../../demo/dev-broker/broker.js';
+import { CHROME_ARGS, ensureChrome } from '../../scripts/find-chrome.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dist = join(root, 'dist');
+
+/** Serves dist/ as a static site would, recording every path asked for. */
+function serveDist(requests: string[]): Promise<Server> {
+  const types: Record<string, string> = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.json': 'application/json',
+    '.map': 'application/json',
+  };
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    requests.push(path);
+    const file = normalize(join(dist, path));
+    if (!file.startsWith(dist) || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
+}
+
+/** The grid's rows (without the header row) once the element has listed its sessions. */
+async function rowsOf(page: Page): Promise<string[]> {
+  const grid = page.getByRole('grid', { name: 'Active sessions' });
+  await grid.getByRole('row').nth(1).waitFor();
+  return grid.getByRole('row').allInnerTexts();
+}
+
+describe('packages', () => {
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+  const requests: string[] = [];
+
+  before(async () => {
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+    server = await serveDist(requests);
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: ensureChrome(), args: CHROME_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it('builds ES modules with types, an exports map that resolves, and a manifest', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      exports: Record<string, string | { types: string; import: string }>;
+    };
+    for (const [name, target] of Object.entries(pkg.exports)) {
+      const files = typeof target === 'string' ? [target] : [target.types, target.import];
+      for (const file of files) assert.ok(existsSync(join(root, file)), `${name} → ${file}`);
+    }
+    const manifest = JSON.parse(readFileSync(join(dist, 'custom-elements.json'), 'utf8')) as {
+      modules: {
+        declarations?: {
+          tagName?: string;
+          events?: { name: string }[];
+          cssParts?: { name: string }[];
+          cssProperties?: { name: string }[];
+        }[];
+      }[];
+    };
+    const element = manifest.modules
+      .flatMap((m) => m.declarations ?? [])
+      .find((d) => d.tagName === 'cs-active-sessions');
+    assert.ok(element, 'the element is in the manifest');
+    const events = element.events?.map((e) => e.name) ?? [];
+    for (const name of [
+      'cs-session-select',
+      'cs-disconnect',
+      'cs-refresh',
+      'cs-error',
+      'cs-export',
+    ]) {
+      assert.ok(events.includes(name), `event ${name} documented`);
+    }
+    assert.ok((element.cssParts ?? []).length > 0, 'parts documented');
+    assert.ok((element.cssProperties ?? []).length > 0, 'custom properties documented');
+  });
+
+  it('runs the plain page from one script tag, without MQTT.js until live updates are on', async () => {
+    const page = await browser.newPage();
+    try {
+      requests.length = 0;
+      await page.goto(`${base}/demo/iife.html`);
+      const rows = await rowsOf(page);
+      assert.ok(rows.length > 10, `demo rows shown (${rows.length})`);
+      assert.ok(
+        !requests.some((p) => p.includes('mqtt')),
+        `no MQTT.js loaded yet: ${requests.join(', ')}`,
+      );
+      const script = readFileSync(join(dist, 'cdn', 'cs-active-sessions.iife.js'), 'utf8');
+      assert.ok(!/connack/i.test(script), 'MQTT.js is not inside the script');
+      // A page script can reach the element class through the global the script defines.
+      assert.equal(
+        await page.evaluate(
+          () =>
+            typeof (window as unknown as { CsActiveSessions?: { CsActiveSessions?: unknown } })
+              .CsActiveSessions?.CsActiveSessions,
+        ),
+        'function',
+      );
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('loads MQTT.js from beside the script (not the page) when live updates start', async () => {
+    const broker: DevBroker = await startDevBroker({
+      mqttPort: 0,
+      wsPort: 0,
+      tlsPort: 0,
+      apiPort: 0,
+    });
+    const page = await browser.newPage();
+    const client = mqtt.connect(`mqtt://127.0.0.1:${broker.mqttPort}`, {
+      clientId: 'package-live-check',
+      reconnectPeriod: 0,
+    });
+    try {
+      requests.length = 0;
+      // A page in another directory than the script: the companion is found from the script's URL.
+      await page.goto(`${base}/demo/iife.html`);
+      await rowsOf(page);
+      // As page code, not a compiled function (tsx would wrap its functions in a helper).
+      const live = { url: `ws://127.0.0.1:${broker.wsPort}/mqtt`, password: broker.apiSecret };
+      await page.evaluate(`(() => {
+        const old = document.querySelector('cs-active-sessions');
+        const element = document.createElement('cs-active-sessions');
+        // A source with nothing listed: what appears comes from the broker's live events.
+        element.source = {
+          label: 'Nothing listed',
+          list: async () => ({ sessions: [], skipped: 0 }),
+          get: async () => { throw new Error('not listed'); },
+          subscriptions: async () => [],
+          disconnect: async () => 'already-gone',
+        };
+        element.liveUrl = ${JSON.stringify(live.url)};
+        element.liveCredentials = { username: 'dashboard', password: ${JSON.stringify(live.password)} };
+        element.live = true;
+        old.replaceWith(element);
+      })()`);
+      await page.waitForFunction(() =>
+        performance
+          .getEntriesByType('resource')
+          .some((r) => r.name.includes('cs-active-sessions.mqtt.js')),
+      );
+      assert.ok(requests.includes('/cdn/cs-active-sessions.mqtt.js'), requests.join(', '));
+      // Subscribed to the broker's events (a connect before that would only reach a poll).
+      await page.waitForFunction(
+        () =>
+          document
+            .querySelector('cs-active-sessions')
+            ?.shadowRoot?.querySelector('[part="live-status"]')
+            ?.textContent?.trim() === 'Live',
+      );
+      // A client that connects now arrives through the live feed.
+      await new Promise<void>((resolve, reject) => {
+        client.once('error', reject);
+        if (client.connected) resolve();
+        else client.once('connect', () => resolve());
+      });
+      client.end(true);
+      const again = mqtt.connect(`mqtt://127.0.0.1:${broker.mqttPort}`, {
+        clientId: 'package-live-arrival',
+        reconnectPeriod: 0,
+      });
+      try {
+        await page
+          .getByRole('grid', { name: 'Active sessions' })
+          .getByRole('row', { name: /package-live-arrival/ })
+          .waitFor({ timeout: 15_000 });
+      } finally {
+        again.end(true);
+      }
+    } finally {
+      client.end(true);
+      await page.close();
+      await broker.close();
+    }
+  });
+
+  it('runs the ES-module page built from the package', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${base}/demo/esm.html`);
+      assert.ok((await rowsOf(page)).length > 10);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('renders the React wrapper, whose typed event prop reaches React state', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${base}/demo/react.html`);
+      const grid = page.getByRole('grid', { name: 'Active sessions' });
+      await rowsOf(page);
+      const row = grid.getByRole('row').nth(1);
+      const clientId = (await row.getByRole('gridcell').nth(1).innerText()).trim().split(/\s/)[0]!;
+      await row.getByRole('gridcell').nth(1).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `Selected in React: ${clientId}` })
+        .waitFor();
+    } finally {
+      await page.close();
+    }
+  });
+});
