@@ -326,7 +326,7 @@ const server = await serve(out);
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const browser = await chromium.launch({
   executablePath: ensureChrome(),
-  args: [...CHROME_ARGS, '--js-flags=--max-old-space-size=16384'],
+  args: [...CHROME_ARGS, '--js-flags=--max-old-space-size=16384 --expose-gc'],
 });
 try {
   const figures: Record<string, Record<Impl, Figures>> = {};

@@ -95,7 +95,13 @@ export interface StoreChange {
  */
 export class SessionStore {
   #sessions: readonly Session[] = [];
-  #byKey = new Map<string, Session>();
+  /**
+   * One slot per key, kept from poll to poll: a poll looks each key up once and rewrites only
+   * the slots whose session changed, instead of building a new map of every key.
+   */
+  #slots = new Map<string, Slot>();
+  /** Which poll last saw each slot: a slot not seen by the newest poll has left. */
+  #round = 0;
   #updatedAt: number | undefined;
   #change: StoreChange | undefined;
 
@@ -120,7 +126,7 @@ export class SessionStore {
   }
 
   get(key: string): Session | undefined {
-    return this.#byKey.get(key);
+    return this.#slots.get(key)?.session;
   }
 
   /**
@@ -129,31 +135,38 @@ export class SessionStore {
    * A key listed twice keeps its first entry.
    */
   replace(sessions: readonly Session[], at: number = Date.now()): void {
-    const byKey = new Map<string, Session>();
+    const round = ++this.#round;
+    const slots = this.#slots;
     const list: Session[] = [];
-    const before = this.#byKey;
     const added: Session[] = [];
     const gone = new Set<Session>();
-    let stayed = 0;
     for (const fresh of sessions) {
-      if (byKey.has(fresh.key)) continue;
-      const old = before.get(fresh.key);
-      let s = fresh;
-      if (old !== undefined) {
-        stayed++;
-        if (sameSession(old, fresh)) s = old;
-        else gone.add(old);
+      const slot = slots.get(fresh.key);
+      if (slot === undefined) {
+        slots.set(fresh.key, { session: fresh, round });
+        added.push(fresh);
+        list.push(fresh);
+        continue;
       }
-      if (s !== old) added.push(s);
-      byKey.set(s.key, s);
-      list.push(s);
+      // Listed twice: the first entry stays.
+      if (slot.round === round) continue;
+      slot.round = round;
+      if (slot.session !== fresh && !sameSession(slot.session, fresh)) {
+        gone.add(slot.session);
+        slot.session = fresh;
+        added.push(fresh);
+      }
+      list.push(slot.session);
     }
-    // Keys no longer listed: only looked for when some are missing.
-    if (stayed < before.size) {
-      for (const [key, old] of before) if (!byKey.has(key)) gone.add(old);
+    // Keys this poll did not list: only looked for when there are some.
+    if (list.length < slots.size) {
+      for (const [key, slot] of slots) {
+        if (slot.round === round) continue;
+        gone.add(slot.session);
+        slots.delete(key);
+      }
     }
     this.#change = { from: this.#sessions, added, gone };
-    this.#byKey = byKey;
     this.#sessions = list;
     this.#updatedAt = at;
   }
@@ -165,39 +178,44 @@ export class SessionStore {
 
   /** Puts many sessions in and takes others out, in one pass over the list. */
   patch(upserts: readonly Session[], removes: ReadonlySet<string>): void {
+    const slots = this.#slots;
     const appended: Session[] = [];
     const changed: Session[] = [];
-    const gone = new Set<Session>();
     // `gone` holds only objects that were in the list: not ones put in and taken out here.
     const fresh = new Set<Session>();
+    const gone = new Set<Session>();
     for (const s of upserts) {
-      const old = this.#byKey.get(s.key);
-      if (old === s) continue;
-      if (old === undefined) appended.push(s);
-      else if (!fresh.has(old)) gone.add(old);
+      const slot = slots.get(s.key);
+      if (slot?.session === s) continue;
+      if (slot === undefined) {
+        slots.set(s.key, { session: s, round: this.#round });
+        appended.push(s);
+      } else {
+        if (!fresh.has(slot.session)) gone.add(slot.session);
+        slot.session = s;
+      }
       fresh.add(s);
       changed.push(s);
-      this.#byKey.set(s.key, s);
     }
     for (const key of removes) {
-      const old = this.#byKey.get(key);
-      if (old === undefined) continue;
-      if (!fresh.has(old)) gone.add(old);
-      this.#byKey.delete(key);
+      const slot = slots.get(key);
+      if (slot === undefined) continue;
+      if (!fresh.has(slot.session)) gone.add(slot.session);
+      slots.delete(key);
     }
     const list: Session[] = [];
     for (const s of this.#sessions) {
-      const now = this.#byKey.get(s.key);
+      const now = slots.get(s.key)?.session;
       if (now) list.push(now);
     }
     // New keys, at the end: each as it stands after this patch (put in again, or taken out).
     for (const s of appended) {
-      const now = this.#byKey.get(s.key);
+      const now = slots.get(s.key)?.session;
       if (now) list.push(now);
     }
     this.#change = {
       from: this.#sessions,
-      added: changed.filter((s) => this.#byKey.get(s.key) === s),
+      added: changed.filter((s) => slots.get(s.key)?.session === s),
       gone,
     };
     this.#sessions = list;
@@ -205,11 +223,18 @@ export class SessionStore {
 
   /** Removes a session; returns whether it was there. */
   remove(key: string): boolean {
-    const old = this.#byKey.get(key);
-    if (old === undefined) return false;
-    this.#byKey.delete(key);
+    const slot = this.#slots.get(key);
+    if (slot === undefined) return false;
+    this.#slots.delete(key);
+    const old = slot.session;
     this.#change = { from: this.#sessions, added: [], gone: new Set([old]) };
     this.#sessions = this.#sessions.filter((s) => s !== old);
     return true;
   }
+}
+
+/** A key's place in the store: its current session and the poll that last listed it. */
+interface Slot {
+  session: Session;
+  round: number;
 }
