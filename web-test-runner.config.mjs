@@ -7,6 +7,7 @@ import { CHROME_ARGS, ensureChrome } from './scripts/find-chrome.mjs';
 import { devBrokerPlugin } from './test/support/dev-broker-plugin.ts';
 import { rabbitMQPlugin } from './test/support/rabbitmq-plugin.ts';
 import { hiveMQPlugin } from './test/support/hivemq-plugin.ts';
+import { hardeningPlugin } from './test/support/hardening-report.ts';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
 
 /**
@@ -35,6 +36,7 @@ export default {
     devBrokerPlugin(),
     rabbitMQPlugin(),
     hiveMQPlugin(),
+    hardeningPlugin(),
   ],
   browsers: [
     playwrightLauncher({

@@ -21,6 +21,9 @@ const NODE_TEST_DIRS = [
   'test/e2e',
 ];
 const work = mkdtempSync(join(tmpdir(), 'cs-test-'));
+// Every hardening test appends its figures here (test/support/hardening-report.ts).
+const hardeningFile = join(work, 'hardening.jsonl');
+process.env.CS_HARDENING_REPORT = hardeningFile;
 
 function testFiles(dir) {
   let out = [];
@@ -59,6 +62,17 @@ function run(label, command, args, { env = {}, limitSeconds }) {
       resolve(code ?? (signal ? 1 : 0));
     });
   });
+}
+
+/** Totals of the hardening report: one JSON line of figures per record. */
+function hardeningTotals(lines) {
+  const totals = { strings: 0, faults: 0, sessions: 0, actionsLost: 0 };
+  for (const line of lines.split('\n')) {
+    if (!line.trim()) continue;
+    const f = JSON.parse(line);
+    for (const k of Object.keys(totals)) totals[k] += f[k] ?? 0;
+  }
+  return totals;
 }
 
 const results = [];
@@ -157,10 +171,22 @@ await stopRabbit();
 // The benchmark, short, end to end, so it cannot rot; it reports figures and never fails on them.
 await check('bench (quick)', 'npx', ['tsx', 'bench/run.ts', '--quick'], 600);
 
+let hardeningLines = '';
+try {
+  hardeningLines = readFileSync(hardeningFile, 'utf8');
+} catch {
+  // No hardening test ran.
+}
 rmSync(work, { recursive: true, force: true });
 console.log('\n━━ summary');
 for (const r of results)
   console.log(`  ${r.name.padEnd(15)} ${r.passed} passed, ${r.failed} failed`);
+const h = hardeningTotals(hardeningLines);
+console.log(
+  `  hardening: ${h.strings} hostile strings tried, ${h.faults} faults injected, ${h.sessions} sessions checked, ${h.actionsLost} actions lost`,
+);
+// An action whose outcome was lost fails the run even if every test passed.
+if (h.actionsLost > 0) record('actions lost', 0, 1);
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 console.log(`${passed} passed, ${failed} failed`);
