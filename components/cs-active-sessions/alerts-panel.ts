@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { describeRule, type AlertKind, type AlertRule } from '../../src/alerts/rules.js';
-import { formatDateTime } from '../../src/model/session.js';
 import type { ListedAlert } from '../../src/storage/db.js';
+import { EN_TEXTS, type Texts } from './strings.js';
 
 export const RULE_KINDS: { kind: AlertKind; label: string }[] = [
   { kind: 'count-below', label: 'Active sessions below a threshold' },
@@ -31,27 +31,33 @@ const field = (name: string, label: string, value: string, hint = '') =>
       spellcheck="false"
   /></label>`;
 
-function fieldsFor(kind: AlertKind): TemplateResult {
+function fieldsFor(kind: AlertKind, t: Texts): TemplateResult {
+  const s = t.s;
   switch (kind) {
     case 'count-below':
-      return field('threshold', 'Threshold', '10');
+      return field('threshold', s.fieldThreshold, '10');
     case 'sudden-drop':
-      return html`${field('percent', 'Percent', '30')} ${field('minutes', 'Minutes', '5')}`;
+      return html`${field('percent', s.fieldPercent, '30')} ${field('minutes', s.fieldMinutes, '5')}`;
     case 'spike':
-      return html`${field('connections', 'Connections', '20')} ${field('minutes', 'Minutes', '1')}`;
+      return html`${field('connections', s.fieldConnections, '20')}
+      ${field('minutes', s.fieldMinutes, '1')}`;
     case 'reconnect-storm':
-      return html`${field('clients', 'Clients', '3')} ${field('reconnects', 'Reconnects', '3')}
-      ${field('minutes', 'Minutes', '1')}`;
+      return html`${field('clients', s.fieldClients, '3')}
+      ${field('reconnects', s.fieldReconnects, '3')} ${field('minutes', s.fieldMinutes, '1')}`;
     case 'unexpected-network':
-      return html`${field('allowed', 'Allowed networks', '', '10.0.0.0/8, 2001:db8::/32')}
-      ${field('learningMinutes', 'Learning minutes', '60')}`;
+      return html`${field('allowed', s.fieldAllowedNetworks, '', '10.0.0.0/8, 2001:db8::/32')}
+      ${field('learningMinutes', s.fieldLearningMinutes, '60')}`;
     case 'critical-disconnect':
-      return field('clients', 'Client IDs', '', 'gateway-1, pump-*');
+      return field('clients', s.fieldClientIds, '', 'gateway-1, pump-*');
   }
 }
 
 /** Reads the add-rule form into a rule, or an error to show. */
-export function ruleFromForm(form: HTMLFormElement, id: string): AlertRule | string {
+export function ruleFromForm(
+  form: HTMLFormElement,
+  id: string,
+  t: Texts = EN_TEXTS,
+): AlertRule | string {
   const data = new FormData(form);
   const text = (name: string) => String(data.get(name) ?? '').trim();
   const number = (name: string) => Number(text(name));
@@ -67,12 +73,11 @@ export function ruleFromForm(form: HTMLFormElement, id: string): AlertRule | str
   switch (kind) {
     case 'count-below':
       rule = { id, kind, workspace, threshold: number('threshold') };
-      if (!positive('threshold')) return 'The threshold must be a positive number.';
+      if (!positive('threshold')) return t.s.errorThreshold;
       break;
     case 'sudden-drop':
       rule = { id, kind, workspace, percent: number('percent'), minutes: number('minutes') };
-      if (!positive('percent') || !positive('minutes'))
-        return 'Percent and minutes must be positive.';
+      if (!positive('percent') || !positive('minutes')) return t.s.errorPercentMinutes;
       break;
     case 'spike':
       rule = {
@@ -82,8 +87,7 @@ export function ruleFromForm(form: HTMLFormElement, id: string): AlertRule | str
         connections: number('connections'),
         minutes: number('minutes'),
       };
-      if (!positive('connections') || !positive('minutes'))
-        return 'Connections and minutes must be positive.';
+      if (!positive('connections') || !positive('minutes')) return t.s.errorConnectionsMinutes;
       break;
     case 'reconnect-storm':
       rule = {
@@ -95,7 +99,7 @@ export function ruleFromForm(form: HTMLFormElement, id: string): AlertRule | str
         minutes: number('minutes'),
       };
       if (!positive('clients') || !positive('reconnects') || !positive('minutes')) {
-        return 'Clients, reconnects and minutes must be positive.';
+        return t.s.errorStorm;
       }
       break;
     case 'unexpected-network':
@@ -109,10 +113,10 @@ export function ruleFromForm(form: HTMLFormElement, id: string): AlertRule | str
       break;
     case 'critical-disconnect':
       rule = { id, kind, workspace, clients: list('clients') };
-      if (rule.clients.length === 0) return 'Name at least one client ID.';
+      if (rule.clients.length === 0) return t.s.errorClientIds;
       break;
     default:
-      return 'Choose a kind of rule.';
+      return t.s.errorKind;
   }
   return rule;
 }
@@ -121,9 +125,10 @@ export function ruleFromForm(form: HTMLFormElement, id: string): AlertRule | str
 export function renderRuleList(
   rules: readonly AlertRule[],
   onRemove: (id: string) => void,
+  t: Texts = EN_TEXTS,
 ): TemplateResult {
   return rules.length === 0
-    ? html`<p class="muted">No rules yet.</p>`
+    ? html`<p class="muted">${t.s.noRules}</p>`
     : html`<ul class="rules">
         ${rules.map(
           (r) =>
@@ -132,10 +137,10 @@ export function renderRuleList(
               <button
                 type="button"
                 class="small"
-                aria-label=${`Remove rule: ${describeRule(r)}`}
+                aria-label=${t.s.removeRule(describeRule(r))}
                 @click=${() => onRemove(r.id)}
               >
-                Remove
+                ${t.s.remove}
               </button>
             </li>`,
         )}
@@ -146,31 +151,38 @@ export function renderRuleList(
 export function renderRuleForm(
   state: { kind: AlertKind; formError: string | undefined; workspaceField: boolean },
   on: { onKind(kind: AlertKind): void; onSubmit(form: HTMLFormElement): void },
+  t: Texts = EN_TEXTS,
 ): TemplateResult {
   return html`<form
     class="rule-form"
-    aria-label="Add rule"
+    aria-label=${t.s.addRule}
     @submit=${(e: SubmitEvent) => {
       e.preventDefault();
       on.onSubmit(e.target as HTMLFormElement);
     }}
   >
     <label class="field"
-      >Rule
+      >${t.s.rule}
       <select
         name="kind"
-        aria-label="Rule"
+        aria-label=${t.s.rule}
         @change=${(e: Event) => on.onKind((e.target as HTMLSelectElement).value as AlertKind)}
       >
         ${RULE_KINDS.map(
           (k) =>
-            html`<option value=${k.kind} ?selected=${k.kind === state.kind}>${k.label}</option>`,
+            html`<option value=${k.kind} ?selected=${k.kind === state.kind}>
+              ${t.ruleKind(k.kind)}
+            </option>`,
         )}
       </select></label
     >
-    ${fieldsFor(state.kind)}
-    ${state.workspaceField ? field('workspace', 'Workspace (optional)', '', 'all') : nothing}
-    <button type="submit">Add rule</button>
+    ${fieldsFor(state.kind, t)}
+    ${
+      state.workspaceField
+        ? field('workspace', t.s.workspaceOptional, '', t.s.workspaceOptionalHint)
+        : nothing
+    }
+    <button type="submit">${t.s.addRule}</button>
     ${state.formError ? html`<p class="error-text" role="alert">${state.formError}</p>` : nothing}
   </form>`;
 }
@@ -188,47 +200,42 @@ export function renderAlertsPanel(
     onKind(kind: AlertKind): void;
     onSubmit(form: HTMLFormElement): void;
   },
+  t: Texts = EN_TEXTS,
 ): TemplateResult {
   return html`<section class="panel" part="alerts" role="region" aria-labelledby="alerts-title">
     <header class="details-header">
-      <h2 id="alerts-title">Alerts</h2>
+      <h2 id="alerts-title">${t.s.alerts}</h2>
       <span>
-        <button type="button" @click=${() => on.onAcknowledge()}>Acknowledge all</button>
-        <button type="button" class="secondary" @click=${on.onClose}>Close alerts</button>
+        <button type="button" @click=${() => on.onAcknowledge()}>${t.s.acknowledgeAll}</button>
+        <button type="button" class="secondary" @click=${on.onClose}>${t.s.closeAlerts}</button>
       </span>
     </header>
     ${
       state.list.length === 0
-        ? html`<p class="muted">No alerts.</p>`
+        ? html`<p class="muted">${t.s.noAlerts}</p>`
         : html`<ol class="alerts">
             ${state.list.map(
               (a) =>
                 html`<li class=${a.acknowledged ? 'acknowledged' : 'open'}>
-                  <strong>${formatDateTime(a.at)}</strong> <bdi>${a.message}</bdi>
+                  <strong>${t.dateTime(a.at)}</strong> <bdi>${a.message}</bdi>
                   ${
                     a.acknowledged
-                      ? html`<span class="muted">(acknowledged)</span>`
+                      ? html`<span class="muted">${t.s.acknowledged}</span>`
                       : html`<button
                           type="button"
                           class="small"
                           @click=${() => on.onAcknowledge(a.id)}
                         >
-                          Acknowledge
+                          ${t.s.acknowledge}
                         </button>`
                   }
                 </li>`,
             )}
           </ol>`
     }
-    <h3>Alert rules</h3>
-    ${
-      state.rulesFromPage
-        ? html`<p class="muted">
-            These rules are set by the page; changes here last until reload.
-          </p>`
-        : nothing
-    }
-    ${renderRuleList(state.rules, on.onRemoveRule)}
-    ${renderRuleForm({ kind: state.kind, formError: state.formError, workspaceField: true }, on)}
+    <h3>${t.s.alertRules}</h3>
+    ${state.rulesFromPage ? html`<p class="muted">${t.s.rulesFromPage}</p>` : nothing}
+    ${renderRuleList(state.rules, on.onRemoveRule, t)}
+    ${renderRuleForm({ kind: state.kind, formError: state.formError, workspaceField: true }, on, t)}
   </section>`;
 }

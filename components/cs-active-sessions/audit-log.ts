@@ -1,12 +1,12 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { formatDateTime } from '../../src/model/session.js';
 import type { AuditEntry } from '../../src/storage/db.js';
 import { summarize } from './disconnect-dialog.js';
+import { EN_TEXTS, type CsStrings, type Texts } from './strings.js';
 
-const ACTION: Record<AuditEntry['action'], string> = {
-  disconnect: 'Disconnect',
-  'disconnect-and-block': 'Disconnect and block',
-  'bulk-disconnect': 'Bulk disconnect',
+const ACTION: Record<AuditEntry['action'], keyof CsStrings> = {
+  disconnect: 'auditDisconnect',
+  'disconnect-and-block': 'auditDisconnectAndBlock',
+  'bulk-disconnect': 'auditBulkDisconnect',
 };
 
 /** Entries shown at once; 90 days of bulk actions can be long, and the export has them all. */
@@ -16,35 +16,36 @@ const SHOWN = 100;
 export function renderAuditLog(
   entries: readonly AuditEntry[],
   on: { onExport(): void; onClose(): void },
+  t: Texts = EN_TEXTS,
 ): TemplateResult {
   return html`<section class="panel" part="audit" role="region" aria-labelledby="audit-title">
     <header class="details-header">
-      <h2 id="audit-title">Audit log</h2>
+      <h2 id="audit-title">${t.s.auditLog}</h2>
       <span>
-        <button type="button" @click=${on.onExport}>Export audit log</button>
-        <button type="button" class="secondary" @click=${on.onClose}>Close audit log</button>
+        <button type="button" @click=${on.onExport}>${t.s.exportAuditLog}</button>
+        <button type="button" class="secondary" @click=${on.onClose}>${t.s.closeAuditLog}</button>
       </span>
     </header>
     ${
       entries.length === 0
-        ? html`<p class="muted">No disconnects made from this view in the last 90 days.</p>`
+        ? html`<p class="muted">${t.s.auditEmpty}</p>`
         : html`${
               entries.length > SHOWN
-                ? html`<p class="muted">
-                    The latest ${SHOWN} of ${entries.length} entries; the export has them all.
-                  </p>`
+                ? html`<p class="muted">${t.s.auditLatest(t.num(SHOWN), t.num(entries.length))}</p>`
                 : nothing
             }
             <ol class="audit">
               ${entries.slice(0, SHOWN).map(
                 (e) =>
                   html`<li>
-                    <strong>${formatDateTime(e.t)}</strong> ·
-                    ${ACTION[e.action]}${
-                      e.blockSeconds ? ` (${Math.round(e.blockSeconds / 60)} min)` : nothing
+                    <strong>${t.dateTime(e.t)}</strong> ·
+                    ${t.s[ACTION[e.action]] as string}${
+                      e.blockSeconds
+                        ? t.s.auditBlockMinutes(t.num(Math.round(e.blockSeconds / 60)))
+                        : nothing
                     }
-                    · ${e.workspace} · by <bdi>${e.operator || 'unnamed operator'}</bdi>:
-                    ${summarize(e.results)}
+                    · ${e.workspace} · ${t.s.auditBy}
+                    <bdi>${e.operator || t.s.unnamedOperator}</bdi>: ${summarize(e.results, t)}
                     <ul>
                       ${e.results.map(
                         (r) =>

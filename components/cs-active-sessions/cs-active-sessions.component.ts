@@ -14,24 +14,21 @@ import {
   type SortColumn,
   type SortOrder,
 } from '../../src/model/query.js';
-import {
-  formatDateTime,
-  formatDuration,
-  type Session,
-  type Subscription,
-} from '../../src/model/session.js';
+import type { Session, Subscription } from '../../src/model/session.js';
 import { sourceConfigKey, workspaceOf, type Workspace } from '../../src/model/workspace.js';
 import { haystackOf, IncrementalSearch } from '../../src/model/search-index.js';
 import { SessionStore } from '../../src/model/session-store.js';
 import { HealthTracker } from '../../src/analysis/health.js';
 import { HealthView } from './health-view.js';
 import { bulkDisconnect } from '../../src/sources/bulk-disconnect.js';
+import { DemoSource } from '../../src/sources/demo.js';
 import { EmqxSource } from '../../src/sources/emqx.js';
 import { createSource } from '../../src/sources/from-config.js';
 import {
   SourceError,
   type DisconnectResult,
   type SessionSource,
+  type SourceErrorKind,
 } from '../../src/sources/source.js';
 import { styles } from './cs-active-sessions.styles.js';
 import {
@@ -72,6 +69,7 @@ import {
 import type { StoredSettings } from '../../src/storage/db.js';
 import { LiveController, type LiveCredentials } from './live-controller.js';
 import { SessionsController, type SourceEntry } from './sessions-controller.js';
+import { EN_TEXTS, texts, type CsStrings, type Texts } from './strings.js';
 
 interface DetailsResult {
   clientId: string;
@@ -80,20 +78,20 @@ interface DetailsResult {
   subscriptions: SubscriptionsState;
 }
 
-const errorMessage = (error: unknown) =>
-  error instanceof SourceError ? error.message : `Unexpected error: ${String(error)}`;
+const errorMessage = (error: unknown, t: Texts = EN_TEXTS) =>
+  error instanceof SourceError ? error.message : t.s.unexpectedError(String(error));
 
 /** The virtualizer's key; it may ask about an index that a refresh has just removed. */
 const keyOf = (session: Session | undefined) => session?.key;
 
 /** Short markers shown in a row for what needs a look. */
-function flagsOf(h: SessionHealth | undefined): string[] {
+function flagsOf(h: SessionHealth | undefined, t: Texts = EN_TEXTS): string[] {
   if (!h) return [];
   const flags: string[] = [];
-  if (h.stuck) flags.push('stuck');
-  if (h.takeover) flags.push('takeover');
-  else if (h.duplicate) flags.push('duplicate');
-  if (h.noKeepAlive) flags.push('no keep-alive');
+  if (h.stuck) flags.push(t.s.flagStuck);
+  if (h.takeover) flags.push(t.s.flagTakeover);
+  else if (h.duplicate) flags.push(t.s.flagDuplicate);
+  if (h.noKeepAlive) flags.push(t.s.flagNoKeepAlive);
   return flags;
 }
 
@@ -108,32 +106,76 @@ const COUNT_AT_ONCE = 5_000;
  *
  * @summary The active sessions of MQTT brokers: list, search, filter, sort, details, disconnect.
  *
- * @event cs-session-select - The user opened a session's details. `detail: { session }`.
- * @event cs-disconnect-request - Cancelable; fired before any disconnect. `detail: { clientIds, block? }`.
- * @event cs-disconnect - A disconnect action finished. `detail: { results }`, one per client.
- * @event cs-refresh - A fresh list arrived. `detail: { count, trigger }`.
- * @event cs-error - A broker call failed. `detail: { message, kind, operation }`.
- * @event cs-export - An export was built and downloaded. `detail: { format, filename, count, blob }`.
- * @event cs-alert - An alert rule fired. `detail: { id, ruleId, kind, at, workspace, clientIds, message }`.
+ * @attr theme - `light` or `dark` forces that colour scheme; unset follows `prefers-color-scheme`.
+ * @attr density - `compact`: shorter rows, tighter spacing, smaller type (`layout` is separate).
+ * @attr layout - `full` (default) or `compact`, the small popup layout.
  *
- * @csspart toolbar - The search box, buttons and count.
+ * @event {CustomEvent<SessionSelectDetail>} cs-session-select - The user opened a session's details. `detail: { session }`.
+ * @event {CustomEvent<DisconnectRequestDetail>} cs-disconnect-request - Cancelable; fired before any disconnect, with the client IDs and any block. `detail: { clientIds, block? }`; `preventDefault()` stops it.
+ * @event {CustomEvent<DisconnectDetail>} cs-disconnect - A disconnect action finished (one per action). `detail: { results }`, one result per client.
+ * @event {CustomEvent<RefreshDetail>} cs-refresh - A fresh list arrived from the source. `detail: { count, trigger }`.
+ * @event {CustomEvent<ErrorDetail>} cs-error - A source call failed; the message names the cause and holds no secret. `detail: { message, kind, operation }`.
+ * @event {CustomEvent<AlertDetail>} cs-alert - An alert rule fired. `detail: { id, ruleId, kind, at, workspace, clientIds, message }`.
+ * @event {CustomEvent<ExportDetail>} cs-export - An export was built and offered as a download. `detail: { format, filename, count, blob }`.
+ *
+ * @csspart toolbar - The toolbar: search box, buttons, switches and count.
  * @csspart search - The search box.
  * @csspart status - The count and the time of the last update.
+ * @csspart live-status - The state of the live event feed (`Live`, or why it is down).
+ * @csspart summary - The count and plan usage line of the compact layout.
  * @csspart plan-usage - The plan usage meter.
  * @csspart trend - The trend chart of active sessions.
- * @csspart audit - The audit log region.
- * @csspart alerts - The alerts region (alerts and rules).
- * @csspart notice - The notice that storage is in memory only.
  * @csspart filters - The filter controls.
+ * @csspart health - The health filters.
+ * @csspart error - The banner that says why the list could not be loaded or refreshed.
+ * @csspart notice - The notice that storage is in memory only.
  * @csspart table - The session grid.
  * @csspart header-cell - A column header.
  * @csspart row - A session row.
  * @csspart cell - A cell of a session row.
+ * @csspart flag - A health marker in a row (`stuck`, `duplicate`…).
+ * @csspart mode - The line under the table: client or server mode, paging.
  * @csspart details - The session details region.
- * @csspart dialog - The confirmation dialog.
+ * @csspart dialog - The confirmation dialog (an alertdialog).
+ * @csspart audit - The audit log region.
+ * @csspart alerts - The alerts region (alerts and rules).
  *
- * @cssproperty --cs-table-height - Height of the scrolling list of rows (default 420px).
- * @cssproperty --cs-row-height - Minimum height of a row (default 36px).
+ * @cssproperty [--cs-font-family=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font of the element.
+ * @cssproperty [--cs-font-family-mono=ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace] - Font of topics and code.
+ * @cssproperty [--cs-font-size=14px] - Base font size (13px with `density="compact"`).
+ * @cssproperty [--cs-font-size-small=0.85em] - Secondary text: notes, markers, small buttons.
+ * @cssproperty [--cs-font-size-heading=1.1em] - Headings of the details and the dialog.
+ * @cssproperty [--cs-font-weight-strong=600] - Column headers, the count, emphasis.
+ * @cssproperty [--cs-line-height=1.4] - Line height.
+ * @cssproperty [--cs-color-text=#1d2330] - Text (dark: #e7eaf0).
+ * @cssproperty [--cs-color-muted=#535c6e] - Secondary text, at least 4.5:1 on the backgrounds (dark: #a8b0bf).
+ * @cssproperty [--cs-color-background=#ffffff] - Background (dark: #14181f).
+ * @cssproperty [--cs-color-surface=#f3f5f8] - Header row, buttons, hovered rows (dark: #1e242e).
+ * @cssproperty [--cs-color-border=#d9dee7] - Frames and row separators (dark: #3a4352).
+ * @cssproperty [--cs-color-control-border=#8a93a3] - Borders of inputs and buttons, at least 3:1 (dark: #6b7587).
+ * @cssproperty [--cs-color-accent=#1f5fbf] - Links, progress, the switch when on (dark: #8ab4ff).
+ * @cssproperty [--cs-color-on-accent=#ffffff] - Drawn on the accent colour (dark: #14181f).
+ * @cssproperty [--cs-color-selected=#e3edfb] - Selected and current rows, chips, pressed toggles (dark: #243b5e).
+ * @cssproperty [--cs-color-danger=#b42318] - Errors and destructive buttons (dark: #ff9a90).
+ * @cssproperty [--cs-color-on-danger=#ffffff] - Text on destructive buttons and badges (dark: #14181f).
+ * @cssproperty [--cs-color-warning-bg=#fff4e5] - Banners, notices and row markers (dark: #3b2c12).
+ * @cssproperty [--cs-color-warning-text=#7a4a00] - Text on the warning background (dark: #ffd58f).
+ * @cssproperty [--cs-color-ok=#1b6e37] - Plan usage below the warning level, `Live` (dark: #6fd38f).
+ * @cssproperty [--cs-color-warning=#8f5600] - Plan usage from 80 % (dark: #f2b85b).
+ * @cssproperty [--cs-color-switch-thumb=#ffffff] - The thumb of the `Auto-refresh` switch when off (dark: #e7eaf0).
+ * @cssproperty [--cs-shadow=0 4px 12px rgb(0 0 0 / 12%)] - Shadow of menus (dark: 0 4px 12px rgb(0 0 0 / 50%)).
+ * @cssproperty [--cs-focus-color=var(--cs-color-accent)] - Colour of the focus outline.
+ * @cssproperty [--cs-focus-width=2px] - Width of the focus outline.
+ * @cssproperty [--cs-focus-offset=1px] - Offset of the focus outline (rows draw it inside).
+ * @cssproperty [--cs-radius=6px] - Corner radius of controls, panels and the table.
+ * @cssproperty [--cs-radius-pill=999px] - Corner radius of chips, markers, badges and bars.
+ * @cssproperty [--cs-spacing=8px] - The spacing unit; the others derive from it (5px with `density="compact"`).
+ * @cssproperty [--cs-spacing-small=calc(var(--cs-spacing) / 2)] - Small gaps.
+ * @cssproperty [--cs-control-padding-block=calc(var(--cs-spacing) * 0.75)] - Vertical padding of buttons and inputs.
+ * @cssproperty [--cs-control-padding-inline=calc(var(--cs-spacing) * 1.5)] - Horizontal padding of buttons and inputs.
+ * @cssproperty [--cs-row-height=36px] - Height of a row (28px with `density="compact"`).
+ * @cssproperty [--cs-table-height=420px] - Height of the scrolling list of rows.
+ * @cssproperty --cs-columns - Set by the element on the table (its visible columns); not for overriding.
  */
 export class CsActiveSessions extends LitElement {
   static override styles = styles;
@@ -143,7 +185,7 @@ export class CsActiveSessions extends LitElement {
     onRefresh: (count, trigger) => this._handleRefresh(count, trigger),
     onError: (error, trigger) => {
       this.dispatchEvent(csEvent('cs-error', { ...error, operation: 'list' }));
-      if (trigger === 'user') this._announce(`Refresh failed: ${error.message}`);
+      if (trigger === 'user') this._announce(this.#texts.s.announceRefreshFailed(error.message));
     },
   });
 
@@ -153,7 +195,7 @@ export class CsActiveSessions extends LitElement {
     this,
     (alert) => {
       this.dispatchEvent(csEvent('cs-alert', alert));
-      this._announce(`Alert: ${alert.message}`);
+      this._announce(this.#texts.s.announceAlert(alert.message));
     },
     (data) => this._storage.saveAlerts(data),
   );
@@ -199,7 +241,7 @@ export class CsActiveSessions extends LitElement {
       } else if (gone) {
         subscriptions = { status: 'done', subscriptions: [] as Subscription[] };
       } else {
-        subscriptions = { status: 'error', message: errorMessage(subs.reason) };
+        subscriptions = { status: 'error', message: errorMessage(subs.reason, this.#texts) };
         if (!signal.aborted) {
           this.dispatchEvent(
             csEvent('cs-error', {
@@ -272,6 +314,9 @@ export class CsActiveSessions extends LitElement {
   /** Workspaces (plain data): each a whole source or a match over one; wins over `source`. */
   @property({ attribute: false }) workspaces: Workspace[] | undefined;
 
+  /** Use a simulated fleet in memory (`DemoSource`), no backend: when no source is given. */
+  @property({ type: Boolean }) demo = false;
+
   /** Seconds between polls; `0` turns auto-refresh off. */
   @property({ attribute: 'refresh-interval', type: Number })
   get refreshInterval(): number {
@@ -327,13 +372,53 @@ export class CsActiveSessions extends LitElement {
   @property({ reflect: true }) layout: 'full' | 'compact' = 'full';
 
   /**
+   * `light` or `dark` forces that colour scheme; unset follows the system
+   * (`prefers-color-scheme`). Styling only: the `--cs-*` custom properties do the rest.
+   */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+
+  /** `compact`: shorter rows, tighter spacing and smaller type (unlike `layout`, same parts). */
+  @property({ reflect: true }) density: 'comfortable' | 'compact' | undefined;
+
+  /**
    * Whether each refresh adds a sample to the count history; off where something else records
    * it (the extension's background) and this view only opens now and then.
    */
   @property({ attribute: false }) recordHistory = true;
 
+  /**
+   * The element's words: any of `CsStrings` (see `strings.ts`), over the English defaults.
+   * Accessible names change with them.
+   */
+  @property({ attribute: false }) strings: Partial<CsStrings> | undefined;
+
+  /**
+   * BCP 47 locale of numbers and dates (`de-DE`); default: the nearest `lang` attribute, else
+   * the browser's locale. Exports stay locale-independent.
+   */
+  @property() locale: string | undefined;
+
+  #textsOf: { strings: unknown; locale: string | undefined; texts: Texts } | undefined;
+  /** The strings and formatting in force. */
+  get #texts(): Texts {
+    const locale = this.locale || (this.closest('[lang]') as HTMLElement | null)?.lang || undefined;
+    const at = this.#textsOf;
+    if (at && at.strings === this.strings && at.locale === locale) return at.texts;
+    this.#textsOf = { strings: this.strings, locale, texts: texts(this.strings, locale) };
+    return this.#textsOf.texts;
+  }
+
+  /**
+   * Read-only: no action that changes the broker is offered (`Disconnect`, `Disconnect and
+   * block`, bulk disconnect with its selection, `Retry failed`). Listing, search, filters,
+   * details and export stay. A source whose `capabilities.actions` is `false` (an EMQX `viewer`
+   * API key) is treated the same way for its own sessions.
+   */
+  @property({ attribute: 'read-only', type: Boolean, reflect: true }) readOnly = false;
+
   readonly #selection = new Selection();
   #srcSource: { src: string; source: EmqxSource } | undefined;
+  #demoSource: DemoSource | undefined;
   #workspaceSources = new Map<string, SessionSource>();
   #lastInterval = 30;
   #visible: readonly Session[] = [];
@@ -379,6 +464,10 @@ export class CsActiveSessions extends LitElement {
   #viewport = { first: 0, last: -1 };
   #clock: ReturnType<typeof setInterval> | undefined;
   #focusRow = false;
+  /** The row whose details are open, to give focus back to when they close. */
+  #detailsFrom: string | undefined;
+  /** Whether the rows rendered by `#renderItem` have checkboxes. */
+  #renderedSelectable: boolean | undefined;
   #actions = new AbortController();
   #run: AbortController | undefined;
   #exportRun: AbortController | undefined;
@@ -392,6 +481,7 @@ export class CsActiveSessions extends LitElement {
   // Lifecycle
   constructor() {
     super();
+    this.addEventListener('keydown', (event) => this.#onHostKeydown(event));
     // Details of lazily listed sessions: the rows on screen first.
     this._sessions.priority = () => {
       const { first, last } = this.#viewport;
@@ -436,7 +526,12 @@ export class CsActiveSessions extends LitElement {
       });
     }
     if (changed.has('alertRules')) this._alerts.setPageRules(this.alertRules);
-    if (changed.has('source') || changed.has('src') || changed.has('workspaces')) {
+    if (
+      changed.has('source') ||
+      changed.has('src') ||
+      changed.has('workspaces') ||
+      changed.has('demo')
+    ) {
       this._sessions.setSources(this.#sourceEntries());
       // The search box keeps its text across a change of sources; server mode must too.
       this._sessions.setServerSearch(this._query);
@@ -577,7 +672,7 @@ export class CsActiveSessions extends LitElement {
       this.#pendingShow = undefined;
       const session = this.#visible.find((s) => s.clientId === clientId);
       if (session) this._open(session);
-      else this._announce(`${clientId} is not connected.`);
+      else this._announce(this.#texts.s.announceNotConnected(clientId));
     }
     if (this._selectedKey !== undefined) {
       const current = store.get(this._selectedKey);
@@ -598,17 +693,25 @@ export class CsActiveSessions extends LitElement {
     }
     const columns = this.#columns();
     const health = this.#health;
+    const t = this.#texts;
+    // Made read-only: a selection can no longer be acted on, so none is kept.
+    if (this.#selection.size > 0 && !this.#selectable()) {
+      this.#selection.clear();
+      this._selectionVersion++;
+    }
     const rowState: RowState = {
       columns,
       selectedKey: this._selectedKey,
       activeKey: this._activeKey,
       isChecked: (key) => this.#selection.has(key),
+      selectable: this.#selectable(),
       rowOffset:
         this._sessions.mode === 'server'
           ? (this._sessions.server.offsets[this._sessions.server.index] ?? 0)
           : 0,
-      flagsOf: (key) => flagsOf(health.get(key)),
+      flagsOf: (key) => flagsOf(health.get(key), t),
       workspaceLabel: (id) => this.#workspaceLabel(id),
+      texts: t,
     };
     if (
       changed.has('_selectedKey') ||
@@ -617,9 +720,13 @@ export class CsActiveSessions extends LitElement {
       changed.has('_workspace') ||
       changed.has('workspaces') ||
       changed.has('_hiddenColumns') ||
+      changed.has('strings') ||
+      changed.has('locale') ||
       this.#renderedHealth !== health ||
-      this.#renderedOffset !== rowState.rowOffset
+      this.#renderedOffset !== rowState.rowOffset ||
+      this.#renderedSelectable !== rowState.selectable
     ) {
+      this.#renderedSelectable = rowState.selectable;
       this.#renderedHealth = health;
       this.#renderedOffset = rowState.rowOffset;
       this.#renderItem = (session, index) =>
@@ -709,7 +816,7 @@ export class CsActiveSessions extends LitElement {
     if (this._topic && trigger !== 'initial') void this._onTopicFilter(this._topic.text);
     this.dispatchEvent(csEvent('cs-refresh', { count, trigger }));
     if (trigger === 'user') {
-      this._announce(`Refreshed: ${count} active session${count === 1 ? '' : 's'}.`);
+      this._announce(this.#texts.s.announceRefreshed(this.#texts.num(count), count));
     }
   }
 
@@ -779,7 +886,7 @@ export class CsActiveSessions extends LitElement {
     if (!text) return;
     const sources = this._sessions.sources().filter((s) => typeof s.subscribersOf === 'function');
     if (sources.length === 0) {
-      this._topicError = 'This broker cannot search subscriptions.';
+      this._topicError = this.#texts.s.topicSearchUnsupported;
       return;
     }
     try {
@@ -793,7 +900,7 @@ export class CsActiveSessions extends LitElement {
       this._topicDraft = '';
       this._topicError = undefined;
     } catch (error) {
-      this._topicError = errorMessage(error);
+      this._topicError = errorMessage(error, this.#texts);
     }
   }
 
@@ -823,17 +930,43 @@ export class CsActiveSessions extends LitElement {
     this._open(hit.session);
   }
 
+  /**
+   * The grid's keys (one tab stop: the active row): arrows, Home/End, PageUp/PageDown move
+   * between rows (ArrowUp from the first row reaches the header's controls), Enter opens the
+   * details, Space toggles the selection (Shift+Space a range), Ctrl+A / Cmd+A selects every
+   * row that matches the search and filters. Escape is handled by `#onHostKeydown`.
+   */
   private _onGridKeydown(event: KeyboardEvent): void {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'a') {
+      // Not the page's text: the rows, as `Select all <N> matching` does.
+      event.preventDefault();
+      if (this.#selectable() && this.#visible.length > 0) this._onSelectAllMatching();
+      return;
+    }
     const hit = this._rowFromEvent(event);
-    if (!hit) return;
+    if (!hit) {
+      this.#onHeaderKeydown(event);
+      return;
+    }
+    if (event.altKey || event.ctrlKey || event.metaKey) {
+      // Ctrl+Home / Ctrl+End are the grid's first and last rows, as Home and End.
+      if (!(event.ctrlKey && (event.key === 'Home' || event.key === 'End'))) return;
+    }
     const last = this.#visible.length - 1;
+    // A page is the rows on screen.
+    const page = Math.max(1, this.#viewport.last - this.#viewport.first);
     let next: number | undefined;
     switch (event.key) {
       case 'ArrowDown':
         next = Math.min(last, hit.index + 1);
         break;
       case 'ArrowUp':
-        next = Math.max(0, hit.index - 1);
+        if (hit.index === 0) {
+          event.preventDefault();
+          this.#headerControls()[0]?.focus();
+          return;
+        }
+        next = hit.index - 1;
         break;
       case 'Home':
         next = 0;
@@ -842,10 +975,10 @@ export class CsActiveSessions extends LitElement {
         next = last;
         break;
       case 'PageDown':
-        next = Math.min(last, hit.index + 10);
+        next = Math.min(last, hit.index + page);
         break;
       case 'PageUp':
-        next = Math.max(0, hit.index - 10);
+        next = Math.max(0, hit.index - page);
         break;
       case 'Enter':
         event.preventDefault();
@@ -853,9 +986,11 @@ export class CsActiveSessions extends LitElement {
         return;
       case ' ':
         event.preventDefault();
+        if (!this.#selectable()) return;
         if (event.shiftKey) this.#selection.toggleRange(this.#visibleKeys, hit.session.key);
         else this.#selection.toggle(hit.session.key);
         this._selectionVersion++;
+        this.#announceSelection();
         return;
       default:
         return;
@@ -878,6 +1013,104 @@ export class CsActiveSessions extends LitElement {
     }
   }
 
+  /** The header row's controls (`Select all`, the sort buttons), reached by ArrowUp. */
+  #headerControls(): HTMLElement[] {
+    return [
+      ...this.renderRoot.querySelectorAll<HTMLElement>(
+        '[role="grid"] .header-row input, [role="grid"] .header-row button',
+      ),
+    ];
+  }
+
+  /** Keys in the header row: Left/Right/Home/End between its controls, Down back to the rows. */
+  #onHeaderKeydown(event: KeyboardEvent): void {
+    const controls = this.#headerControls();
+    const at = controls.indexOf(this.shadowRoot?.activeElement as HTMLElement);
+    if (at < 0 || event.altKey || event.ctrlKey || event.metaKey) return;
+    let next: number;
+    switch (event.key) {
+      case 'ArrowLeft':
+        next = Math.max(0, at - 1);
+        break;
+      case 'ArrowRight':
+        next = Math.min(controls.length - 1, at + 1);
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = controls.length - 1;
+        break;
+      case 'ArrowDown':
+        event.preventDefault();
+        void this.#focusActiveRow();
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    controls[next]?.focus();
+  }
+
+  /**
+   * Escape closes the details from the details or the grid, and focus goes back to the row they
+   * were opened from. An open dialog or menu closes itself first.
+   */
+  #onHostKeydown(event: KeyboardEvent): void {
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    if (this._dialog?.open || this._menu || this._selected === undefined) return;
+    const path = event.composedPath();
+    const details = this.renderRoot.querySelector('.details');
+    const grid = this.renderRoot.querySelector('[role="grid"]');
+    if (!path.some((t) => t === details || t === grid)) return;
+    event.preventDefault();
+    this._closeDetails();
+  }
+
+  /** Says how many rows are selected, after a change the user made by keyboard. */
+  #announceSelection(): void {
+    const n = this.#selection.size;
+    this._announce(
+      n === 0
+        ? this.#texts.s.announceNoneSelected
+        : this.#texts.s.announceSelected(this.#texts.num(n), n),
+    );
+  }
+
+  /** Whether actions that change the broker may be offered for a source's sessions. */
+  #canAct(source: SessionSource | undefined): boolean {
+    return !this.readOnly && source !== undefined && source.capabilities?.actions !== false;
+  }
+
+  /** Whether rows can be selected: selection serves only bulk disconnect. */
+  #selectable(): boolean {
+    return (
+      !this.readOnly && this._sessions.sources().some((s) => s.capabilities?.actions !== false)
+    );
+  }
+
+  /** Whether focus fell out of the element onto the page's body (its control went or was disabled). */
+  #focusLost(): boolean {
+    const inside = this.shadowRoot?.activeElement;
+    if (inside && !inside.matches(':disabled')) return false;
+    const outside = document.activeElement;
+    return !outside || outside === document.body || outside === this;
+  }
+
+  /**
+   * After the dialog closed: the browser gives focus back to what opened it, but that may be
+   * gone or disabled (a bulk disconnect empties the selection). Focus then goes to the details
+   * or the grid, never to the page's body.
+   */
+  #keepFocus(): void {
+    if (!this.#focusLost()) return;
+    const close = this._selected
+      ? this.renderRoot.querySelector<HTMLElement>('.details-header button')
+      : null;
+    if (close) close.focus();
+    else void this.#focusActiveRow();
+  }
+
   private _onSelectAllChange(event: Event): void {
     const box = event.target as HTMLInputElement;
     if (this.#selection.size > 0) {
@@ -894,20 +1127,26 @@ export class CsActiveSessions extends LitElement {
   private _onSelectAllMatching(): void {
     this.#selection.add(this.#visibleKeys);
     this._selectionVersion++;
-    this._announce(`${this.#selection.size} sessions selected.`);
+    this.#announceSelection();
   }
 
   private _open(session: Session): void {
     if (this._selectedKey !== session.key) this._actionError = undefined;
+    // Where focus goes back to when the details close.
+    this.#detailsFrom = session.key;
     this._selectedKey = session.key;
     this._selected = session;
     this.dispatchEvent(csEvent('cs-session-select', { session }));
   }
 
   private _closeDetails(): void {
+    const from = this.#detailsFrom;
+    this.#detailsFrom = undefined;
     this._selectedKey = undefined;
     this._selected = undefined;
     this._actionError = undefined;
+    // Back to the row the details were opened from, or (it left the list) the active row.
+    if (from !== undefined && this.#visibleKeys.includes(from)) this._activeKey = from;
     this.#focusRow = true;
   }
 
@@ -918,7 +1157,7 @@ export class CsActiveSessions extends LitElement {
   }
 
   private _askDisconnect(block: boolean): void {
-    if (!this._selected) return;
+    if (!this._selected || !this.#canAct(this._sessions.sourceOf(this._selected))) return;
     void this._openDialog({
       kind: 'one',
       session: this._selected,
@@ -932,7 +1171,9 @@ export class CsActiveSessions extends LitElement {
     const targets = this.#selection
       .keys()
       .map((k) => this._sessions.store.get(k))
-      .filter((s): s is Session => s !== undefined);
+      .filter((s): s is Session => s !== undefined)
+      // Never sessions of a source whose credentials may only read.
+      .filter((s) => this.#canAct(this._sessions.sourceOf(s) ?? this._sessions.source()));
     if (targets.length === 0) return;
     const ids = new Set(targets.map((t) => t.clientId));
     const rate = Math.max(1, this.disconnectRate || 20);
@@ -963,17 +1204,23 @@ export class CsActiveSessions extends LitElement {
   private _onDialogClose(): void {
     if (this._dialogState?.kind === 'running') this.#run?.abort();
     this._dialogState = undefined;
+    void this.updateComplete.then(() => requestAnimationFrame(() => this.#keepFocus()));
   }
 
   private async _onConfirm(): Promise<void> {
     const s = this._dialogState;
+    // Made read-only while the question was open: nothing is sent.
+    if (this.readOnly) {
+      this._dialog?.close();
+      return;
+    }
     if (s?.kind === 'one') await this.#disconnectOne(s);
     else if (s?.kind === 'many') await this.#disconnectMany(s.targets);
   }
 
   private _onRetryFailed(): void {
     const s = this._dialogState;
-    if (s?.kind !== 'done') return;
+    if (s?.kind !== 'done' || !this.#selectable()) return;
     const failed = new Set(s.results.filter((r) => r.outcome === 'failed').map((r) => r.clientId));
     const { store } = this._sessions;
     const again = s.targets.filter((t) => failed.has(t.clientId));
@@ -995,19 +1242,29 @@ export class CsActiveSessions extends LitElement {
     const request = csEvent('cs-disconnect-request', { clientIds: [clientId], block }, true);
     if (!this.dispatchEvent(request)) {
       this._dialog?.close();
-      this._announce('Disconnect cancelled by the page.');
+      this._announce(this.#texts.s.announceCancelledByPage);
       return;
     }
     this._dialogState = { ...s, busy: true };
     const signal = this.#actions.signal;
     let result: DisconnectResult;
+    let failure: SourceErrorKind | 'unknown' = 'unknown';
     try {
       if (block && source.ban) {
         await source.ban(clientId, { durationSeconds: block.durationSeconds, signal });
       }
       result = { clientId, outcome: await source.disconnect(clientId, { signal }) };
     } catch (error) {
-      result = { clientId, outcome: 'failed', error: errorMessage(error) };
+      failure = error instanceof SourceError ? error.kind : 'unknown';
+      result = {
+        clientId,
+        outcome: 'failed',
+        // A 403: the credentials may read but not act (an EMQX `viewer` API key). Say so first.
+        error:
+          failure === 'forbidden'
+            ? this.#texts.s.forbiddenToDisconnect(errorMessage(error, this.#texts))
+            : errorMessage(error, this.#texts),
+      };
     }
     if (this._dialogState?.kind === 'one') this._dialog?.close();
     this.dispatchEvent(csEvent('cs-disconnect', { results: [result] }));
@@ -1018,15 +1275,19 @@ export class CsActiveSessions extends LitElement {
       block?.durationSeconds,
     );
     if (result.outcome === 'failed') {
-      this._actionError = `Could not disconnect: ${result.error}`;
+      this._actionError = this.#texts.s.couldNotDisconnect(result.error ?? '');
       this.dispatchEvent(
         csEvent('cs-error', {
           message: result.error ?? 'Disconnect failed',
-          kind: 'unknown',
+          kind: failure,
           operation: 'disconnect',
         }),
       );
-      this._announce(`Could not disconnect ${clientId}.`);
+      this._announce(
+        failure === 'forbidden'
+          ? this.#texts.s.announceForbidden(clientId)
+          : this.#texts.s.announceCouldNotDisconnect(clientId),
+      );
       return;
     }
     this._sessions.removeSessions(
@@ -1036,8 +1297,8 @@ export class CsActiveSessions extends LitElement {
     );
     this._announce(
       result.outcome === 'disconnected'
-        ? `Disconnected ${clientId}${block ? ' and blocked it' : ''}.`
-        : `${clientId} had already disconnected.`,
+        ? this.#texts.s.announceDisconnected(clientId, Boolean(block))
+        : this.#texts.s.announceAlreadyGone(clientId),
     );
     // Show a client that reconnects without waiting for the next poll.
     this._sessions.refreshAfterAction();
@@ -1050,7 +1311,7 @@ export class CsActiveSessions extends LitElement {
     const request = csEvent('cs-disconnect-request', { clientIds }, true);
     if (!this.dispatchEvent(request)) {
       this._dialog?.close();
-      this._announce('Disconnect cancelled by the page.');
+      this._announce(this.#texts.s.announceCancelledByPage);
       return;
     }
     const run = new AbortController();
@@ -1107,7 +1368,7 @@ export class CsActiveSessions extends LitElement {
     this._selectionVersion++;
     this._sessions.removeSessions(goneKeys);
     this._sessions.refreshAfterAction();
-    this._announce(`Disconnect finished: ${summarize(results)}.`);
+    this._announce(this.#texts.s.announceDisconnectFinished(summarize(results, this.#texts)));
     if (this._dialog?.open) this._dialogState = { kind: 'done', results, targets };
   }
 
@@ -1160,7 +1421,10 @@ export class CsActiveSessions extends LitElement {
             // The id goes into session keys (and the DOM): never the config, which has secrets.
             source = createSource(group[0]!.source, `workspace:${group[0]!.id}`);
           } catch (error) {
-            this._actionError = `Workspace ${group[0]!.label}: ${(error as Error).message}`;
+            this._actionError = this.#texts.s.workspaceError(
+              group[0]!.label,
+              (error as Error).message,
+            );
             continue;
           }
         }
@@ -1171,7 +1435,12 @@ export class CsActiveSessions extends LitElement {
       return entries;
     }
     if (this.source) return [{ id: 'source', source: this.source, workspaces: [] }];
-    if (!this.src) return [];
+    if (!this.src) {
+      if (!this.demo) return [];
+      // One simulated fleet per element: switching `demo` off and on keeps it.
+      this.#demoSource ??= new DemoSource();
+      return [{ id: 'demo', source: this.#demoSource, workspaces: [] }];
+    }
     if (this.#srcSource?.src !== this.src) {
       this.#srcSource = { src: this.src, source: new EmqxSource({ baseUrl: this.src }) };
     }
@@ -1348,13 +1617,25 @@ export class CsActiveSessions extends LitElement {
       const filename = exportFilename(workspace, format, now);
       this.#download(blob, filename);
       this.dispatchEvent(csEvent('cs-export', { format, filename, count: sessions.length, blob }));
-      this._announce(`Exported ${sessions.length} sessions as ${format.toUpperCase()}.`);
+      this._announce(
+        this.#texts.s.announceExported(
+          this.#texts.num(sessions.length),
+          format.toUpperCase(),
+          sessions.length,
+        ),
+      );
     } catch (error) {
-      if (run.signal.aborted) this._announce('Export cancelled.');
-      else this._announce(`Export failed: ${String(error)}`);
+      if (run.signal.aborted) this._announce(this.#texts.s.announceExportCancelled);
+      else this._announce(this.#texts.s.announceExportFailed(String(error)));
     } finally {
       this._export = undefined;
       this.#exportRun = undefined;
+      // Export was disabled while it ran (and `Cancel` has gone): focus goes back to Export.
+      void this.updateComplete.then(() => {
+        if (this.#focusLost()) {
+          this.renderRoot.querySelector<HTMLElement>('[data-menu="export"]')?.focus();
+        }
+      });
     }
   }
 
@@ -1427,7 +1708,9 @@ export class CsActiveSessions extends LitElement {
       'session-history-',
     );
     this.#download(new Blob([historyToCsv(samples)], { type: 'text/csv;charset=utf-8' }), stamp);
-    this._announce(`Exported ${samples.length} history samples.`);
+    this._announce(
+      this.#texts.s.announceHistoryExported(this.#texts.num(samples.length), samples.length),
+    );
   }
 
   private async _onExportAudit(): Promise<void> {
@@ -1437,7 +1720,9 @@ export class CsActiveSessions extends LitElement {
       'audit-log-',
     );
     this.#download(new Blob([auditToCsv(entries)], { type: 'text/csv;charset=utf-8' }), name);
-    this._announce(`Exported ${entries.length} audit entries.`);
+    this._announce(
+      this.#texts.s.announceAuditExported(this.#texts.num(entries.length), entries.length),
+    );
   }
 
   #audit(
@@ -1509,19 +1794,24 @@ export class CsActiveSessions extends LitElement {
     const { store } = this._sessions;
     const total = this.#inWorkspaceCount;
     const shown = this.#visible.length;
-    const noun = `active session${total === 1 ? '' : 's'}`;
     const hydration = this._sessions.hydration;
+    const t = this.#texts;
+    const all =
+      shown === total
+        ? t.s.countAll(t.num(total), total)
+        : t.s.countFiltered(t.num(shown), t.num(total), total);
     const count = !store.loaded
       ? ''
-      : (shown === total ? `${total} ${noun}` : `${shown} of ${total} ${noun}`) +
-        // Offline sessions are only told apart once their details arrive.
-        (this.#pendingRows > 0 ? ' (provisional)' : '');
+      : // Offline sessions are only told apart once their details arrive.
+        this.#pendingRows > 0
+        ? t.s.provisional(all)
+        : all;
     const updated =
       store.updatedAt === undefined
         ? ''
         : this._now - store.updatedAt < 2000
-          ? 'Updated just now'
-          : `Updated ${formatDuration(this._now - store.updatedAt)} ago`;
+          ? t.s.updatedJustNow
+          : t.s.updatedAgo(t.duration(this._now - store.updatedAt));
     const live = this._live.status;
     return html`<div class="status" part="status">
       ${
@@ -1530,10 +1820,10 @@ export class CsActiveSessions extends LitElement {
           : html`<span class="live ${live}" part="live-status"
               >${
                 live === 'live'
-                  ? 'Live'
+                  ? t.s.live
                   : live === 'connecting'
-                    ? 'Live updates connecting…'
-                    : `Live updates down${this._live.detail ? `: ${this._live.detail}` : ''}`
+                    ? t.s.liveConnecting
+                    : t.s.liveDown(this._live.detail)
               }</span
             >`
       }
@@ -1543,16 +1833,16 @@ export class CsActiveSessions extends LitElement {
           ? html`<span
               class="hydration"
               role="progressbar"
-              aria-label="Session details loading"
+              aria-label=${t.s.detailsLoadingLabel}
               aria-valuemin="0"
               aria-valuemax=${hydration.total}
               aria-valuenow=${hydration.done}
-              >Loading details: ${hydration.done} of ${hydration.total}</span
+              >${t.s.detailsLoading(t.num(hydration.done), t.num(hydration.total))}</span
             >`
           : nothing
       }
-      <span class="updated" title=${store.updatedAt ? formatDateTime(store.updatedAt) : nothing}
-        >${updated}${this._sessions.stale ? ' (stale)' : ''}</span
+      <span class="updated" title=${store.updatedAt ? t.dateTime(store.updatedAt) : nothing}
+        >${this._sessions.stale ? t.s.stale(updated) : updated}</span
       >
     </div>`;
   }
@@ -1561,14 +1851,19 @@ export class CsActiveSessions extends LitElement {
     const list = this.#workspaceList();
     if (list.length < 2) return nothing;
     const { counts } = this.#perSessions(this._sessions.store.sessions);
-    return html`<select aria-label="Workspace" class="workspace" @change=${this._onWorkspaceChange}>
+    const t = this.#texts;
+    return html`<select
+      aria-label=${t.s.workspace}
+      class="workspace"
+      @change=${this._onWorkspaceChange}
+    >
       <option value=${ALL} ?selected=${this._workspace === ALL}>
-        All workspaces (${this._sessions.store.sessions.length})
+        ${t.s.allWorkspaces(t.num(this._sessions.store.sessions.length))}
       </option>
       ${list.map(
         (w) =>
           html`<option value=${w.id} ?selected=${this._workspace === w.id}>
-            ${w.label} (${counts.get(w.id) ?? 0})
+            ${t.s.workspaceOption(w.label, t.num(counts.get(w.id) ?? 0))}
           </option>`,
       )}
     </select>`;
@@ -1578,8 +1873,11 @@ export class CsActiveSessions extends LitElement {
     const { error, store } = this._sessions;
     if (!this._sessions.hasSource) {
       return html`<p class="banner">
-        No broker configured: set the <code>src</code> attribute, or the <code>source</code> or
-        <code>workspaces</code> property.
+        ${this.#texts.s.noBroker(
+          html`<code>src</code>`,
+          html`<code>source</code>`,
+          html`<code>workspaces</code>`,
+        )}
       </p>`;
     }
     if (!error) return nothing;
@@ -1588,8 +1886,8 @@ export class CsActiveSessions extends LitElement {
     return html`<div class="banner error" part="error">
       ${
         store.loaded
-          ? `Could not refresh: ${error.message} Showing the sessions as of ${formatDateTime(store.updatedAt)}.`
-          : `Could not load sessions: ${error.message}`
+          ? this.#texts.s.refreshFailed(error.message, this.#texts.dateTime(store.updatedAt))
+          : this.#texts.s.loadFailed(error.message)
       }
     </div>`;
   }
@@ -1598,16 +1896,17 @@ export class CsActiveSessions extends LitElement {
     const { store, loading } = this._sessions;
     if (!this._sessions.hasSource) return nothing;
     if (!store.loaded) {
-      return loading ? html`<p class="message">Loading sessions…</p>` : nothing;
+      return loading ? html`<p class="message">${this.#texts.s.loadingSessions}</p>` : nothing;
     }
     if (this.#visible.length > 0) return nothing;
+    const s = this.#texts.s;
     return html`<p class="message">
       ${
         this.#inWorkspaceCount === 0
-          ? 'No active sessions.'
+          ? s.noActiveSessions
           : this._query.trim()
-            ? html`No sessions match “<bdi>${this._query.trim()}</bdi>”.`
-            : 'No sessions match the filters.'
+            ? s.noMatchQuery(html`<bdi>${this._query.trim()}</bdi>`)
+            : s.noMatchFilters
       }
     </p>`;
   }
@@ -1704,50 +2003,50 @@ export class CsActiveSessions extends LitElement {
   /** Which mode the list is in, and in server mode the page and its controls. */
   private _renderMode(): TemplateResult | typeof nothing {
     const { mode, server, store, brokerTotal, loadProgress, loading } = this._sessions;
+    const t = this.#texts;
     if (mode !== 'server') {
       if (loadProgress) {
         return html`<div class="mode" part="mode">
           <span
             role="progressbar"
-            aria-label="Sessions loading"
+            aria-label=${t.s.sessionsLoadingLabel}
             aria-valuemin="0"
             aria-valuemax=${loadProgress.total ?? nothing}
             aria-valuenow=${loadProgress.loaded}
-            >${`Loading every session: ${loadProgress.loaded.toLocaleString('en-US')}${loadProgress.total === undefined ? '' : ` of ${loadProgress.total.toLocaleString('en-US')}`}…`}</span
+            >${t.s.loadingEvery(
+              t.num(loadProgress.loaded),
+              loadProgress.total === undefined ? undefined : t.num(loadProgress.total),
+            )}</span
           >
         </div>`;
       }
       // Said only where the broker could page instead: up to the threshold, all is here.
       return brokerTotal === undefined
         ? nothing
-        : html`<div class="mode muted" part="mode">
-            Client mode: every session is loaded; search and sort run in this browser.
-          </div>`;
+        : html`<div class="mode muted" part="mode">${t.s.clientMode}</div>`;
     }
     const before = server.offsets[server.index] ?? 0;
     const first = before + 1;
     const last = before + store.sessions.length;
     const range = store.sessions.length
-      ? `${first.toLocaleString('en-US')}–${last.toLocaleString('en-US')}`
-      : 'none';
-    const of = server.total === undefined ? '' : ` of ${server.total.toLocaleString('en-US')}`;
+      ? t.s.rowRange(t.num(first), t.num(last))
+      : t.s.rowRangeNone;
+    const of = server.total === undefined ? undefined : t.num(server.total);
     return html`<div class="mode" part="mode">
-      <span
-        >${`Server mode: the broker pages${server.search ? ' and searches' : ''}. Rows ${range}${of}.`}</span
-      >
+      <span>${t.s.serverMode(Boolean(server.search), range, of)}</span>
       <button
         type="button"
         ?disabled=${server.index === 0 || loading}
         @click=${() => this._sessions.turnPage(-1)}
       >
-        Previous page
+        ${t.s.previousPage}
       </button>
       <button
         type="button"
         ?disabled=${!server.next || loading}
         @click=${() => this._sessions.turnPage(1)}
       >
-        Next page
+        ${t.s.nextPage}
       </button>
     </div>`;
   }
@@ -1756,17 +2055,24 @@ export class CsActiveSessions extends LitElement {
     const server = this._sessions.mode === 'server';
     const checked = this.#selection.countIn(this.#visibleKeys);
     const all = checked > 0 && checked === this.#visible.length;
+    const t = this.#texts;
     return html`<div role="rowgroup">
       <div role="row" class="row header-row" aria-rowindex="1">
-        <div role="columnheader" part="header-cell" class="cell check">
-          <input
-            type="checkbox"
-            aria-label="Select all"
-            .checked=${all}
-            .indeterminate=${checked > 0 && !all}
-            @change=${this._onSelectAllChange}
-          />
-        </div>
+        ${
+          // The grid is one tab stop (the active row): ArrowUp reaches the header's controls.
+          this.#selectable()
+            ? html`<div role="columnheader" part="header-cell" class="cell check">
+                <input
+                  type="checkbox"
+                  tabindex="-1"
+                  aria-label=${t.s.selectAll}
+                  .checked=${all}
+                  .indeterminate=${checked > 0 && !all}
+                  @change=${this._onSelectAllChange}
+                />
+              </div>`
+            : nothing
+        }
         ${columns.map((c) => {
           const sorted = this._sort?.column === c.id ? this._sort.direction : undefined;
           return html`<div
@@ -1778,9 +2084,14 @@ export class CsActiveSessions extends LitElement {
             ${
               server
                 ? // The broker gives its own order; sorting one page would mislead.
-                  c.name
-                : html`<button type="button" class="sort" @click=${() => this._onSortClick(c)}>
-                    ${c.name}<span class="sort-mark" aria-hidden="true"
+                  t.column(c.id)
+                : html`<button
+                    type="button"
+                    class="sort"
+                    tabindex="-1"
+                    @click=${() => this._onSortClick(c)}
+                  >
+                    ${t.column(c.id)}<span class="sort-mark" aria-hidden="true"
                       >${sorted === 'ascending' ? ' ▲' : sorted === 'descending' ? ' ▼' : ''}</span
                     >
                   </button>`
@@ -1793,6 +2104,7 @@ export class CsActiveSessions extends LitElement {
 
   private _renderMenus(): TemplateResult {
     const optional = COLUMNS.filter((c) => c.id !== 'clientId');
+    const t = this.#texts;
     return html`<span class="menu-anchor">
         <button
           type="button"
@@ -1802,19 +2114,19 @@ export class CsActiveSessions extends LitElement {
           ?disabled=${this._export !== undefined}
           @click=${() => this._toggleMenu('export')}
         >
-          Export
+          ${t.s.export}
         </button>
         ${
           this._menu === 'export'
             ? html`<div
                 class="menu"
                 role="menu"
-                aria-label="Export"
+                aria-label=${t.s.export}
                 @keydown=${this._onMenuKeydown}
                 @focusout=${this._onMenuFocusout}
               >
                 <button type="button" role="menuitem" @click=${() => void this._onExport('csv')}>
-                  CSV
+                  ${t.s.exportCsv}
                 </button>
                 <button
                   type="button"
@@ -1822,7 +2134,7 @@ export class CsActiveSessions extends LitElement {
                   tabindex="-1"
                   @click=${() => void this._onExport('json')}
                 >
-                  JSON
+                  ${t.s.exportJson}
                 </button>
               </div>`
             : nothing
@@ -1836,14 +2148,14 @@ export class CsActiveSessions extends LitElement {
           aria-expanded=${this._menu === 'columns' ? 'true' : 'false'}
           @click=${() => this._toggleMenu('columns')}
         >
-          Columns
+          ${t.s.columns}
         </button>
         ${
           this._menu === 'columns'
             ? html`<div
                 class="menu"
                 role="menu"
-                aria-label="Columns"
+                aria-label=${t.s.columns}
                 @keydown=${this._onMenuKeydown}
                 @focusout=${this._onMenuFocusout}
               >
@@ -1856,7 +2168,7 @@ export class CsActiveSessions extends LitElement {
                       aria-checked=${this._hiddenColumns.includes(c.id) ? 'false' : 'true'}
                       @click=${() => this._toggleColumn(c.id)}
                     >
-                      ${c.name}
+                      ${t.column(c.id)}
                     </button>`,
                 )}
               </div>`
@@ -1884,23 +2196,27 @@ export class CsActiveSessions extends LitElement {
           this._ruleError = undefined;
         },
         onSubmit: (form) => {
-          const rule = ruleFromForm(form, `rule-${Date.now().toString(36)}`);
+          const rule = ruleFromForm(form, `rule-${Date.now().toString(36)}`, this.#texts);
           if (typeof rule === 'string') {
             this._ruleError = rule;
             return;
           }
           this._ruleError = undefined;
           this._alerts.setRules([...this._alerts.rules, rule]);
-          this._announce('Rule added.');
+          this._announce(this.#texts.s.announceRuleAdded);
         },
       },
+      this.#texts,
     );
   }
 
   private _renderSelectionBar(): TemplateResult | typeof nothing {
+    // Read-only: selection serves only bulk disconnect, so neither is offered.
+    if (!this.#selectable()) return nothing;
     const selected = this.#selection.size;
     const matching = this.#visible.length;
     const inView = this.#selection.countIn(this.#visibleKeys);
+    const t = this.#texts;
     return html`<div class="selection-bar">
       <button
         type="button"
@@ -1908,13 +2224,13 @@ export class CsActiveSessions extends LitElement {
         ?disabled=${selected === 0}
         @click=${this._askDisconnectSelected}
       >
-        Disconnect selected
+        ${t.s.disconnectSelected}
       </button>
-      ${selected ? html`<span>${selected} selected</span>` : nothing}
+      ${selected ? html`<span>${t.s.selectedCount(t.num(selected), selected)}</span>` : nothing}
       ${
         selected > 0 && inView < matching
           ? html`<button type="button" @click=${this._onSelectAllMatching}>
-              Select all ${matching} matching
+              ${t.s.selectAllMatching(t.num(matching), matching)}
             </button>`
           : nothing
       }
@@ -1932,7 +2248,10 @@ export class CsActiveSessions extends LitElement {
     if (this._details.status === TaskStatus.COMPLETE && answer) {
       subscriptions = answer.subscriptions;
     } else if (this._details.status === TaskStatus.ERROR) {
-      subscriptions = { status: 'error', message: errorMessage(this._details.error) };
+      subscriptions = {
+        status: 'error',
+        message: errorMessage(this._details.error, this.#texts),
+      };
     }
     const source = this._sessions.sourceOf(selected);
     const dialog = this._dialogState;
@@ -1944,10 +2263,12 @@ export class CsActiveSessions extends LitElement {
         actionError: this._actionError,
         busy: dialog?.kind === 'one' && dialog.busy,
         canBlock: typeof source?.ban === 'function',
+        canAct: this.#canAct(source),
         health: this.#health.get(selected.key),
         workspace:
           this.#workspaceList().length > 1 ? this.#workspaceLabel(selected.workspace) : undefined,
         now: this._now,
+        texts: this.#texts,
       },
       {
         onDisconnect: () => this._askDisconnect(false),
@@ -1970,19 +2291,23 @@ export class CsActiveSessions extends LitElement {
     >
       ${
         s
-          ? renderDialogContent(s, {
-              onConfirm: () => void this._onConfirm(),
-              onCancel: () => this._onDialogCancel(),
-              onTyped: (typed) => {
-                if (this._dialogState?.kind === 'many')
-                  this._dialogState = { ...this._dialogState, typed };
+          ? renderDialogContent(
+              s,
+              {
+                onConfirm: () => void this._onConfirm(),
+                onCancel: () => this._onDialogCancel(),
+                onTyped: (typed) => {
+                  if (this._dialogState?.kind === 'many')
+                    this._dialogState = { ...this._dialogState, typed };
+                },
+                onDuration: (duration) => {
+                  if (this._dialogState?.kind === 'one')
+                    this._dialogState = { ...this._dialogState, duration };
+                },
+                ...(this.#selectable() ? { onRetry: () => this._onRetryFailed() } : {}),
               },
-              onDuration: (duration) => {
-                if (this._dialogState?.kind === 'one')
-                  this._dialogState = { ...this._dialogState, duration };
-              },
-              onRetry: () => this._onRetryFailed(),
-            })
+              this.#texts,
+            )
           : nothing
       }
     </dialog>`;
@@ -1994,11 +2319,11 @@ export class CsActiveSessions extends LitElement {
       class="grid ${stale ? 'stale' : ''}"
       part="table"
       role="grid"
-      aria-label="Active sessions"
-      aria-multiselectable="true"
+      aria-label=${this.#texts.s.activeSessions}
+      aria-multiselectable=${this.#selectable() ? 'true' : nothing}
       aria-rowcount=${this.#rowCount()}
       aria-busy=${loading ? 'true' : 'false'}
-      style="--cs-columns: ${gridColumns(columns)}"
+      style="--cs-columns: ${gridColumns(columns, this.#selectable())}"
       @click=${this._onGridClick}
       @keydown=${this._onGridKeydown}
     >
@@ -2024,22 +2349,23 @@ export class CsActiveSessions extends LitElement {
     const { nodes } = this.#perSessions(store.sessions);
     const compact = this.layout === 'compact';
     const plan = this.#planUsage();
-    const planMeter = plan ? renderPlanMeter(plan.active, plan.limit) : nothing;
+    const t = this.#texts;
+    const planMeter = plan ? renderPlanMeter(plan.active, plan.limit, t) : nothing;
     // A broker that cannot search client IDs (RabbitMQ) is searched here, over the full list.
     const localOnly = this._sessions
       .sources()
       .filter((s) => s.capabilities?.serverSearch === false);
     const searchNote = localOnly.length
       ? html`<span class="search-note" id="search-note"
-          >${`Searched in this browser: ${localOnly.map((s) => s.label).join(', ')} cannot search client IDs itself.`}</span
+          >${t.s.searchNote(localOnly.map((s) => s.label).join(t.s.listSeparator))}</span
         >`
       : nothing;
     const search = html`<input
         type="search"
         part="search"
-        aria-label="Search sessions"
+        aria-label=${t.s.searchLabel}
         aria-describedby=${localOnly.length ? 'search-note' : nothing}
-        placeholder="Search client ID or username"
+        placeholder=${t.s.searchPlaceholder}
         .value=${this._query}
         @input=${this._onSearch}
       />${searchNote}`;
@@ -2048,10 +2374,10 @@ export class CsActiveSessions extends LitElement {
       @click=${this._onRefreshClick}
       aria-busy=${loading ? 'true' : 'false'}
     >
-      Refresh
+      ${t.s.refresh}
     </button>`;
     if (compact) {
-      return html`<section class="root" aria-label="Active sessions">
+      return html`<section class="root" aria-label=${t.s.activeSessions}>
         <div class="covered" ?inert=${this._selected !== undefined}>
           <div class="summary" part="summary">${this._renderStatus()} ${planMeter}</div>
           <div class="toolbar" part="toolbar">${this._renderWorkspaces()} ${search} ${refresh}</div>
@@ -2062,7 +2388,7 @@ export class CsActiveSessions extends LitElement {
         <div class="visually-hidden" aria-live="polite">${this._announcement}</div>
       </section>`;
     }
-    return html`<section class="root" aria-label="Active sessions">
+    return html`<section class="root" aria-label=${t.s.activeSessions}>
       <div class="toolbar" part="toolbar">
         ${this._renderWorkspaces()} ${search} ${refresh}
         <button
@@ -2072,7 +2398,7 @@ export class CsActiveSessions extends LitElement {
           aria-checked=${this._autoRefresh ? 'true' : 'false'}
           @click=${this._onAutoRefreshClick}
         >
-          <span class="track" aria-hidden="true"></span>Auto-refresh
+          <span class="track" aria-hidden="true"></span>${t.s.autoRefresh}
         </button>
         ${this._renderMenus()}
         <button
@@ -2080,7 +2406,7 @@ export class CsActiveSessions extends LitElement {
           aria-expanded=${this._alertsOpen ? 'true' : 'false'}
           @click=${() => (this._alertsOpen = !this._alertsOpen)}
         >
-          Alerts${
+          ${t.s.alerts}${
             this._alerts.unacknowledged
               ? html` <span class="badge">${this._alerts.unacknowledged}</span>`
               : nothing
@@ -2092,13 +2418,19 @@ export class CsActiveSessions extends LitElement {
           @click=${() =>
             this._storage.audit ? this._storage.closeAudit() : void this._storage.loadAudit()}
         >
-          Audit log
+          ${t.s.auditLog}
         </button>
-        ${renderTrendChart(this._storage.trend, this._trendRange, this._now, (r) => {
-          this._trendRange = r;
-        })}
+        ${renderTrendChart(
+          this._storage.trend,
+          this._trendRange,
+          this._now,
+          (r) => {
+            this._trendRange = r;
+          },
+          t,
+        )}
         <button type="button" class="small" @click=${() => void this._onExportHistory()}>
-          Export history
+          ${t.s.exportHistory}
         </button>
         ${planMeter} ${this._renderStatus()}
       </div>
@@ -2112,6 +2444,7 @@ export class CsActiveSessions extends LitElement {
           },
           onAddIp: () => this._onAddIp(),
         },
+        t,
       )}
       ${renderHealthBar(
         {
@@ -2130,6 +2463,7 @@ export class CsActiveSessions extends LitElement {
           onTopic: () => void this._onTopicFilter(),
           onClearTopic: () => (this._topic = undefined),
         },
+        t,
       )}
       ${
         this._storage.notice
@@ -2140,13 +2474,16 @@ export class CsActiveSessions extends LitElement {
         this._export
           ? html`<div class="export-progress">
               <span
-                >Exporting ${this._export.total} sessions as
-                ${this._export.format.toUpperCase()}…</span
+                >${t.s.exporting(
+                  t.num(this._export.total),
+                  this._export.format.toUpperCase(),
+                  this._export.total,
+                )}</span
               >
               <div
                 class="progress"
                 role="progressbar"
-                aria-label="Export progress"
+                aria-label=${t.s.exportProgress}
                 aria-valuemin="0"
                 aria-valuemax=${this._export.total}
                 aria-valuenow=${this._export.done}
@@ -2156,7 +2493,7 @@ export class CsActiveSessions extends LitElement {
                   style="width: ${this._export.total ? (this._export.done / this._export.total) * 100 : 100}%"
                 ></span>
               </div>
-              <button type="button" @click=${() => this.#exportRun?.abort()}>Cancel</button>
+              <button type="button" @click=${() => this.#exportRun?.abort()}>${t.s.cancel}</button>
             </div>`
           : nothing
       }
@@ -2166,10 +2503,14 @@ export class CsActiveSessions extends LitElement {
       ${this._alertsOpen ? this._renderAlerts() : nothing}
       ${
         this._storage.audit
-          ? renderAuditLog(this._storage.audit, {
-              onExport: () => void this._onExportAudit(),
-              onClose: () => this._storage.closeAudit(),
-            })
+          ? renderAuditLog(
+              this._storage.audit,
+              {
+                onExport: () => void this._onExportAudit(),
+                onClose: () => this._storage.closeAudit(),
+              },
+              t,
+            )
           : nothing
       }
       ${this._renderDialog()}

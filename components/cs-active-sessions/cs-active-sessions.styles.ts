@@ -1,31 +1,106 @@
 import { css } from 'lit';
 
 export const styles = css`
+  /* Design tokens. Every colour, font, spacing, radius and size the element uses is one of
+     these custom properties; a page overrides them on the element (the page's rules win over
+     these defaults). Light values first; the dark ones follow. */
   :host {
     --cs-font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    --cs-font-family-mono: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace;
     --cs-font-size: 14px;
+    --cs-font-size-small: 0.85em;
+    --cs-font-size-heading: 1.1em;
+    --cs-font-weight-strong: 600;
+    --cs-line-height: 1.4;
     --cs-color-text: #1d2330;
-    --cs-color-muted: #5b6475;
+    --cs-color-muted: #535c6e;
     --cs-color-background: #ffffff;
-    --cs-color-surface: #f5f7fa;
+    --cs-color-surface: #f3f5f8;
     --cs-color-border: #d9dee7;
+    --cs-color-control-border: #8a93a3;
     --cs-color-accent: #1f5fbf;
+    --cs-color-on-accent: #ffffff;
     --cs-color-selected: #e3edfb;
     --cs-color-danger: #b42318;
+    --cs-color-on-danger: #ffffff;
     --cs-color-warning-bg: #fff4e5;
     --cs-color-warning-text: #7a4a00;
+    --cs-color-ok: #1b6e37;
+    --cs-color-warning: #8f5600;
+    --cs-color-switch-thumb: #ffffff;
+    --cs-shadow: 0 4px 12px rgb(0 0 0 / 12%);
+    --cs-focus-color: var(--cs-color-accent);
+    --cs-focus-width: 2px;
+    --cs-focus-offset: 1px;
     --cs-radius: 6px;
+    --cs-radius-pill: 999px;
     --cs-spacing: 8px;
+    --cs-spacing-small: calc(var(--cs-spacing) / 2);
+    --cs-control-padding-block: calc(var(--cs-spacing) * 0.75);
+    --cs-control-padding-inline: calc(var(--cs-spacing) * 1.5);
     --cs-row-height: 36px;
     --cs-table-height: 420px;
-    --cs-color-ok: #1f7a3d;
-    --cs-color-warning: #b26b00;
 
     display: block;
+    color-scheme: light;
     font-family: var(--cs-font-family);
     font-size: var(--cs-font-size);
+    line-height: var(--cs-line-height);
     color: var(--cs-color-text);
     background: var(--cs-color-background);
+  }
+
+  /* Dark: forced by theme="dark", or followed from the system while the theme is unset. */
+  :host([theme='dark']) {
+    --cs-color-text: #e7eaf0;
+    --cs-color-muted: #a8b0bf;
+    --cs-color-background: #14181f;
+    --cs-color-surface: #1e242e;
+    --cs-color-border: #3a4352;
+    --cs-color-control-border: #6b7587;
+    --cs-color-accent: #8ab4ff;
+    --cs-color-on-accent: #14181f;
+    --cs-color-selected: #243b5e;
+    --cs-color-danger: #ff9a90;
+    --cs-color-on-danger: #14181f;
+    --cs-color-warning-bg: #3b2c12;
+    --cs-color-warning-text: #ffd58f;
+    --cs-color-ok: #6fd38f;
+    --cs-color-warning: #f2b85b;
+    --cs-color-switch-thumb: #e7eaf0;
+    --cs-shadow: 0 4px 12px rgb(0 0 0 / 50%);
+
+    color-scheme: dark;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light']):not([theme='dark'])) {
+      --cs-color-text: #e7eaf0;
+      --cs-color-muted: #a8b0bf;
+      --cs-color-background: #14181f;
+      --cs-color-surface: #1e242e;
+      --cs-color-border: #3a4352;
+      --cs-color-control-border: #6b7587;
+      --cs-color-accent: #8ab4ff;
+      --cs-color-on-accent: #14181f;
+      --cs-color-selected: #243b5e;
+      --cs-color-danger: #ff9a90;
+      --cs-color-on-danger: #14181f;
+      --cs-color-warning-bg: #3b2c12;
+      --cs-color-warning-text: #ffd58f;
+      --cs-color-ok: #6fd38f;
+      --cs-color-warning: #f2b85b;
+      --cs-color-switch-thumb: #e7eaf0;
+      --cs-shadow: 0 4px 12px rgb(0 0 0 / 50%);
+
+      color-scheme: dark;
+    }
+  }
+
+  /* Compact density (not the compact popup layout): shorter rows, tighter spacing, smaller type. */
+  :host([density='compact']) {
+    --cs-font-size: 13px;
+    --cs-spacing: 5px;
+    --cs-row-height: 28px;
   }
 
   * {
@@ -51,18 +126,24 @@ export const styles = css`
 
   input[type='search'] {
     flex: 1 1 16rem;
-    min-width: 10rem;
-    padding: 6px 10px;
+    min-width: min(10rem, 100%);
+    padding: var(--cs-control-padding-block) var(--cs-control-padding-inline);
     font: inherit;
-    border: 1px solid var(--cs-color-border);
+    border: 1px solid var(--cs-color-control-border);
     border-radius: var(--cs-radius);
+    color: var(--cs-color-text);
+    background: var(--cs-color-background);
+  }
+  ::placeholder {
+    color: var(--cs-color-muted);
+    opacity: 1;
   }
 
   button {
     font: inherit;
-    padding: 6px 12px;
+    padding: var(--cs-control-padding-block) var(--cs-control-padding-inline);
     border-radius: var(--cs-radius);
-    border: 1px solid var(--cs-color-border);
+    border: 1px solid var(--cs-color-control-border);
     background: var(--cs-color-surface);
     color: var(--cs-color-text);
     cursor: pointer;
@@ -74,52 +155,56 @@ export const styles = css`
   button.danger {
     background: var(--cs-color-danger);
     border-color: var(--cs-color-danger);
-    color: #fff;
+    color: var(--cs-color-on-danger);
   }
+  /* Every focusable thing (buttons, inputs, selects, menu items, the grid's rows) shows where
+     the keyboard is. */
   :focus-visible {
-    outline: 2px solid var(--cs-color-accent);
-    outline-offset: 1px;
+    outline: var(--cs-focus-width) solid var(--cs-focus-color);
+    outline-offset: var(--cs-focus-offset);
   }
 
   .switch {
     display: inline-flex;
     align-items: center;
-    gap: 6px;
+    gap: var(--cs-spacing-small);
   }
   .switch .track {
     width: 28px;
     height: 16px;
-    border-radius: 8px;
-    background: var(--cs-color-border);
+    border-radius: var(--cs-radius-pill);
+    background: var(--cs-color-control-border);
     position: relative;
   }
   .switch .track::after {
     content: '';
     position: absolute;
     top: 2px;
-    left: 2px;
+    inset-inline-start: 2px;
     width: 12px;
     height: 12px;
     border-radius: 50%;
-    background: #fff;
-    transition: left 0.1s;
+    background: var(--cs-color-switch-thumb);
+    transition: inset-inline-start 0.1s;
   }
   .switch[aria-checked='true'] .track {
     background: var(--cs-color-accent);
   }
   .switch[aria-checked='true'] .track::after {
-    left: 14px;
+    inset-inline-start: 14px;
+    background: var(--cs-color-on-accent);
   }
 
   .status {
     display: flex;
     gap: var(--cs-spacing);
+    flex-wrap: wrap;
     color: var(--cs-color-muted);
-    margin-left: auto;
+    margin-inline-start: auto;
   }
   .status .count {
     color: var(--cs-color-text);
-    font-weight: 600;
+    font-weight: var(--cs-font-weight-strong);
   }
 
   .banner {
@@ -133,10 +218,17 @@ export const styles = css`
     color: var(--cs-color-danger);
   }
 
+  /* Narrower than its columns (a phone, 200 % zoom), the table scrolls sideways inside its
+     frame, header and rows together, and never widens the page. */
   .grid {
+    /* One track as wide as the frame or as the header row's columns at their minimum widths,
+       whichever is wider; the list of rows (a size-contained virtualizer) takes the same. */
+    display: grid;
+    grid-template-columns: minmax(min-content, 1fr);
     border: 1px solid var(--cs-color-border);
     border-radius: var(--cs-radius);
-    overflow: hidden;
+    overflow-x: auto;
+    overflow-y: hidden;
   }
   .grid.stale .row {
     opacity: 0.7;
@@ -152,6 +244,10 @@ export const styles = css`
     border-bottom: 1px solid var(--cs-color-border);
     cursor: pointer;
   }
+  .row:focus-visible {
+    /* Inside the row: the scrolling list would clip an outline drawn outside it. */
+    outline-offset: calc(-1 * var(--cs-focus-width));
+  }
   .row[aria-current='true'],
   .row[aria-selected='true'] {
     background: var(--cs-color-selected);
@@ -162,16 +258,18 @@ export const styles = css`
   .header-row {
     cursor: default;
     background: var(--cs-color-surface);
-    font-weight: 600;
+    font-weight: var(--cs-font-weight-strong);
   }
   .cell {
-    padding: 0 var(--cs-spacing);
+    padding-block: 0;
+    padding-inline: var(--cs-spacing);
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
   }
+  /* Numbers line up at the end of their column, in either direction. */
   .numeric {
-    text-align: right;
+    text-align: end;
     font-variant-numeric: tabular-nums;
   }
   lit-virtualizer {
@@ -197,13 +295,13 @@ export const styles = css`
     flex-wrap: wrap;
     align-items: center;
     gap: var(--cs-spacing);
-    padding: calc(var(--cs-spacing) / 2) 0;
-    font-size: 0.9em;
+    padding: var(--cs-spacing-small) 0;
+    font-size: var(--cs-font-size-small);
   }
   .search-note {
     flex-basis: 100%;
     order: 1;
-    font-size: 0.85em;
+    font-size: var(--cs-font-size-small);
     color: var(--cs-color-muted);
   }
   .summary {
@@ -235,12 +333,13 @@ export const styles = css`
     border-radius: var(--cs-radius);
   }
   .details-header {
+    gap: var(--cs-spacing);
     display: flex;
     align-items: center;
     justify-content: space-between;
   }
   .details h2 {
-    font-size: 1.1em;
+    font-size: var(--cs-font-size-heading);
     margin: var(--cs-spacing) 0;
   }
   .details h3 {
@@ -250,7 +349,7 @@ export const styles = css`
   dl {
     display: grid;
     grid-template-columns: max-content 1fr;
-    gap: 4px calc(var(--cs-spacing) * 2);
+    gap: var(--cs-spacing-small) calc(var(--cs-spacing) * 2);
     margin: 0;
   }
   dt {
@@ -266,7 +365,10 @@ export const styles = css`
   }
   .subscriptions {
     margin: 0;
-    padding-left: 1.2em;
+    padding-inline-start: 1.2em;
+  }
+  code {
+    font-family: var(--cs-font-family-mono);
   }
   .subscriptions code {
     overflow-wrap: anywhere;
@@ -288,14 +390,14 @@ export const styles = css`
   }
 
   dialog {
-    max-width: 32rem;
+    max-width: min(32rem, calc(100vw - 2 * var(--cs-spacing)));
     border: 1px solid var(--cs-color-border);
     border-radius: var(--cs-radius);
     color: var(--cs-color-text);
     background: var(--cs-color-background);
   }
   dialog h2 {
-    font-size: 1.1em;
+    font-size: var(--cs-font-size-heading);
     margin-top: 0;
   }
   dialog .actions {
@@ -313,22 +415,23 @@ export const styles = css`
   button.sort {
     all: unset;
     cursor: pointer;
-    font-weight: 600;
+    font-weight: var(--cs-font-weight-strong);
   }
   button.sort:focus-visible {
-    outline: 2px solid var(--cs-color-accent);
+    outline: var(--cs-focus-width) solid var(--cs-focus-color);
+    outline-offset: var(--cs-focus-offset);
   }
   button.link {
     border: none;
     background: none;
     color: var(--cs-color-accent);
     text-decoration: underline;
-    padding: 2px 4px;
+    padding: 2px var(--cs-spacing-small);
   }
   button.secondary-danger {
     background: var(--cs-color-background);
     color: var(--cs-color-danger);
-    margin-left: var(--cs-spacing);
+    margin-inline-start: var(--cs-spacing);
   }
 
   .filters,
@@ -343,8 +446,9 @@ export const styles = css`
   .ip-input,
   dialog input {
     font: inherit;
-    padding: 5px 8px;
-    border: 1px solid var(--cs-color-border);
+    max-width: 100%;
+    padding: calc(var(--cs-control-padding-block) - 1px) var(--cs-spacing);
+    border: 1px solid var(--cs-color-control-border);
     border-radius: var(--cs-radius);
     background: var(--cs-color-background);
     color: var(--cs-color-text);
@@ -355,7 +459,7 @@ export const styles = css`
   .chips {
     display: flex;
     flex-wrap: wrap;
-    gap: 6px;
+    gap: var(--cs-spacing-small);
     list-style: none;
     margin: 0 0 var(--cs-spacing);
     padding: 0;
@@ -363,27 +467,28 @@ export const styles = css`
   .chip {
     display: inline-flex;
     align-items: center;
-    gap: 4px;
-    padding: 2px 4px 2px 10px;
-    border-radius: 999px;
+    gap: var(--cs-spacing-small);
+    padding-block: 2px;
+    padding-inline: calc(var(--cs-spacing) * 1.25) var(--cs-spacing-small);
+    border-radius: var(--cs-radius-pill);
     background: var(--cs-color-selected);
   }
   .chip-remove {
     border: none;
     background: none;
-    padding: 0 6px;
+    padding: 0 var(--cs-spacing-small);
     line-height: 1;
   }
 
   .plan {
     display: inline-flex;
     align-items: center;
-    gap: 6px;
+    gap: var(--cs-spacing-small);
   }
   .plan-bar {
     width: 80px;
     height: 8px;
-    border-radius: 4px;
+    border-radius: var(--cs-radius-pill);
     background: var(--cs-color-border);
     overflow: hidden;
   }
@@ -403,12 +508,12 @@ export const styles = css`
   }
   .plan.error .plan-text {
     color: var(--cs-color-danger);
-    font-weight: 600;
+    font-weight: var(--cs-font-weight-strong);
   }
 
   .progress {
     height: 10px;
-    border-radius: 5px;
+    border-radius: var(--cs-radius-pill);
     background: var(--cs-color-border);
     overflow: hidden;
   }
@@ -420,13 +525,13 @@ export const styles = css`
   .results {
     max-height: 12rem;
     overflow: auto;
-    padding-left: 1.2em;
+    padding-inline-start: 1.2em;
   }
   .results .failed {
     color: var(--cs-color-danger);
   }
   .targets {
-    padding-left: 1.2em;
+    padding-inline-start: 1.2em;
     overflow-wrap: anywhere;
   }
   .field {
@@ -438,10 +543,10 @@ export const styles = css`
 
   .flag {
     display: inline-block;
-    margin-left: 6px;
-    padding: 0 6px;
-    border-radius: 999px;
-    font-size: 0.8em;
+    margin-inline-start: var(--cs-spacing-small);
+    padding: 0 var(--cs-spacing-small);
+    border-radius: var(--cs-radius-pill);
+    font-size: var(--cs-font-size-small);
     background: var(--cs-color-warning-bg);
     color: var(--cs-color-warning-text);
   }
@@ -450,7 +555,7 @@ export const styles = css`
     border-color: var(--cs-color-accent);
   }
   .live {
-    padding: 0 6px;
+    padding: 0 var(--cs-spacing-small);
     border-radius: var(--cs-radius);
   }
   .live.live {
@@ -469,19 +574,19 @@ export const styles = css`
   .menu {
     position: absolute;
     z-index: 2;
-    top: calc(100% + 4px);
-    left: 0;
+    top: calc(100% + var(--cs-spacing-small));
+    inset-inline-start: 0;
     display: flex;
     flex-direction: column;
     min-width: 9rem;
-    padding: 4px;
+    padding: var(--cs-spacing-small);
     border: 1px solid var(--cs-color-border);
     border-radius: var(--cs-radius);
     background: var(--cs-color-background);
-    box-shadow: 0 4px 12px rgb(0 0 0 / 12%);
+    box-shadow: var(--cs-shadow);
   }
   .menu [role^='menuitem'] {
-    text-align: left;
+    text-align: start;
     border: none;
     background: none;
   }
@@ -497,16 +602,17 @@ export const styles = css`
   }
   .trend {
     display: inline-flex;
+    flex-wrap: wrap;
     align-items: center;
-    gap: 6px;
+    gap: var(--cs-spacing-small);
     color: var(--cs-color-accent);
   }
   .trend-label {
     color: var(--cs-color-muted);
   }
   button.small {
-    padding: 2px 6px;
-    font-size: 0.85em;
+    padding: 2px var(--cs-spacing-small);
+    font-size: var(--cs-font-size-small);
   }
   .export-progress {
     display: flex;
@@ -524,23 +630,23 @@ export const styles = css`
     border-radius: var(--cs-radius);
   }
   .audit {
-    padding-left: 1.2em;
+    padding-inline-start: 1.2em;
     overflow-wrap: anywhere;
   }
 
   .badge {
     display: inline-block;
     min-width: 1.4em;
-    padding: 0 4px;
-    border-radius: 999px;
+    padding: 0 var(--cs-spacing-small);
+    border-radius: var(--cs-radius-pill);
     background: var(--cs-color-danger);
-    color: #fff;
-    font-size: 0.85em;
+    color: var(--cs-color-on-danger);
+    font-size: var(--cs-font-size-small);
     text-align: center;
   }
   .alerts,
   .rules {
-    padding-left: 1.2em;
+    padding-inline-start: 1.2em;
     overflow-wrap: anywhere;
   }
   .alerts .acknowledged {
@@ -555,6 +661,6 @@ export const styles = css`
   .rule-form .field {
     flex-direction: column;
     align-items: flex-start;
-    gap: 2px;
+    gap: calc(var(--cs-spacing-small) / 2);
   }
 `;

@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { IpPattern } from '../../src/model/ip-match.js';
 import type { SessionFilters } from '../../src/model/query.js';
 import type { ProtocolVersion, Transport } from '../../src/model/session.js';
+import { EN_TEXTS, type Texts } from './strings.js';
 
 export interface FilterBarState {
   filters: SessionFilters;
@@ -22,22 +23,25 @@ const PROTOCOLS: ProtocolVersion[] = ['3.1', '3.1.1', '5.0'];
 const TRANSPORTS: Transport[] = ['TCP', 'WebSocket'];
 
 /** The active filters as chips: text, and the filters without that one. */
-export function filterChips(f: SessionFilters): { text: string; without: SessionFilters }[] {
+export function filterChips(
+  f: SessionFilters,
+  t: Texts = EN_TEXTS,
+): { text: string; without: SessionFilters }[] {
   const chips: { text: string; without: SessionFilters }[] = [];
   if (f.node !== undefined)
-    chips.push({ text: `Node: ${f.node}`, without: { ...f, node: undefined } });
+    chips.push({ text: t.s.chipNode(f.node), without: { ...f, node: undefined } });
   if (f.protocol !== undefined) {
-    chips.push({ text: `Protocol: ${f.protocol}`, without: { ...f, protocol: undefined } });
+    chips.push({ text: t.s.chipProtocol(f.protocol), without: { ...f, protocol: undefined } });
   }
   if (f.transport !== undefined) {
-    chips.push({ text: `Transport: ${f.transport}`, without: { ...f, transport: undefined } });
+    chips.push({ text: t.s.chipTransport(f.transport), without: { ...f, transport: undefined } });
   }
   if (f.tls !== undefined) {
-    chips.push({ text: `TLS: ${f.tls ? 'yes' : 'no'}`, without: { ...f, tls: undefined } });
+    chips.push({ text: t.s.chipTls(f.tls), without: { ...f, tls: undefined } });
   }
   for (const p of f.ip ?? []) {
     chips.push({
-      text: `IP: ${p.text}`,
+      text: t.s.chipIp(p.text),
       without: { ...f, ip: (f.ip ?? []).filter((q: IpPattern) => q !== p) },
     });
   }
@@ -45,54 +49,64 @@ export function filterChips(f: SessionFilters): { text: string; without: Session
 }
 
 /** Node, protocol, transport, TLS and IP/CIDR filters, and the active ones as removable chips. */
-export function renderFilterBar(state: FilterBarState, on: FilterBarHandlers): TemplateResult {
+export function renderFilterBar(
+  state: FilterBarState,
+  on: FilterBarHandlers,
+  t: Texts = EN_TEXTS,
+): TemplateResult {
   const f = state.filters;
   const pick = (event: Event) => (event.target as HTMLSelectElement).value;
-  const chips = filterChips(f);
-  return html`<div class="filters" part="filters" role="group" aria-label="Filters">
+  const chips = filterChips(f, t);
+  return html`<div class="filters" part="filters" role="group" aria-label=${t.s.filters}>
       <select
-        aria-label="Node"
+        aria-label=${t.s.node}
         @change=${(e: Event) => on.onChange({ ...f, node: pick(e) || undefined })}
       >
-        <option value="" ?selected=${f.node === undefined}>Any node</option>
+        <option value="" ?selected=${f.node === undefined}>${t.s.anyNode}</option>
         ${state.nodes.map((n) => html`<option value=${n} ?selected=${f.node === n}>${n}</option>`)}
       </select>
       <select
-        aria-label="Protocol"
+        aria-label=${t.s.protocol}
         @change=${(e: Event) =>
           on.onChange({ ...f, protocol: (pick(e) || undefined) as ProtocolVersion | undefined })}
       >
-        <option value="" ?selected=${f.protocol === undefined}>Any protocol</option>
+        <option value="" ?selected=${f.protocol === undefined}>${t.s.anyProtocol}</option>
         ${PROTOCOLS.map(
-          (p) => html`<option value=${p} ?selected=${f.protocol === p}>MQTT ${p}</option>`,
+          (p) =>
+            html`<option value=${p} ?selected=${f.protocol === p}>
+              ${t.s.protocolOption(p)}
+            </option>`,
         )}
       </select>
       <select
-        aria-label="Transport"
+        aria-label=${t.s.transport}
         @change=${(e: Event) =>
           on.onChange({ ...f, transport: (pick(e) || undefined) as Transport | undefined })}
       >
-        <option value="" ?selected=${f.transport === undefined}>Any transport</option>
+        <option value="" ?selected=${f.transport === undefined}>${t.s.anyTransport}</option>
         ${TRANSPORTS.map(
-          (t) => html`<option value=${t} ?selected=${f.transport === t}>${t}</option>`,
+          (tr) =>
+            html`<option value=${tr} ?selected=${f.transport === tr}>
+              ${t.s.transportOption(tr)}
+            </option>`,
         )}
       </select>
       <select
-        aria-label="TLS"
+        aria-label=${t.s.tls}
         @change=${(e: Event) => {
           const v = pick(e);
           on.onChange({ ...f, tls: v === '' ? undefined : v === 'yes' });
         }}
       >
-        <option value="" ?selected=${f.tls === undefined}>TLS or not</option>
-        <option value="yes" ?selected=${f.tls === true}>TLS only</option>
-        <option value="no" ?selected=${f.tls === false}>Without TLS</option>
+        <option value="" ?selected=${f.tls === undefined}>${t.s.tlsAny}</option>
+        <option value="yes" ?selected=${f.tls === true}>${t.s.tlsOnly}</option>
+        <option value="no" ?selected=${f.tls === false}>${t.s.tlsWithout}</option>
       </select>
       <input
         type="text"
         class="ip-input"
-        aria-label="IP or CIDR"
-        placeholder="IP or CIDR, e.g. 10.0.0.0/8"
+        aria-label=${t.s.ipLabel}
+        placeholder=${t.s.ipPlaceholder}
         spellcheck="false"
         .value=${state.ipDraft}
         aria-invalid=${state.ipError ? 'true' : 'false'}
@@ -105,12 +119,12 @@ export function renderFilterBar(state: FilterBarState, on: FilterBarHandlers): T
           }
         }}
       />
-      <button type="button" @click=${on.onAddIp}>Add IP filter</button>
+      <button type="button" @click=${on.onAddIp}>${t.s.addIpFilter}</button>
       <span id="ip-error" class="error-text">${state.ipError ?? nothing}</span>
     </div>
     ${
       chips.length
-        ? html`<ul class="chips" aria-label="Active filters">
+        ? html`<ul class="chips" aria-label=${t.s.activeFilters}>
             ${chips.map(
               (c) =>
                 html`<li class="chip">
@@ -118,7 +132,7 @@ export function renderFilterBar(state: FilterBarState, on: FilterBarHandlers): T
                   <button
                     type="button"
                     class="chip-remove"
-                    aria-label=${`Remove filter ${c.text}`}
+                    aria-label=${t.s.removeFilter(c.text)}
                     @click=${() => on.onChange(c.without)}
                   >
                     <span aria-hidden="true">×</span>
@@ -127,7 +141,7 @@ export function renderFilterBar(state: FilterBarState, on: FilterBarHandlers): T
             )}
             <li>
               <button type="button" class="link" @click=${() => on.onChange({})}>
-                Clear filters
+                ${t.s.clearFilters}
               </button>
             </li>
           </ul>`

@@ -1,7 +1,11 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { HealthFilter } from '../../src/analysis/health.js';
+import { EN_TEXTS, type Texts } from './strings.js';
 
-/** The health filters, in the order shown. Names are part of the accessible contract. */
+/**
+ * The health filters, in the order shown. Names are part of the accessible contract (English
+ * defaults; the element shows `Texts.healthFilter`).
+ */
 export const HEALTH_FILTERS: { id: HealthFilter; label: string }[] = [
   { id: 'stuck', label: 'Stuck' },
   { id: 'duplicate', label: 'Duplicate or takeover' },
@@ -26,8 +30,12 @@ export interface HealthBarHandlers {
 }
 
 /** Toggle buttons for the health filters, each with its count, and the topic filter. */
-export function renderHealthBar(state: HealthBarState, on: HealthBarHandlers): TemplateResult {
-  return html`<div class="filters health" part="health" role="group" aria-label="Health">
+export function renderHealthBar(
+  state: HealthBarState,
+  on: HealthBarHandlers,
+  t: Texts = EN_TEXTS,
+): TemplateResult {
+  return html`<div class="filters health" part="health" role="group" aria-label=${t.s.health}>
     ${HEALTH_FILTERS.map(
       (f) =>
         html`<button
@@ -36,14 +44,14 @@ export function renderHealthBar(state: HealthBarState, on: HealthBarHandlers): T
           aria-pressed=${state.active.includes(f.id) ? 'true' : 'false'}
           @click=${() => on.onToggle(f.id)}
         >
-          ${f.label} (${state.counts.get(f.id) ?? 0})
+          ${t.s.withCount(t.healthFilter(f.id), t.num(state.counts.get(f.id) ?? 0))}
         </button>`,
     )}
     <input
       type="text"
       class="ip-input"
-      aria-label="Subscribed to topic"
-      placeholder="Subscribed to topic, e.g. agents/7/state"
+      aria-label=${t.s.topicLabel}
+      placeholder=${t.s.topicPlaceholder}
       spellcheck="false"
       .value=${state.topicDraft}
       aria-invalid=${state.topicError ? 'true' : 'false'}
@@ -56,16 +64,16 @@ export function renderHealthBar(state: HealthBarState, on: HealthBarHandlers): T
         }
       }}
     />
-    <button type="button" @click=${on.onTopic}>Filter by topic</button>
+    <button type="button" @click=${on.onTopic}>${t.s.filterByTopic}</button>
     <span id="topic-error" class="error-text">${state.topicError ?? nothing}</span>
     ${
       state.topic
         ? html`<span class="chip">
-            <bdi>Subscribed to ${state.topic.text}</bdi> (${state.topic.count})
+            <bdi>${t.s.topicChip(state.topic.text)}</bdi> (${t.num(state.topic.count)})
             <button
               type="button"
               class="chip-remove"
-              aria-label=${`Remove filter Subscribed to ${state.topic.text}`}
+              aria-label=${t.s.removeFilter(t.s.topicChip(state.topic.text))}
               @click=${on.onClearTopic}
             >
               <span aria-hidden="true">×</span>

@@ -1,12 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { SortColumn } from '../../src/model/query.js';
-import {
-  formatCount,
-  formatDateTime,
-  formatProtocol,
-  UNKNOWN,
-  type Session,
-} from '../../src/model/session.js';
+import { formatProtocol, UNKNOWN, type Session } from '../../src/model/session.js';
+import { EN_TEXTS, type Texts } from './strings.js';
 
 /** A column of the session grid. Header names are part of the accessible contract. */
 export interface Column {
@@ -40,9 +35,9 @@ export const WORKSPACE_COLUMN: Column = {
   width: 'minmax(7rem, 1fr)',
 };
 
-/** `grid-template-columns` for the columns on screen, after the checkbox. */
-export function gridColumns(columns: readonly Column[]): string {
-  return ['2.5rem', ...columns.map((c) => c.width)].join(' ');
+/** `grid-template-columns` for the columns on screen, after the checkbox (when rows select). */
+export function gridColumns(columns: readonly Column[], selectable = true): string {
+  return [...(selectable ? ['2.5rem'] : []), ...columns.map((c) => c.width)].join(' ');
 }
 
 /** What a row needs besides its session. */
@@ -57,19 +52,27 @@ export interface RowState {
   activeKey: string | undefined;
   /** Whether the row's checkbox is ticked. */
   isChecked(key: string): boolean;
+  /**
+   * Whether rows can be selected (default true). Selection serves only bulk disconnect: a
+   * read-only element has no checkboxes and no `aria-selected`.
+   */
+  selectable?: boolean;
   /** Short health markers (`stuck`, `duplicate`...). */
   flagsOf(key: string): string[];
   /** The label of a workspace, for the workspace column. */
   workspaceLabel(id: string | undefined): string;
+  /** Strings and number and date formatting (default: English in the browser's locale). */
+  texts?: Texts;
 }
 
 /** The row's key as an attribute value (keys hold NUL separators). */
 export const keyAttribute = (key: string) => encodeURIComponent(key);
 
 function cell(column: Column, s: Session, state: RowState): TemplateResult {
+  const t = state.texts ?? EN_TEXTS;
   // Details still on their way (a broker that lists IDs first): say so instead of a dash.
   if (s.pending && column.id !== 'clientId' && column.id !== 'workspace') {
-    return html`<div role="gridcell" part="cell" class="cell loading">Loading…</div>`;
+    return html`<div role="gridcell" part="cell" class="cell loading">${t.s.loadingCell}</div>`;
   }
   switch (column.id) {
     case 'clientId':
@@ -87,16 +90,14 @@ function cell(column: Column, s: Session, state: RowState): TemplateResult {
         <bdi>${s.displayUsername ?? UNKNOWN}</bdi>
       </div>`;
     case 'connectedAt':
-      return html`<div role="gridcell" part="cell" class="cell">
-        ${formatDateTime(s.connectedAt)}
-      </div>`;
+      return html`<div role="gridcell" part="cell" class="cell">${t.dateTime(s.connectedAt)}</div>`;
     case 'ip':
       return html`<div role="gridcell" part="cell" class="cell">${s.ip ?? UNKNOWN}</div>`;
     case 'protocol':
       return html`<div role="gridcell" part="cell" class="cell">${formatProtocol(s)}</div>`;
     case 'subscriptions':
       return html`<div role="gridcell" part="cell" class="cell numeric">
-        ${formatCount(s.subscriptions)}
+        ${t.count(s.subscriptions)}
       </div>`;
   }
 }
@@ -108,26 +109,31 @@ function cell(column: Column, s: Session, state: RowState): TemplateResult {
  * right-to-left overrides cannot flip the rest of the row.
  */
 export function renderSessionRow(session: Session, index: number, state: RowState): TemplateResult {
-  const checked = state.isChecked(session.key);
+  const selectable = state.selectable !== false;
+  const checked = selectable && state.isChecked(session.key);
   return html`<div
     role="row"
     part="row"
     class="row"
     aria-rowindex=${index + 2 + (state.rowOffset ?? 0)}
-    aria-selected=${checked ? 'true' : 'false'}
+    aria-selected=${selectable ? (checked ? 'true' : 'false') : nothing}
     aria-current=${session.key === state.selectedKey ? 'true' : nothing}
     tabindex=${session.key === state.activeKey ? 0 : -1}
     data-key=${keyAttribute(session.key)}
     data-index=${index}
   >
-    <div role="gridcell" part="cell" class="cell check">
-      <input
-        type="checkbox"
-        tabindex="-1"
-        aria-label=${`Select ${session.clientId}`}
-        .checked=${checked}
-      />
-    </div>
+    ${
+      selectable
+        ? html`<div role="gridcell" part="cell" class="cell check">
+            <input
+              type="checkbox"
+              tabindex="-1"
+              aria-label=${(state.texts ?? EN_TEXTS).s.selectRow(session.clientId)}
+              .checked=${checked}
+            />
+          </div>`
+        : nothing
+    }
     ${state.columns.map((c) => cell(c, session, state))}
   </div>`;
 }

@@ -1,6 +1,14 @@
 import { html, svg, type TemplateResult } from 'lit';
 import type { HistorySample } from '../../src/storage/db.js';
 import { TREND_RANGES, type TrendRange } from './storage-controller.js';
+import { EN_TEXTS, type CsStrings, type Texts } from './strings.js';
+
+/** The strings of each range: its label and its button's text. */
+const RANGE_KEYS: Record<TrendRange, { label: keyof CsStrings; short: keyof CsStrings }> = {
+  hour: { label: 'trendLastHour', short: 'trendShortHour' },
+  day: { label: 'trendLastDay', short: 'trendShortDay' },
+  week: { label: 'trendLastWeek', short: 'trendShortWeek' },
+};
 
 const W = 160;
 const H = 32;
@@ -14,8 +22,11 @@ export function renderTrendChart(
   range: TrendRange,
   now: number,
   onRange: (range: TrendRange) => void,
+  t: Texts = EN_TEXTS,
 ): TemplateResult {
-  const { ms, label } = TREND_RANGES[range];
+  const { ms } = TREND_RANGES[range];
+  const labelOf = (r: TrendRange) => t.s[RANGE_KEYS[r].label] as string;
+  const label = labelOf(range);
   const from = now - ms;
   const values = samples.map((s) => s.active);
   const lo = values.length ? Math.min(...samples.map((s) => s.min)) : 0;
@@ -29,8 +40,8 @@ export function renderTrendChart(
     })
     .join(' ');
   const summary = values.length
-    ? `Active sessions, ${label}: ${values.at(-1)} now, between ${lo} and ${hi}, ${samples.length} ${samples.length === 1 ? 'sample' : 'samples'}.`
-    : `Active sessions, ${label}: no history yet.`;
+    ? t.s.trendSummary(label, t.num(values.at(-1)!), t.num(lo), t.num(hi), samples.length)
+    : t.s.trendEmpty(label);
   return html`<div class="trend" part="trend">
     <svg
       role="img"
@@ -43,17 +54,17 @@ export function renderTrendChart(
       ${svg`<polyline points=${points} fill="none" stroke="currentColor" stroke-width="1.5" />`}
     </svg>
     <span class="trend-label">${label}</span>
-    <span class="trend-ranges" role="group" aria-label="Trend range">
+    <span class="trend-ranges" role="group" aria-label=${t.s.trendRange}>
       ${(Object.keys(TREND_RANGES) as TrendRange[]).map(
         (r) =>
           html`<button
             type="button"
             class="toggle small"
             aria-pressed=${r === range ? 'true' : 'false'}
-            title=${TREND_RANGES[r].label}
+            title=${labelOf(r)}
             @click=${() => onRange(r)}
           >
-            ${TREND_RANGES[r].short}
+            ${t.s[RANGE_KEYS[r].short] as string}
           </button>`,
       )}
     </span>

@@ -28,6 +28,10 @@ export interface DevBrokerOptions extends NodePorts {
   apiKey?: string;
   /** HTTP Basic password of the management API. */
   apiSecret?: string;
+  /** A second API key with EMQX's `viewer` role: reads everything, 403 on every action. */
+  viewerKey?: string;
+  /** The viewer key's secret. */
+  viewerSecret?: string;
   /** Password of the MQTT user `dashboard`, who alone may read `$SYS/#`; the API secret by default. */
   dashboardPassword?: string;
   /** Node name of the first node, as EMQX's `node`. */
@@ -57,6 +61,9 @@ export interface DevBroker {
   readonly apiUrl: string;
   readonly apiKey: string;
   readonly apiSecret: string;
+  /** The `viewer`-role API key (default `viewer` / `viewer-secret`). */
+  readonly viewerKey: string;
+  readonly viewerSecret: string;
   readonly bans: BanList;
   readonly faults: Faults;
   /**
@@ -73,6 +80,8 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
   const apiKey = options.apiKey ?? 'demo';
   const apiSecret = options.apiSecret ?? 'demo-secret';
   const dashboardPassword = options.dashboardPassword ?? apiSecret;
+  const viewerKey = options.viewerKey ?? 'viewer';
+  const viewerSecret = options.viewerSecret ?? 'viewer-secret';
   const bans = new BanList();
   const faults: Faults = { ...defaultFaults(), ...options.faults };
   const nodes: BrokerNode[] = [];
@@ -94,6 +103,7 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
       nodes,
       apiKey,
       apiSecret,
+      viewer: { apiKey: viewerKey, apiSecret: viewerSecret },
       bans,
       faults,
       fleetActions,
@@ -144,6 +154,8 @@ export async function startDevBroker(options: DevBrokerOptions = {}): Promise<De
       apiUrl: `http://${hostInUrl}:${apiPort}/api/v5`,
       apiKey,
       apiSecret,
+      viewerKey,
+      viewerSecret,
       bans,
       faults,
       fleetActions,

@@ -24,6 +24,11 @@ export interface EmqxApiOptions {
   nodes: readonly BrokerNode[];
   apiKey: string;
   apiSecret: string;
+  /**
+   * A second API key with EMQX's `viewer` role: it reads everything, and every call that would
+   * change state (any method but `GET`) gets EMQX's 403 `UNAUTHORIZED_ROLE`.
+   */
+  viewer?: { apiKey: string; apiSecret: string };
   bans: BanList;
   faults: Faults;
   fleetActions?: Map<string, (body: unknown) => Promise<unknown>>;
@@ -748,14 +753,25 @@ export function createEmqxApi(options: EmqxApiOptions) {
     if (url.pathname === '/dev/logins' && req.method === 'GET') {
       return send(200, { issued: tokens.issued, attempts: tokens.attempts });
     }
-    const refused = checkAuthorization(
-      req.headers.authorization,
-      options.apiKey,
-      options.apiSecret,
-      tokens,
-    );
+    const viewer = options.viewer;
+    // The viewer is an API key (HTTP Basic); Bearer tokens belong to the dashboard login.
+    const asViewer =
+      viewer !== undefined &&
+      /^basic\s/i.test(req.headers.authorization ?? '') &&
+      checkAuthorization(req.headers.authorization, viewer.apiKey, viewer.apiSecret, tokens) ===
+        undefined;
+    const refused = asViewer
+      ? undefined
+      : checkAuthorization(req.headers.authorization, options.apiKey, options.apiSecret, tokens);
     if (refused) {
       return send(401, refused, { 'www-authenticate': 'Basic Realm="emqx-dashboard"' });
+    }
+    // EMQX's RBAC lets a viewer do GETs only, before any handler runs.
+    if (asViewer && req.method !== 'GET') {
+      return send(403, {
+        code: 'UNAUTHORIZED_ROLE',
+        message: "This API Key don't have permission to access this resource",
+      });
     }
     route(req, req.method ?? 'GET', url.pathname, url.searchParams).then(
       ({ status, body }) => send(status, body),

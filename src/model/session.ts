@@ -187,8 +187,11 @@ export function sessionKey(node: string | undefined, clientId: string, sourceId 
   return `${sourceId}\u0000${node ?? ''}\u0000${clientId}`;
 }
 
-/** A byte count as `512 B`, `1.5 KiB`, `3.2 MiB`. */
-export function formatBytes(value: number | undefined): string {
+/**
+ * A byte count as `512 B`, `1.5 KiB`, `3.2 MiB`, the number in `locale`'s digits and decimal
+ * sign (undefined: the runtime's locale).
+ */
+export function formatBytes(value: number | undefined, locale?: string): string {
   if (value === undefined) return UNKNOWN;
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = value;
@@ -197,7 +200,13 @@ export function formatBytes(value: number | undefined): string {
     v /= 1024;
     i++;
   }
-  return i === 0 ? `${v} B` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+  const digits = i === 0 ? 0 : v < 10 ? 1 : 0;
+  const text = numberFormat(locale, {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: i === 0 ? 20 : digits,
+    useGrouping: false,
+  }).format(v);
+  return `${text} ${units[i]}`;
 }
 
 /** Protocol cell text: `3.1.1`, `5.0`, `3.1.1 WebSocket`. */
@@ -222,11 +231,19 @@ export function formatBoolean(value: boolean | undefined): string {
   return value === undefined ? UNKNOWN : value ? 'yes' : 'no';
 }
 
-/** A number, or an em dash when unknown. */
-const COUNT = new Intl.NumberFormat('en-US');
+const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
 
-export function formatCount(value: number | undefined): string {
-  return value === undefined ? UNKNOWN : COUNT.format(value);
+/** A cached `Intl.NumberFormat` (undefined locale: the runtime's). */
+function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions = {}) {
+  const key = `n|${locale ?? ''}|${JSON.stringify(options)}`;
+  let f = formats.get(key) as Intl.NumberFormat | undefined;
+  if (!f) formats.set(key, (f = new Intl.NumberFormat(locale, options)));
+  return f;
+}
+
+/** A number grouped as `locale` groups it (`12,345`, `12.345`), or an em dash when unknown. */
+export function formatCount(value: number | undefined, locale?: string): string {
+  return value === undefined ? UNKNOWN : numberFormat(locale).format(value);
 }
 
 /** A duration in seconds as `2 d 3 h`, `3 h 4 min`, `4 min 5 s` or `5 s`. */
@@ -244,10 +261,29 @@ export function formatDuration(ms: number): string {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** A time as `YYYY-MM-DD HH:MM:SS` in the viewer's time zone, or an em dash when unknown. */
-export function formatDateTime(ms: number | undefined): string {
+/**
+ * A time in the viewer's time zone, or an em dash when unknown: in English (and where `locale`
+ * is undefined and the runtime's locale is English) as `YYYY-MM-DD HH:MM:SS`, otherwise as
+ * `locale` writes a numeric date and time (`de-DE`: `05.04.2024, 15:04:05`).
+ */
+export function formatDateTime(ms: number | undefined, locale?: string): string {
   if (ms === undefined) return UNKNOWN;
   const d = new Date(ms);
+  const key = `d|${locale ?? ''}`;
+  let f = formats.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formats.set(key, f);
+  }
+  if (!f.resolvedOptions().locale.toLowerCase().startsWith('en')) return f.format(d);
   return (
     `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
     `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`

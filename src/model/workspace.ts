@@ -21,6 +21,11 @@ export interface SourceConfig {
    * for a Bearer token (`POST /login`); `api-key` (default) sends them as HTTP Basic.
    */
   auth?: 'api-key' | 'login';
+  /**
+   * EMQX: the role of the API key or dashboard user. `viewer` may only read (EMQX answers 403 to
+   * its kicks and bans): the element then offers no action that changes the broker.
+   */
+  role?: 'administrator' | 'viewer';
 }
 
 /** Which of a source's sessions belong to a workspace; every given condition must hold. */
@@ -83,5 +88,6 @@ export function sourceConfigKey(config: SourceConfig): string {
     config.apiKey ?? '',
     config.apiSecret ?? '',
     config.auth ?? 'api-key',
+    config.role ?? 'administrator',
   ]);
 }

@@ -54,6 +54,12 @@ export interface EmqxSourceOptions extends NormalizeOptions {
   timeoutMs?: number;
   /** Identity of this source in session keys; defaults to the base URL. */
   id?: string;
+  /**
+   * The role of the API key or dashboard user (EMQX 5 RBAC). `viewer` may only read: EMQX
+   * answers 403 `UNAUTHORIZED_ROLE` to its kicks and bans, so the source reports
+   * `capabilities.actions: false` and the element offers no action. Default `administrator`.
+   */
+  role?: 'administrator' | 'viewer';
 }
 
 /** The most pages one list call follows, so a broker that ignores `page` cannot loop us forever. */
@@ -66,14 +72,7 @@ export const TOKEN_RENEW_MS = 50 * 60_000;
 export class EmqxSource implements SessionSource {
   readonly label: string;
   readonly id: string;
-  readonly capabilities: SourceCapabilities = {
-    serverSearch: true,
-    bulkDisconnect: true,
-    banList: true,
-    liveEvents: true,
-    counts: true,
-    lazyDetails: false,
-  };
+  readonly capabilities: SourceCapabilities;
   readonly #api: HttpApi;
   readonly #pageSize: number;
   readonly #normalize: NormalizeOptions;
@@ -88,6 +87,15 @@ export class EmqxSource implements SessionSource {
 
   constructor(options: EmqxSourceOptions) {
     const baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.capabilities = {
+      serverSearch: true,
+      bulkDisconnect: true,
+      banList: true,
+      liveEvents: true,
+      counts: true,
+      lazyDetails: false,
+      actions: options.role !== 'viewer',
+    };
     this.label = `EMQX at ${safeForDisplay(baseUrl)}`;
     this.#login = options.login;
     this.#fetch = options.fetch;

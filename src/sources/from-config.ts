@@ -1,4 +1,5 @@
 import type { SourceConfig } from '../model/workspace.js';
+import { DemoSource } from './demo.js';
 import { EmqxSource } from './emqx.js';
 import { HiveMQSource } from './hivemq.js';
 import { RabbitMQSource } from './rabbitmq.js';
@@ -10,6 +11,8 @@ import type { SessionSource } from './source.js';
  * REST API).
  */
 export function createSource(config: SourceConfig, id?: string): SessionSource {
+  // The simulated fleet needs no broker.
+  if (config.kind === 'demo') return new DemoSource({ id });
   if (!config.baseUrl) throw new Error(`A ${config.kind} source needs a baseUrl`);
   const user = { username: config.apiKey, password: config.apiSecret };
   switch (config.kind) {
@@ -19,6 +22,7 @@ export function createSource(config: SourceConfig, id?: string): SessionSource {
         ...(config.auth === 'login'
           ? { login: { username: config.apiKey ?? '', password: config.apiSecret ?? '' } }
           : { apiKey: config.apiKey, apiSecret: config.apiSecret }),
+        role: config.role,
         id,
       });
     case 'rabbitmq':

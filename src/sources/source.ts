@@ -80,6 +80,13 @@ export interface SourceCapabilities {
    * rows show the client ID and counts are provisional.
    */
   lazyDetails: boolean;
+  /**
+   * Whether these credentials may change the broker's state (disconnect, ban). `false` for a
+   * read-only identity such as an EMQX API key with the `viewer` role (its `DELETE` and `POST`
+   * calls answer 403): the element then offers no such action, as with its `read-only`
+   * attribute. Absent means `true`.
+   */
+  actions?: boolean;
 }
 
 /** Where sessions come from: one broker's admin API (or a simulation). */

@@ -199,7 +199,7 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     const el = await fixture<CsActiveSessions>(
       html`<cs-active-sessions .source=${source} storage-key=${uniqueKey()}></cs-active-sessions>`,
     );
-    await waitUntil(() => countText(el) === '100000 active sessions', 'all listed', {
+    await waitUntil(() => countText(el) === '100,000 active sessions', 'all listed', {
       timeout: 20_000,
     });
 
@@ -222,7 +222,7 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     search.value = 'device-99999';
     search.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
     await waitUntil(
-      () => countText(el) === '1 of 100000 active sessions',
+      () => countText(el) === '1 of 100,000 active sessions',
       'search applied mid-export',
     );
     const stillRunning = queryByRole(el.shadowRoot!, 'progressbar', 'Export progress');

@@ -9,6 +9,9 @@ export interface BrokerInfo {
   wsUrl: string;
   apiKey: string;
   apiSecret: string;
+  /** The dev broker's `viewer`-role API key: it may read, every action gets a 403. */
+  viewerKey: string;
+  viewerSecret: string;
 }
 
 export interface ClientState {
@@ -61,3 +64,15 @@ export const configFor = (broker: BrokerInfo) => ({
 /** An `EmqxSource` for the test's broker, straight to its API (the dev broker allows CORS). */
 export const sourceFor = (broker: BrokerInfo, secret = broker.apiSecret) =>
   new EmqxSource({ baseUrl: broker.apiUrl, apiKey: broker.apiKey, apiSecret: secret });
+
+/**
+ * An `EmqxSource` with the dev broker's `viewer`-role API key; `role` says whether the source is
+ * told so (it then reports `actions: false`) or finds out from the broker's 403s.
+ */
+export const viewerSourceFor = (broker: BrokerInfo, role?: 'viewer') =>
+  new EmqxSource({
+    baseUrl: broker.apiUrl,
+    apiKey: broker.viewerKey,
+    apiSecret: broker.viewerSecret,
+    role,
+  });

@@ -60,6 +60,8 @@ export function devBrokerPlugin(): TestRunnerPlugin {
             wsUrl: broker.wsUrl,
             apiKey: broker.apiKey,
             apiSecret: broker.apiSecret,
+            viewerKey: broker.viewerKey,
+            viewerSecret: broker.viewerSecret,
           };
           return info;
         }

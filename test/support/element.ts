@@ -15,17 +15,18 @@ export function sessionRows(el: CsActiveSessions): HTMLElement[] {
     .sort((a, b) => index(a) - index(b));
 }
 
+/** A row's cells without the checkbox cell (a read-only element has none). */
+const dataCells = (row: HTMLElement) =>
+  queryAllByRole(row, 'gridcell').filter((c) => !c.classList.contains('check'));
+
 /** The client ID in a row (its cell may also hold health markers). */
-const clientIdOf = (row: HTMLElement) =>
-  queryAllByRole(row, 'gridcell')[1]?.querySelector('bdi')?.textContent ?? '';
+const clientIdOf = (row: HTMLElement) => dataCells(row)[0]?.querySelector('bdi')?.textContent ?? '';
 
 /** The cell texts of each session row on screen, by client ID, without the checkbox cell. */
 export function rowsOf(el: CsActiveSessions): Map<string, string[]> {
   return new Map(
     sessionRows(el).map((row) => {
-      const cells = queryAllByRole(row, 'gridcell')
-        .slice(1)
-        .map((c) => nameOf(c));
+      const cells = dataCells(row).map((c) => nameOf(c));
       return [clientIdOf(row), cells];
     }),
   );
