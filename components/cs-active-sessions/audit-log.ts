@@ -50,7 +50,8 @@ export function renderAuditLog(
                       ${e.results.map(
                         (r) =>
                           html`<li>
-                            <bdi>${r.clientId}</bdi>: ${r.outcome}${r.error ? ` — ${r.error}` : ''}
+                            <bdi>${r.clientId}</bdi>:
+                            ${t.s.auditOutcome(r.outcome)}${r.error ? ` — ${r.error}` : ''}
                           </li>`,
                       )}
                     </ul>

@@ -2467,7 +2467,9 @@ export class CsActiveSessions extends LitElement {
       )}
       ${
         this._storage.notice
-          ? html`<p class="banner" part="notice">${this._storage.notice}</p>`
+          ? html`<p class="banner" part="notice">
+              ${this.#texts.s.storageInMemory(this._storage.notice)}
+            </p>`
           : nothing
       }
       ${

@@ -360,7 +360,11 @@ export class SessionsController implements ReactiveController {
         entry.error =
           e instanceof SourceError
             ? { message: e.message, kind: e.kind, at: Date.now() }
-            : { message: `Could not load sessions: ${String(e)}`, kind: 'unknown', at: Date.now() };
+            : {
+                message: e instanceof Error ? e.message : String(e),
+                kind: 'unknown',
+                at: Date.now(),
+              };
         failedNow ??= entry.error;
       }
     });
@@ -433,7 +437,11 @@ export class SessionsController implements ReactiveController {
       entry.error =
         e instanceof SourceError
           ? { message: e.message, kind: e.kind, at: Date.now() }
-          : { message: `Could not load sessions: ${String(e)}`, kind: 'unknown', at: Date.now() };
+          : {
+              message: e instanceof Error ? e.message : String(e),
+              kind: 'unknown',
+              at: Date.now(),
+            };
       this.#failures++;
       this.#callbacks.onError(this.error ?? entry.error, trigger);
     } finally {

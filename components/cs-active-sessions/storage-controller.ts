@@ -60,7 +60,7 @@ export class StorageController implements ReactiveController {
     this.#storage = storage;
     const s = await storage;
     if (s.degraded && !this.notice) {
-      this.notice = `Settings, history and the audit log are kept in memory only: ${s.degraded}.`;
+      this.notice = s.degraded;
     }
     await this.#safely((st) => st.compact(Date.now()));
     await this.refreshTrend();
@@ -185,7 +185,7 @@ export class StorageController implements ReactiveController {
       const reason = error instanceof Error ? error.message : String(error);
       const memory = new MemoryStorage(reason);
       this.#storage = Promise.resolve(memory);
-      this.notice ??= `Settings, history and the audit log are kept in memory only: ${reason}.`;
+      this.notice ??= reason;
       this.#host.requestUpdate();
       try {
         return await fn(memory);

@@ -294,6 +294,10 @@ export interface CsStrings {
   auditBulkDisconnect: string;
   auditBlockMinutes: (minutes: string) => string;
   auditBy: string;
+  /** A client's outcome in the audit log. */
+  auditOutcome: (outcome: 'disconnected' | 'already-gone' | 'failed' | 'cancelled') => string;
+  /** Storage is unavailable (private mode, quota): `reason` is the browser's. */
+  storageInMemory: (reason: string) => string;
   unnamedOperator: string;
 
   // Alerts
@@ -612,6 +616,15 @@ export const EN: CsStrings = {
   auditBulkDisconnect: 'Bulk disconnect',
   auditBlockMinutes: (minutes) => ` (${minutes} min)`,
   auditBy: 'by',
+  auditOutcome: (outcome) =>
+    ({
+      disconnected: 'disconnected',
+      'already-gone': 'already gone',
+      failed: 'failed',
+      cancelled: 'cancelled',
+    })[outcome],
+  storageInMemory: (reason) =>
+    `Settings, history and the audit log are kept in memory only: ${reason}.`,
   unnamedOperator: 'unnamed operator',
 
   acknowledgeAll: 'Acknowledge all',
