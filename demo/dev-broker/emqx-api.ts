@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import type { BanKind, BanList } from './bans.js';
-import { updateFaults, type Faults } from './faults.js';
+import { faultBody, isRefused, takeApiFault, updateFaults, type Faults } from './faults.js';
 import { markKicked, unreap, type BrokerNode } from './node.js';
 import type { SessionRecord } from './session-registry.js';
 import { INFLIGHT_MAX } from './traffic.js';
@@ -36,7 +36,24 @@ export interface EmqxApiOptions {
   login?: { username: string; password: string };
   /** How long a login token lives (EMQX: 60 minutes). */
   tokenTtlMs?: number;
+  /** Where every management API request is recorded (not `/dev/` nor preflight); newest last. */
+  requestLog?: RequestLogEntry[];
 }
+
+/** One management API request as the broker saw it (`GET /dev/requests`). */
+export interface RequestLogEntry {
+  /** When it arrived, epoch milliseconds. */
+  t: number;
+  method: string;
+  path: string;
+  /** The status answered; 0 while none has been (a hang, or a connection dropped first). */
+  status: number;
+  /** Whether an injected API fault hit it. */
+  fault?: boolean;
+}
+
+/** Requests kept in the log; older ones are dropped. */
+const REQUEST_LOG_MAX = 20_000;
 
 /** Bearer tokens issued by `POST /login`, with when they expire. */
 class Tokens {
@@ -272,6 +289,16 @@ export function createEmqxApi(options: EmqxApiOptions) {
   const { nodes, bans, faults } = options;
   const login = options.login ?? { username: 'admin', password: 'public' };
   const tokens = new Tokens(options.tokenTtlMs ?? 60 * 60_000);
+  const requestLog = options.requestLog ?? [];
+
+  /** Faults set at run time reach clients already connected: unreaped, or dropped. */
+  function applyToConnected(): void {
+    for (const r of allRecords()) {
+      if (!r.client) continue;
+      if (faults.unreaped.includes(r.clientId)) unreap(r.client);
+      if (isRefused(faults, r.clientId)) r.client.close();
+    }
+  }
 
   const nodeOf = (r: SessionRecord) => nodes.find((n) => n.name === r.node)!;
   const persistenceOf = (r: SessionRecord) =>
@@ -692,11 +719,17 @@ export function createEmqxApi(options: EmqxApiOptions) {
       if (method === 'PUT') {
         const error = updateFaults(faults, await readBody(req));
         if (error) throw new ApiError(400, 'BAD_REQUEST', error);
-        // Clients already connected stop being reaped too.
-        for (const r of allRecords()) {
-          if (r.client && faults.unreaped.includes(r.clientId)) unreap(r.client);
-        }
+        // Clients already connected stop being reaped too, and refused ones are dropped.
+        applyToConnected();
         return { status: 200, body: faults };
+      }
+      throw notAllowed();
+    }
+    if (path === '/dev/requests') {
+      if (method === 'GET') return { status: 200, body: requestLog };
+      if (method === 'DELETE') {
+        requestLog.length = 0;
+        return { status: 204, body: undefined };
       }
       throw notAllowed();
     }
@@ -707,9 +740,18 @@ export function createEmqxApi(options: EmqxApiOptions) {
     const origin = req.headers.origin;
     const cors: Record<string, string> =
       origin && LOOPBACK_ORIGIN.test(origin)
-        ? { 'access-control-allow-origin': origin, vary: 'Origin' }
+        ? {
+            'access-control-allow-origin': origin,
+            // A page may read when to come back after a 429 or 503.
+            'access-control-expose-headers': 'Retry-After',
+            vary: 'Origin',
+          }
         : {};
+    let logged: RequestLogEntry | undefined;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      if (logged) logged.status = status;
+      // A connection dropped meanwhile (a restart, a client that gave up): nothing to answer.
+      if (res.destroyed || res.headersSent) return;
       const text = body === undefined ? '' : JSON.stringify(body);
       res.writeHead(status, {
         ...cors,
@@ -730,59 +772,84 @@ export function createEmqxApi(options: EmqxApiOptions) {
     }
 
     const url = new URL(req.url ?? '/', 'http://dev-broker');
-    if (url.pathname === '/api/v5/login') {
-      if (req.method !== 'POST') return send(405, { code: 'METHOD_NOT_ALLOWED', message: '' });
-      void readBody(req).then(
-        (body) => {
-          const b = (body ?? {}) as { username?: unknown; password?: unknown };
-          tokens.attempts++;
-          if (b.username !== login.username || b.password !== login.password) {
-            return send(401, { code: 'BAD_USERNAME_OR_PWD', message: 'Auth failed' });
+    const method = req.method ?? 'GET';
+    if (!url.pathname.startsWith('/dev/')) {
+      logged = { t: Date.now(), method, path: url.pathname, status: 0 };
+      requestLog.push(logged);
+      if (requestLog.length > REQUEST_LOG_MAX)
+        requestLog.splice(0, requestLog.length - REQUEST_LOG_MAX);
+    }
+    const fault = takeApiFault(faults, method, url.pathname);
+    if (!fault) return serve(url);
+    if (logged) logged.fault = true;
+    const answer = () => {
+      if (fault.status === undefined) return serve(url);
+      const retryAfter: Record<string, string> =
+        fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+      const auth: Record<string, string> =
+        fault.status === 401 ? { 'www-authenticate': 'Basic Realm="emqx-dashboard"' } : {};
+      send(fault.status, faultBody(fault, url.pathname), { ...retryAfter, ...auth });
+    };
+    // A hang: no answer at all for a while (the client may give up first).
+    if (fault.hangMs) setTimeout(answer, fault.hangMs);
+    else answer();
+
+    /** Answers a request no fault hit. */
+    function serve(url: URL): void {
+      if (url.pathname === '/api/v5/login') {
+        if (req.method !== 'POST') return send(405, { code: 'METHOD_NOT_ALLOWED', message: '' });
+        void readBody(req).then(
+          (body) => {
+            const b = (body ?? {}) as { username?: unknown; password?: unknown };
+            tokens.attempts++;
+            if (b.username !== login.username || b.password !== login.password) {
+              return send(401, { code: 'BAD_USERNAME_OR_PWD', message: 'Auth failed' });
+            }
+            send(200, {
+              token: tokens.issue(),
+              version: '5.8.0',
+              license: { edition: 'opensource' },
+              role: 'administrator',
+            });
+          },
+          () => send(400, { code: 'BAD_REQUEST', message: 'Bad JSON' }),
+        );
+        return;
+      }
+      if (url.pathname === '/dev/logins' && req.method === 'GET') {
+        return send(200, { issued: tokens.issued, attempts: tokens.attempts });
+      }
+      const viewer = options.viewer;
+      // The viewer is an API key (HTTP Basic); Bearer tokens belong to the dashboard login.
+      const asViewer =
+        viewer !== undefined &&
+        /^basic\s/i.test(req.headers.authorization ?? '') &&
+        checkAuthorization(req.headers.authorization, viewer.apiKey, viewer.apiSecret, tokens) ===
+          undefined;
+      const refused = asViewer
+        ? undefined
+        : checkAuthorization(req.headers.authorization, options.apiKey, options.apiSecret, tokens);
+      if (refused) {
+        return send(401, refused, { 'www-authenticate': 'Basic Realm="emqx-dashboard"' });
+      }
+      // EMQX's RBAC lets a viewer do GETs only, before any handler runs.
+      if (asViewer && req.method !== 'GET') {
+        return send(403, {
+          code: 'UNAUTHORIZED_ROLE',
+          message: "This API Key don't have permission to access this resource",
+        });
+      }
+      route(req, req.method ?? 'GET', url.pathname, url.searchParams).then(
+        ({ status, body }) => send(status, body),
+        (error: unknown) => {
+          if (error instanceof ApiError) {
+            send(error.status, { code: error.code, message: error.message });
+          } else {
+            send(500, { code: 'INTERNAL_ERROR', message: String(error) });
           }
-          send(200, {
-            token: tokens.issue(),
-            version: '5.8.0',
-            license: { edition: 'opensource' },
-            role: 'administrator',
-          });
         },
-        () => send(400, { code: 'BAD_REQUEST', message: 'Bad JSON' }),
       );
-      return;
     }
-    if (url.pathname === '/dev/logins' && req.method === 'GET') {
-      return send(200, { issued: tokens.issued, attempts: tokens.attempts });
-    }
-    const viewer = options.viewer;
-    // The viewer is an API key (HTTP Basic); Bearer tokens belong to the dashboard login.
-    const asViewer =
-      viewer !== undefined &&
-      /^basic\s/i.test(req.headers.authorization ?? '') &&
-      checkAuthorization(req.headers.authorization, viewer.apiKey, viewer.apiSecret, tokens) ===
-        undefined;
-    const refused = asViewer
-      ? undefined
-      : checkAuthorization(req.headers.authorization, options.apiKey, options.apiSecret, tokens);
-    if (refused) {
-      return send(401, refused, { 'www-authenticate': 'Basic Realm="emqx-dashboard"' });
-    }
-    // EMQX's RBAC lets a viewer do GETs only, before any handler runs.
-    if (asViewer && req.method !== 'GET') {
-      return send(403, {
-        code: 'UNAUTHORIZED_ROLE',
-        message: "This API Key don't have permission to access this resource",
-      });
-    }
-    route(req, req.method ?? 'GET', url.pathname, url.searchParams).then(
-      ({ status, body }) => send(status, body),
-      (error: unknown) => {
-        if (error instanceof ApiError) {
-          send(error.status, { code: error.code, message: error.message });
-        } else {
-          send(500, { code: 'INTERNAL_ERROR', message: String(error) });
-        }
-      },
-    );
   };
 }
 

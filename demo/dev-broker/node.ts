@@ -11,7 +11,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import type mqttPacket from 'mqtt-packet';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { BanList } from './bans.js';
-import type { Faults } from './faults.js';
+import { isRefused, type Faults } from './faults.js';
 import { SessionRegistry, type ConnectionInfo, type SessionRecord } from './session-registry.js';
 import { devCertificate } from './tls.js';
 import { countTraffic, TrafficCounters } from './traffic.js';
@@ -111,6 +111,11 @@ export async function startBrokerNode(options: NodeOptions): Promise<BrokerNode>
 
   const aedes = await Aedes.createBroker({
     preConnect(client, packet, callback) {
+      // The `mqttRefuse` fault: the connection drops before any CONNACK.
+      if (isRefused(options.faults, (packet as mqttPacket.IConnectPacket).clientId ?? '')) {
+        callback(new Error('connection dropped (injected fault)'), false);
+        return;
+      }
       // aedes keeps neither the protocol name nor the keep-alive it was asked for.
       (client as TaggedClient)[PACKET] = packet as mqttPacket.IConnectPacket;
       callback(null, true);

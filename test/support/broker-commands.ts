@@ -1,6 +1,8 @@
 /** Browser-side wrappers of the dev-broker plugin's commands. */
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { FleetClientSpec } from '../../demo/fleet.js';
+import type { RequestLogEntry } from '../../demo/dev-broker/emqx-api.js';
+import type { ApiFault } from '../../demo/dev-broker/faults.js';
 import { EmqxSource } from '../../src/sources/emqx.js';
 
 export interface BrokerInfo {
@@ -30,11 +32,34 @@ export const plain = (clientId: string, extra: Partial<FleetClientSpec> = {}): F
 export const startBroker = (options: { secondNode?: boolean } = {}) =>
   executeServerCommand<BrokerInfo, object>('broker-start', options);
 
-/** Sets the dev broker's injected faults (e.g. kicks that fail). */
+/** Sets the dev broker's injected faults (e.g. kicks that fail); see demo/dev-broker/faults.ts. */
 export const setFaults = (
   broker: BrokerInfo,
-  faults: { kickFailures?: string[]; unreaped?: string[]; listDelayMs?: number },
+  faults: {
+    kickFailures?: string[];
+    unreaped?: string[];
+    listDelayMs?: number;
+    apiFaults?: ApiFault[];
+    mqttRefuse?: string[];
+  },
 ) => executeServerCommand('broker-faults', { broker: broker.id, faults });
+
+/**
+ * Restarts the dev broker: every MQTT connection and the API drop, and it comes back on the
+ * same ports after `downMs`. Resolves once it is down, or with `wait` once it is back.
+ */
+export const restartBroker = (
+  broker: BrokerInfo,
+  options: { downMs?: number; wait?: boolean } = {},
+) => executeServerCommand('broker-restart', { broker: broker.id, ...options });
+
+/** The management API requests the dev broker saw (from `since`, epoch ms). */
+export const requestsOf = (broker: BrokerInfo, since = 0) =>
+  executeServerCommand<RequestLogEntry[], object>('broker-requests', { broker: broker.id, since });
+
+/** Client IDs connected to the dev broker now. */
+export const connectionsOf = (broker: BrokerInfo) =>
+  executeServerCommand<string[], object>('broker-connections', { broker: broker.id });
 
 /** The bans in force on the dev broker. */
 export const bansOf = (broker: BrokerInfo) =>

@@ -89,8 +89,33 @@ export function devBrokerPlugin(): TestRunnerPlugin {
           return fleet.ready;
         }
         case 'broker-faults': {
-          Object.assign(get(String(p['broker'])).broker.faults, p['faults']);
+          // Validated as `PUT /dev/faults`, and applied to clients already connected.
+          get(String(p['broker'])).broker.setFaults(p['faults']);
           return true;
+        }
+        case 'broker-restart': {
+          // Resolves once the broker is down (or, with `wait`, once it is back).
+          const broker = get(String(p['broker'])).broker;
+          const downMs = typeof p['downMs'] === 'number' ? p['downMs'] : 1000;
+          let back: Promise<void> | undefined;
+          await new Promise<void>((resolve, reject) => {
+            back = broker.restart({ downMs, onDown: resolve });
+            back.catch(reject);
+          });
+          if (p['wait'] === true) await back;
+          return true;
+        }
+        case 'broker-requests': {
+          // The management API requests the broker saw, from `since` (epoch ms) on.
+          const since = typeof p['since'] === 'number' ? p['since'] : 0;
+          return get(String(p['broker'])).broker.requests.filter((r) => r.t >= since);
+        }
+        case 'broker-connections': {
+          // Client IDs connected to the broker now, on every node.
+          return get(String(p['broker']))
+            .broker.nodes.flatMap((n) => n.registry.all())
+            .filter((r) => r.client !== undefined)
+            .map((r) => r.clientId);
         }
         case 'broker-bans': {
           return get(String(p['broker']))
