@@ -23,9 +23,12 @@ export interface NormalizeOptions {
   sourceId?: string;
 }
 
-/** RFC 3339 string (or epoch ms) → epoch ms; anything else → undefined. */
+/** The largest epoch ms a `Date` holds: beyond it no date can be shown. */
+const MAX_TIME = 8.64e15;
+
+/** RFC 3339 string (or epoch ms) → epoch ms; anything else, or no valid date, → undefined. */
 export function parseTimestamp(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'number') return Number.isFinite(v) && Math.abs(v) <= MAX_TIME ? v : undefined;
   if (typeof v !== 'string' || v === '') return undefined;
   const ms = Date.parse(v);
   return Number.isNaN(ms) ? undefined : ms;
@@ -39,7 +42,8 @@ export function sessionFromEmqx(raw: unknown, options: NormalizeOptions = {}): S
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const c = raw as Json;
   const clientId = str(c['clientid']);
-  if (clientId === undefined) return undefined;
+  // An empty client ID (which EMQX never lists: it assigns one) could not be acted on.
+  if (!clientId) return undefined;
   const username = str(c['username']);
   const node = str(c['node']);
   const listener = str(c['listener']);

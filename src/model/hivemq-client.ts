@@ -57,7 +57,7 @@ export function sessionFromHive(
   const client = isRecord(raw) && isRecord(raw['client']) ? raw['client'] : raw;
   if (!isRecord(client)) return undefined;
   const clientId = str(client['id']);
-  if (clientId === undefined) return undefined;
+  if (!clientId) return undefined;
   const conn = isRecord(client['connection']) ? client['connection'] : {};
   const username = str(conn['username']);
   const listener = str(conn['connectedListenerId']);
@@ -101,7 +101,13 @@ export function subscriptionsFromHive(raw: unknown): Subscription[] {
     out.push({
       topic,
       qos:
-        typeof qos === 'string' ? QOS[qos] : qos === 0 || qos === 1 || qos === 2 ? qos : undefined,
+        typeof qos === 'string'
+          ? Object.hasOwn(QOS, qos)
+            ? QOS[qos]
+            : undefined
+          : qos === 0 || qos === 1 || qos === 2
+            ? qos
+            : undefined,
     });
   }
   return out;

@@ -4,6 +4,7 @@
  * real 3.10 server.
  */
 import { isRecord, str, num, bool } from './json.js';
+import { parseTimestamp } from './emqx-client.js';
 import {
   DEFAULT_USERNAME_SUFFIX,
   sessionKey,
@@ -60,7 +61,7 @@ export function connectionFromRabbit(
   const vars = isRecord(raw['variable_map']) ? raw['variable_map'] : {};
   const clientId = str(props['client_id']) ?? str(vars['client_id']);
   const name = str(raw['name']);
-  if (clientId === undefined || name === undefined) return undefined;
+  if (!clientId || name === undefined) return undefined;
   const username = str(raw['user']);
   const node = str(raw['node']);
   const vhost = str(raw['vhost']);
@@ -79,7 +80,8 @@ export function connectionFromRabbit(
       ),
       node,
       connected: true,
-      connectedAt: num(raw['connected_at']),
+      connectedAt:
+        typeof raw['connected_at'] === 'number' ? parseTimestamp(raw['connected_at']) : undefined,
       ip: str(raw['peer_host']),
       port: num(raw['peer_port']),
       protocol: mqtt.protocol,
