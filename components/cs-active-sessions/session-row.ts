@@ -65,8 +65,21 @@ export interface RowState {
   texts?: Texts;
 }
 
-/** The row's key as an attribute value (keys hold NUL separators). */
-export const keyAttribute = (key: string) => encodeURIComponent(key);
+/**
+ * The row's key as an attribute value (keys hold NUL separators): `%`, controls and surrogates
+ * as `%xxxx`. Not `encodeURIComponent`, which throws on a lone surrogate (a broker's answer may
+ * hold one), and would break the whole render.
+ */
+export const keyAttribute = (key: string) =>
+  key.replace(
+    // eslint-disable-next-line no-control-regex -- controls are what this encodes
+    /[%\u0000-\u001f\ud800-\udfff]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+
+/** The key back from `keyAttribute`. */
+export const keyFromAttribute = (value: string) =>
+  value.replace(/%([0-9a-f]{4})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 function cell(column: Column, s: Session, state: RowState): TemplateResult {
   const t = state.texts ?? EN_TEXTS;

@@ -117,6 +117,8 @@ function matchesPattern(clientId: string, pattern: string): boolean {
       .split('*')
       .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
       .join('.*')}$`,
+    // `s`: a client ID may hold line breaks, which `.` alone would not match.
+    's',
   );
   return re.test(clientId);
 }

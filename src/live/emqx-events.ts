@@ -3,11 +3,12 @@
  * and `.../disconnected`, JSON payloads as in `shared/docs/brokers.md`.
  */
 
-/** The topics to subscribe to (the dashboard user may read `$SYS/#`). */
-export const EMQX_EVENT_TOPICS = [
-  '$SYS/brokers/+/clients/+/connected',
-  '$SYS/brokers/+/clients/+/disconnected',
-];
+/**
+ * The topics to subscribe to (the dashboard user may read `$SYS/#`). Not `clients/+/connected`:
+ * a client ID may hold `/`, and `+` matches one level, so that would miss its events; the
+ * parser below keeps only `connected` and `disconnected`.
+ */
+export const EMQX_EVENT_TOPICS = ['$SYS/brokers/+/clients/#'];
 
 export interface LiveEvent {
   kind: 'connected' | 'disconnected';
