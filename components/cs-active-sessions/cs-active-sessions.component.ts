@@ -47,6 +47,7 @@ import {
   COMPACT_COLUMNS,
   gridColumns,
   keyAttribute,
+  keyFromAttribute,
   renderSessionRow,
   WORKSPACE_COLUMN,
   type Column,
@@ -129,6 +130,7 @@ const COUNT_AT_ONCE = 5_000;
  * @csspart health - The health filters.
  * @csspart error - The banner that says why the list could not be loaded or refreshed.
  * @csspart notice - The notice that storage is in memory only.
+ * @csspart skipped - The notice of sessions the broker sent that could not be read.
  * @csspart table - The session grid.
  * @csspart header-cell - A column header.
  * @csspart row - A session row.
@@ -182,7 +184,10 @@ export class CsActiveSessions extends LitElement {
 
   // Controllers
   private readonly _sessions = new SessionsController(this, {
-    onRefresh: (count, trigger) => this._handleRefresh(count, trigger),
+    onRefresh: (count, trigger) => {
+      this._handleRefresh(count, trigger);
+      this.#reportSkipped();
+    },
     onError: (error, trigger) => {
       this.dispatchEvent(csEvent('cs-error', { ...error, operation: 'list' }));
       if (trigger === 'user') this._announce(this.#texts.s.announceRefreshFailed(error.message));
@@ -907,7 +912,7 @@ export class CsActiveSessions extends LitElement {
   private _rowFromEvent(event: Event): { index: number; session: Session } | undefined {
     for (const target of event.composedPath()) {
       if (target instanceof HTMLElement && target.dataset['key'] !== undefined) {
-        const session = this._sessions.store.get(decodeURIComponent(target.dataset['key']));
+        const session = this._sessions.store.get(keyFromAttribute(target.dataset['key']));
         const index = session ? this.#visibleKeys.indexOf(session.key) : -1;
         return session && index >= 0 ? { index, session } : undefined;
       }
@@ -1202,6 +1207,8 @@ export class CsActiveSessions extends LitElement {
 
   /** The dialog closed (also when the browser forces it shut on a repeated Escape). */
   private _onDialogClose(): void {
+    // The event is queued: a dialog opened again since (a new question) is not the one closed.
+    if (this._dialog?.open) return;
     if (this._dialogState?.kind === 'running') this.#run?.abort();
     this._dialogState = undefined;
     void this.updateComplete.then(() => requestAnimationFrame(() => this.#keepFocus()));
@@ -1336,7 +1343,8 @@ export class CsActiveSessions extends LitElement {
         signal: run.signal,
         rate: Math.max(1, this.disconnectRate || 20),
         onProgress: (partial) => {
-          if (this._dialogState?.kind === 'running') {
+          // A newer run (this one's dialog was closed) owns the dialog now.
+          if (this.#run === run && this._dialogState?.kind === 'running') {
             this._dialogState = {
               ...this._dialogState,
               results: [...results.slice(0, done), ...partial],
@@ -1354,7 +1362,9 @@ export class CsActiveSessions extends LitElement {
         ),
       );
     }
-    this.#run = undefined;
+    // Replaced by a newer run: it reports and logs, but leaves the dialog and Cancel to that one.
+    const current = this.#run === run;
+    if (current) this.#run = undefined;
     this.dispatchEvent(csEvent('cs-disconnect', { results }));
     this.#audit('bulk-disconnect', targets, results);
     // Only the rows of the clients that went, on the broker they went from.
@@ -1369,7 +1379,17 @@ export class CsActiveSessions extends LitElement {
     this._sessions.removeSessions(goneKeys);
     this._sessions.refreshAfterAction();
     this._announce(this.#texts.s.announceDisconnectFinished(summarize(results, this.#texts)));
-    if (this._dialog?.open) this._dialogState = { kind: 'done', results, targets };
+    if (current && this._dialog?.open) this._dialogState = { kind: 'done', results, targets };
+  }
+
+  /** The count of unreadable entries last announced: a count is announced once, not per poll. */
+  #skippedReported = 0;
+
+  #reportSkipped(): void {
+    const n = this._sessions.skipped;
+    if (n === this.#skippedReported) return;
+    this.#skippedReported = n;
+    if (n > 0) this._announce(this.#texts.s.skippedSessions(this.#texts.num(n), n));
   }
 
   private _announce(text: string): void {
@@ -1880,16 +1900,29 @@ export class CsActiveSessions extends LitElement {
         )}
       </p>`;
     }
-    if (!error) return nothing;
+    if (!error) return this._renderSkipped();
     // Not a live region: failures of automatic polls are not announced; the user's own
     // refreshes are, through the polite announcer.
     return html`<div class="banner error" part="error">
-      ${
-        store.loaded
-          ? this.#texts.s.refreshFailed(error.message, this.#texts.dateTime(store.updatedAt))
-          : this.#texts.s.loadFailed(error.message)
-      }
-    </div>`;
+        ${
+          store.loaded
+            ? this.#texts.s.refreshFailed(error.message, this.#texts.dateTime(store.updatedAt))
+            : this.#texts.s.loadFailed(error.message)
+        }
+      </div>
+      ${this._renderSkipped()}`;
+  }
+
+  /**
+   * One notice for the entries of the last good list that could not be read as sessions (no
+   * usable client ID), however many polls bring them; announced once per new count.
+   */
+  private _renderSkipped(): TemplateResult | typeof nothing {
+    const n = this._sessions.skipped;
+    if (n === 0 || !this._sessions.store.loaded) return nothing;
+    return html`<p class="banner skipped" part="skipped">
+      ${this.#texts.s.skippedSessions(this.#texts.num(n), n)}
+    </p>`;
   }
 
   private _renderMessage(): TemplateResult | typeof nothing {

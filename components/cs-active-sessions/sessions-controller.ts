@@ -20,6 +20,14 @@ export interface ListError {
   message: string;
   kind: SourceErrorKind | 'unknown';
   at: number;
+  /** How long the broker asked to be left alone (`Retry-After` of a 429 or 503). */
+  retryAfterMs?: number;
+}
+
+/** Keeps when the broker asked to be tried again (`Retry-After`) with a list error. */
+function withRetryAfter(error: ListError, cause: unknown): ListError {
+  const ms = cause instanceof SourceError ? cause.details.retryAfterMs : undefined;
+  return ms === undefined ? error : { ...error, retryAfterMs: ms };
 }
 
 /** One source and the workspaces that slice it (none: the whole source, unlabelled). */
@@ -43,6 +51,8 @@ interface EntryState extends SourceEntry {
   sessions: Session[];
   /** Every active session of the source, in a workspace or not (for plan usage). */
   total: number;
+  /** Entries of the source's last good list that could not be read (kept while it is stale). */
+  skipped?: number;
   error: ListError | undefined;
 }
 
@@ -274,6 +284,8 @@ export class SessionsController implements ReactiveController {
     this.#followUps = [];
     this.#abort?.abort();
     this.#abort = undefined;
+    // A page turn cut short by the removal is not left blocking the next one.
+    this.#requestedPage = undefined;
     this.#stopHydration();
     this.#cancelHealth?.();
     this.#cancelHealth = undefined;
@@ -343,7 +355,6 @@ export class SessionsController implements ReactiveController {
     this.loadProgress = undefined;
     if (abort.signal.aborted || entries !== this.#entries) return;
 
-    let skipped = 0;
     let failedNow: ListError | undefined;
     outcomes.forEach((outcome, i) => {
       const entry = entries[i]!;
@@ -354,7 +365,7 @@ export class SessionsController implements ReactiveController {
         );
         entry.total = outcome.value.sessions.length;
         entry.error = undefined;
-        skipped += outcome.value.skipped;
+        entry.skipped = outcome.value.skipped;
       } else if (!isAbort(outcome.reason)) {
         const e = outcome.reason;
         entry.error =
@@ -365,6 +376,7 @@ export class SessionsController implements ReactiveController {
                 kind: 'unknown',
                 at: Date.now(),
               };
+        entry.error = withRetryAfter(entry.error, e);
         failedNow ??= entry.error;
       }
     });
@@ -382,7 +394,7 @@ export class SessionsController implements ReactiveController {
     }
     this.#liveDuringPoll = undefined;
     if (anyLoaded) this.#startHydration(entries);
-    this.skipped = skipped;
+    this.skipped = entries.reduce((n, e) => n + (e.skipped ?? 0), 0);
     this.#failures = failedNow ? this.#failures + 1 : 0;
     if (anyLoaded) this.#callbacks.onRefresh(this.store.sessions.length, trigger);
     if (failedNow) this.#callbacks.onError(this.error ?? failedNow, trigger);
@@ -427,13 +439,16 @@ export class SessionsController implements ReactiveController {
       this.#complete = true;
       this.store.replace(entry.sessions);
       this.#observeHealth();
+      entry.skipped = page.skipped;
       this.skipped = page.skipped;
       this.#failures = 0;
       // The broker's count, not the page's length: the page is not the fleet.
       this.#callbacks.onRefresh(this.brokerTotal ?? this.store.sessions.length, trigger);
     } catch (e) {
-      if (this.#requestedPage === requested) this.#requestedPage = undefined;
+      // Superseded (a refresh overtook the page turn): the turn stays asked for, and the newer
+      // refresh, which reads it once its count has come, brings that page.
       if (isAbort(e) || abort.signal.aborted) return;
+      if (this.#requestedPage === requested) this.#requestedPage = undefined;
       entry.error =
         e instanceof SourceError
           ? { message: e.message, kind: e.kind, at: Date.now() }
@@ -442,6 +457,7 @@ export class SessionsController implements ReactiveController {
               kind: 'unknown',
               at: Date.now(),
             };
+      entry.error = withRetryAfter(entry.error, e);
       this.#failures++;
       this.#callbacks.onError(this.error ?? entry.error, trigger);
     } finally {
@@ -736,6 +752,12 @@ export class SessionsController implements ReactiveController {
       // Wrong credentials are not retried sooner: they will not fix themselves.
       const backoff = Math.min(this.#intervalMs, BACKOFF_MIN_MS * 2 ** (this.#failures - 1));
       delay = this.#lastAttempt + backoff * (0.75 + Math.random() * 0.5) - Date.now();
+    }
+    // A broker that said when to come back (429 or 503 with `Retry-After`) is not asked sooner.
+    for (const e of this.#entries) {
+      if (e.error?.retryAfterMs !== undefined) {
+        delay = Math.max(delay, e.error.at + e.error.retryAfterMs - Date.now());
+      }
     }
     this.#timer = setTimeout(() => void this.refresh('auto'), Math.max(0, delay));
   }

@@ -69,6 +69,8 @@ export interface CsStrings {
   noBroker: (src: unknown, source: unknown, workspaces: unknown) => unknown;
   refreshFailed: (message: string, time: string) => string;
   loadFailed: (message: string) => string;
+  /** Entries the broker sent that could not be read as sessions: `3 sessions from the broker…`. */
+  skippedSessions: (n: string, count: number) => string;
   loadingSessions: string;
   noActiveSessions: string;
   /** `query` is the search text inside `<bdi>`. */
@@ -393,6 +395,8 @@ export const EN: CsStrings = {
   refreshFailed: (message, time) =>
     `Could not refresh: ${message} Showing the sessions as of ${time}.`,
   loadFailed: (message) => `Could not load sessions: ${message}`,
+  skippedSessions: (n, count) =>
+    `${n} ${en(count, 'session', 'sessions')} from the broker could not be read (no usable client ID) and ${en(count, 'is', 'are')} not shown.`,
   loadingSessions: 'Loading sessions…',
   noActiveSessions: 'No active sessions.',
   noMatchQuery: (query) => ['No sessions match “', query, '”.'],
@@ -622,7 +626,7 @@ export const EN: CsStrings = {
       'already-gone': 'already gone',
       failed: 'failed',
       cancelled: 'cancelled',
-    })[outcome],
+    })[outcome] ?? outcome,
   storageInMemory: (reason) =>
     `Settings, history and the audit log are kept in memory only: ${reason}.`,
   unnamedOperator: 'unnamed operator',

@@ -2,7 +2,7 @@
  * `EmqxSource`: sessions from the EMQX v5 management API (`shared/docs/brokers.md`), also spoken
  * by the dev broker. In a page, point it at a same-origin proxy: EMQX answers no CORS preflight.
  */
-import { isRecord } from '../model/json.js';
+import { describeJson, isRecord } from '../model/json.js';
 import {
   sessionFromEmqx,
   subscriptionsFromEmqx,
@@ -24,6 +24,8 @@ import {
 } from './source.js';
 import {
   basicAuthorization,
+  clientIdSegment,
+  excerpt,
   HttpApi,
   readCodeAndMessage,
   safeForDisplay,
@@ -215,20 +217,24 @@ export class EmqxSource implements SessionSource {
 
   /** Pages through `/clients_v2` by cursor. */
   async #listByCursor(options: ListOptions): Promise<SessionList> {
-    const sessions: Session[] = [];
+    const sessions = new Map<string, Session>();
     let skipped = 0;
     let cursor: string | undefined;
+    // A broker that hands out a cursor again, or pages with nothing new, would never end.
+    const seen = new Set<string>();
     for (let page = 1; page <= MAX_PAGES; page++) {
       const query = new URLSearchParams({ limit: String(this.#pageSize), conn_state: 'connected' });
       if (cursor) query.set('cursor', cursor);
       const body = await this.#json('GET', `/clients_v2?${query}`, { signal: options.signal });
       const data = this.#pageData(body);
-      skipped += this.#takePage(data, sessions, options);
+      const taken = this.#takePage(data, sessions, options);
+      skipped += taken.skipped;
       const meta = isRecord(body) && isRecord(body['meta']) ? body['meta'] : {};
       cursor = typeof meta['cursor'] === 'string' && meta['cursor'] ? meta['cursor'] : undefined;
-      if (!cursor || data.length === 0) break;
+      if (!cursor || data.length === 0 || taken.added === 0 || seen.has(cursor)) break;
+      seen.add(cursor);
     }
-    return { sessions, skipped };
+    return { sessions: [...sessions.values()], skipped };
   }
 
   /**
@@ -245,12 +251,15 @@ export class EmqxSource implements SessionSource {
       try {
         const body = await this.#json('GET', `/clients_v2?${query}`, { signal });
         this.#cursorPaging = true;
-        const sessions: Session[] = [];
-        const skipped = this.#takePage(this.#pageData(body), sessions, {});
+        const sessions = new Map<string, Session>();
+        const { skipped } = this.#takePage(this.#pageData(body), sessions, {});
         const meta = isRecord(body) && isRecord(body['meta']) ? body['meta'] : {};
+        // The cursor this page was asked with is no next page.
         const next =
-          typeof meta['cursor'] === 'string' && meta['cursor'] ? meta['cursor'] : undefined;
-        return { sessions, skipped, next };
+          typeof meta['cursor'] === 'string' && meta['cursor'] && meta['cursor'] !== request.cursor
+            ? meta['cursor']
+            : undefined;
+        return { sessions: [...sessions.values()], skipped, next };
       } catch (error) {
         const older = error instanceof SourceError && error.status === 404;
         if (!older || this.#cursorPaging === true) throw error;
@@ -274,12 +283,12 @@ export class EmqxSource implements SessionSource {
       });
       const body = await this.#json('GET', `/clients?${query}`, { signal });
       const data = this.#pageData(body);
-      const sessions: Session[] = [];
-      skipped += this.#takePage(data, sessions, {});
-      for (const s of sessions) byKey.set(s.key, s);
+      skipped += this.#takePage(data, byKey, {}).skipped;
       const meta = isRecord(body) && isRecord(body['meta']) ? body['meta'] : {};
       hasNext ||= meta['hasnext'] === true;
-      if (!search && typeof meta['count'] === 'number') total = meta['count'];
+      if (!search && typeof meta['count'] === 'number' && meta['count'] >= 0) {
+        total = Number.isFinite(meta['count']) ? meta['count'] : undefined;
+      }
     }
     return {
       sessions: [...byKey.values()],
@@ -296,7 +305,7 @@ export class EmqxSource implements SessionSource {
     const n = isRecord(stats)
       ? (stats['live_connections.count'] ?? stats['connections.count'])
       : undefined;
-    if (typeof n !== 'number') {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
       throw new SourceError(
         'invalid-response',
         `${this.label} answered the stats without a count.`,
@@ -325,7 +334,7 @@ export class EmqxSource implements SessionSource {
     options: ListOptions,
     filter: Record<string, string> = {},
   ): Promise<SessionList> {
-    const sessions: Session[] = [];
+    const sessions = new Map<string, Session>();
     let skipped = 0;
     for (let page = 1; page <= MAX_PAGES; page++) {
       const query = new URLSearchParams({
@@ -336,41 +345,56 @@ export class EmqxSource implements SessionSource {
       });
       const body = await this.#json('GET', `/clients?${query}`, { signal: options.signal });
       const data = this.#pageData(body);
-      skipped += this.#takePage(data, sessions, options);
+      const taken = this.#takePage(data, sessions, options);
+      skipped += taken.skipped;
       const meta = isRecord(body) && isRecord(body['meta']) ? body['meta'] : {};
       const hasNext =
         typeof meta['hasnext'] === 'boolean' ? meta['hasnext'] : data.length >= this.#pageSize;
-      if (!hasNext || data.length === 0) break;
+      // A page with nothing new: a broker that ignores `page` would send it forever.
+      if (!hasNext || data.length === 0 || taken.added === 0) break;
     }
-    return { sessions, skipped };
+    return { sessions: [...sessions.values()], skipped };
   }
 
   #pageData(body: unknown): unknown[] {
     if (!isRecord(body) || !Array.isArray(body['data'])) {
       throw new SourceError(
         'invalid-response',
-        `${this.label} answered the client list with something that is not an EMQX page.`,
+        `${this.label} answered the client list with something that is not an EMQX page (${describeJson(body)}).`,
       );
     }
     return body['data'];
   }
 
-  /** Normalises one page into `sessions`; returns how many entries could not be read. */
-  #takePage(data: unknown[], sessions: Session[], options: ListOptions): number {
+  /**
+   * Normalises one page into `sessions` by key (a session listed twice, in a page or across
+   * pages, comes once: the later row); returns how many entries could not be read and how many
+   * sessions were new.
+   */
+  #takePage(
+    data: unknown[],
+    sessions: Map<string, Session>,
+    options: ListOptions,
+  ): { skipped: number; added: number } {
     let skipped = 0;
-    const pageSessions: Session[] = [];
+    let added = 0;
+    const pageSessions = new Map<string, Session>();
     for (const raw of data) {
       const s = sessionFromEmqx(raw, this.#normalize);
-      if (s) pageSessions.push(s);
-      else skipped++;
+      if (!s) {
+        skipped++;
+        continue;
+      }
+      if (!sessions.has(s.key)) added++;
+      sessions.set(s.key, s);
+      pageSessions.set(s.key, s);
     }
-    sessions.push(...pageSessions);
-    options.onPage?.(pageSessions);
-    return skipped;
+    options.onPage?.([...pageSessions.values()]);
+    return { skipped, added };
   }
 
   async get(clientId: string, options: RequestOptions = {}): Promise<Session> {
-    const body = await this.#json('GET', `/clients/${encodeURIComponent(clientId)}`, {
+    const body = await this.#json('GET', `/clients/${clientIdSegment(clientId, this.label)}`, {
       signal: options.signal,
       clientId,
     });
@@ -381,14 +405,21 @@ export class EmqxSource implements SessionSource {
         `${this.label} answered for client ${JSON.stringify(clientId)} without a client ID.`,
       );
     }
+    if (session.clientId !== clientId) {
+      throw new SourceError(
+        'invalid-response',
+        `${this.label} answered for client ${JSON.stringify(clientId)} with another client (${JSON.stringify(excerpt(session.clientId, 40))}).`,
+      );
+    }
     return session;
   }
 
   async subscriptions(clientId: string, options: RequestOptions = {}): Promise<Subscription[]> {
-    const body = await this.#json('GET', `/clients/${encodeURIComponent(clientId)}/subscriptions`, {
-      signal: options.signal,
-      clientId,
-    });
+    const body = await this.#json(
+      'GET',
+      `/clients/${clientIdSegment(clientId, this.label)}/subscriptions`,
+      { signal: options.signal, clientId },
+    );
     if (!Array.isArray(body)) {
       throw new SourceError(
         'invalid-response',
@@ -400,7 +431,7 @@ export class EmqxSource implements SessionSource {
 
   async disconnect(clientId: string, options: RequestOptions = {}): Promise<DisconnectOutcome> {
     try {
-      await this.#request('DELETE', `/clients/${encodeURIComponent(clientId)}`, {
+      await this.#request('DELETE', `/clients/${clientIdSegment(clientId, this.label)}`, {
         signal: options.signal,
         clientId,
       });

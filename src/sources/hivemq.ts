@@ -13,7 +13,14 @@ import {
   type HiveNormalizeOptions,
 } from '../model/hivemq-client.js';
 import type { Session, Subscription } from '../model/session.js';
-import { basicApi, type HttpApi, safeForDisplay, type BrokerErrorBody } from './http.js';
+import {
+  basicApi,
+  clientIdSegment,
+  excerpt,
+  type HttpApi,
+  safeForDisplay,
+  type BrokerErrorBody,
+} from './http.js';
 import {
   SourceError,
   type DisconnectOutcome,
@@ -117,18 +124,25 @@ export class HiveMQSource implements SessionSource {
 
   async #walk(options: ListOptions): Promise<SessionList> {
     const sessions: Session[] = [];
+    const ids = new Set<string>();
+    const paths = new Set<string>();
     const now = Date.now();
     let skipped = 0;
     let path: string | undefined = `/mqtt/clients?limit=${this.#pageSize}`;
     for (let page = 0; path && page < MAX_PAGES; page++) {
+      paths.add(path);
       const body = await this.#api.page(path, { signal: options.signal }, 'the client list');
       const pageSessions: Session[] = [];
       for (const item of body['items']) {
         const clientId = isRecord(item) && typeof item['id'] === 'string' ? item['id'] : undefined;
-        if (clientId === undefined) {
+        // An empty client ID could be neither read nor acted on (its URL is the list's).
+        if (!clientId) {
           skipped++;
           continue;
         }
+        // A client ID listed twice (in a page, or a page sent again) comes once.
+        if (ids.has(clientId)) continue;
+        ids.add(clientId);
         // Earlier details show at once (hydrate reads them again); the rest come pending.
         const known = this.#details.get(clientId);
         pageSessions.push(
@@ -140,6 +154,8 @@ export class HiveMQSource implements SessionSource {
       sessions.push(...pageSessions);
       options.onPage?.(pageSessions);
       path = this.#nextPath(body);
+      // A cursor handed out again, or a page with nothing new, would never end.
+      if (pageSessions.length === 0 || (path !== undefined && paths.has(path))) break;
     }
     return { sessions, skipped };
   }
@@ -150,7 +166,15 @@ export class HiveMQSource implements SessionSource {
     const next = links['next'];
     const href = typeof next === 'string' ? next : isRecord(next) ? next['href'] : undefined;
     if (typeof href !== 'string' || !href) return undefined;
-    const url = new URL(href, 'http://base.invalid');
+    let url: URL;
+    try {
+      url = new URL(href, 'http://base.invalid');
+    } catch {
+      throw new SourceError(
+        'invalid-response',
+        `${this.label} answered the client list with a next link that is not a URL.`,
+      );
+    }
     const cursor = url.searchParams.get('cursor');
     if (!cursor) return undefined;
     const query = new URLSearchParams({ limit: String(this.#pageSize), cursor });
@@ -207,7 +231,7 @@ export class HiveMQSource implements SessionSource {
 
   async get(clientId: string, options: RequestOptions = {}): Promise<Session> {
     const generation = this.#generation.get(clientId) ?? 0;
-    const path = `/mqtt/clients/${encodeURIComponent(clientId)}`;
+    const path = `/mqtt/clients/${clientIdSegment(clientId, this.label)}`;
     const [body, subs] = await Promise.all([
       this.#api.json('GET', path, { signal: options.signal, clientId }),
       this.subscriptions(clientId, options).catch((e: unknown) => {
@@ -222,6 +246,12 @@ export class HiveMQSource implements SessionSource {
         `${this.label} answered for client ${JSON.stringify(clientId)} without a client ID.`,
       );
     }
+    if (session.clientId !== clientId) {
+      throw new SourceError(
+        'invalid-response',
+        `${this.label} answered for client ${JSON.stringify(clientId)} with another client (${JSON.stringify(excerpt(session.clientId, 40))}).`,
+      );
+    }
     // A disconnect since the request went out makes this answer out of date.
     if ((this.#generation.get(clientId) ?? 0) === generation) {
       this.#details.set(clientId, { session, at: Date.now() });
@@ -232,7 +262,7 @@ export class HiveMQSource implements SessionSource {
   async subscriptions(clientId: string, options: RequestOptions = {}): Promise<Subscription[]> {
     const body = await this.#api.json(
       'GET',
-      `/mqtt/clients/${encodeURIComponent(clientId)}/subscriptions`,
+      `/mqtt/clients/${clientIdSegment(clientId, this.label)}/subscriptions`,
       { signal: options.signal, clientId },
     );
     return subscriptionsFromHive(body);
@@ -241,10 +271,14 @@ export class HiveMQSource implements SessionSource {
   async disconnect(clientId: string, options: RequestOptions = {}): Promise<DisconnectOutcome> {
     this.#generation.set(clientId, (this.#generation.get(clientId) ?? 0) + 1);
     try {
-      await this.#api.send('DELETE', `/mqtt/clients/${encodeURIComponent(clientId)}/connection`, {
-        signal: options.signal,
-        clientId,
-      });
+      await this.#api.send(
+        'DELETE',
+        `/mqtt/clients/${clientIdSegment(clientId, this.label)}/connection`,
+        {
+          signal: options.signal,
+          clientId,
+        },
+      );
       this.#details.delete(clientId);
       return 'disconnected';
     } catch (error) {

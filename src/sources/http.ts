@@ -3,7 +3,7 @@
  * failures turned into typed `SourceError`s with a message a user can act on. A broker adapter
  * supplies how its error bodies read (`{code, message}`, `{error, reason}`, `{errors: [...]}`).
  */
-import { isRecord } from '../model/json.js';
+import { describeJson, isRecord } from '../model/json.js';
 import { SourceError } from './source.js';
 
 /** What a broker's error body says. */
@@ -38,6 +38,34 @@ export interface HttpRequest {
 /** The URL without user info, query or fragment, which could hold credentials. */
 export function safeForDisplay(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1').replace(/[?#].*$/, '');
+}
+
+/** Longer request paths than this may be refused (EMQX's request line limit is 8,000 bytes). */
+const LONG_URL = 8000;
+
+/** A client ID quoted for a message: one line, at most 60 characters. */
+export const quoteId = (clientId: string) => JSON.stringify(excerpt(clientId));
+
+/**
+ * A client ID as one URL path segment, or a `bad-request` error saying why it cannot be one:
+ * `.` and `..` are path steps to every URL parser (even as `%2E`), and lone surrogates have no
+ * UTF-8 form. Such an ID exists only in a broker's answer; the request would reach another URL.
+ */
+export function clientIdSegment(clientId: string, label: string): string {
+  if (clientId === '.' || clientId === '..') {
+    throw new SourceError(
+      'bad-request',
+      `Client ${quoteId(clientId)} cannot be named in a URL ("." and ".." are read as path steps), so ${label} cannot be asked about it.`,
+    );
+  }
+  try {
+    return encodeURIComponent(clientId);
+  } catch {
+    throw new SourceError(
+      'bad-request',
+      `Client ${quoteId(clientId)} is not valid Unicode text (it holds a lone surrogate), so it cannot be named in a request to ${label}.`,
+    );
+  }
 }
 
 /** UTF-8 then Base64, as HTTP Basic credentials are sent. */
@@ -95,9 +123,21 @@ export class HttpApi {
         credentials: authorization ? 'omit' : 'same-origin',
       });
     } catch (cause) {
-      throw this.transportError(cause, signal, timeout);
+      const error = this.transportError(cause, signal, timeout);
+      // A URL too long for the broker: Node and some proxies close with a 431 or 414 the
+      // browser cannot read (no CORS headers), which looks like a network failure.
+      if (error.kind === 'network' && path.length > LONG_URL) {
+        throw new SourceError(
+          'network',
+          `${this.label} did not accept a request whose URL is ${path.length.toLocaleString('en')} characters long${request.clientId !== undefined ? ` (client ${quoteId(request.clientId)})` : ''}: brokers and proxies refuse URLs that long.`,
+          { cause },
+        );
+      }
+      throw error;
     }
-    if (!res.ok) throw await this.httpError(res, request);
+    if (!res.ok) {
+      throw await this.httpError(res, request, credentialsIn(authorization, request.body));
+    }
     return res;
   }
 
@@ -115,7 +155,7 @@ export class HttpApi {
     } catch (cause) {
       throw new SourceError(
         'invalid-response',
-        `${this.label} answered with a body that is not JSON (HTTP ${res.status}).`,
+        notJsonMessage(this.label, res.status, text, res.headers.get('content-type')),
         { status: res.status, cause },
       );
     }
@@ -134,7 +174,7 @@ export class HttpApi {
     if (!isRecord(body) || !Array.isArray(body['items'])) {
       throw new SourceError(
         'invalid-response',
-        `${this.label} answered ${what} with something that is not a page.`,
+        `${this.label} answered ${what} with something that is not a page (${describeJson(body)}).`,
       );
     }
     return body as Record<string, unknown> & { items: unknown[] };
@@ -162,19 +202,30 @@ export class HttpApi {
     );
   }
 
-  async httpError(res: Response, context: { clientId?: string } = {}): Promise<SourceError> {
+  /** `secrets`: what the request carried, never repeated from a broker that echoes it. */
+  async httpError(
+    res: Response,
+    context: { clientId?: string } = {},
+    secrets: readonly string[] = [],
+  ): Promise<SourceError> {
     let said: BrokerErrorBody = {};
+    let bodyText = '';
     try {
-      const body: unknown = JSON.parse(await res.text());
+      bodyText = await res.text();
+      const body: unknown = JSON.parse(bodyText);
       said = (this.#options.readError ?? readCodeAndMessage)(body);
+      said = { code: redact(said.code, secrets), message: redact(said.message, secrets) };
     } catch {
-      // A proxy's HTML error page or an empty body: the status says enough.
+      // A proxy's HTML error page or an empty body: the status says enough, and a page's title.
+      const title = htmlTitle(bodyText);
+      if (title) said = { message: `\u2014 an HTML page titled "${title}"` };
     }
     const status = res.status;
     const { code } = said;
     const text = [`HTTP ${status}`, code, said.message].filter(Boolean).join(' ');
-    const details = { status, code };
-    const who = context.clientId !== undefined ? `Client ${JSON.stringify(context.clientId)}` : '';
+    const retryAfterMs = retryAfter(res.headers.get('retry-after'));
+    const details = { status, code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+    const who = context.clientId !== undefined ? `Client ${quoteId(context.clientId)}` : '';
     if (status === 401) {
       return new SourceError(
         'auth',
@@ -196,6 +247,13 @@ export class HttpApi {
         details,
       );
     }
+    if (status === 414 || status === 431) {
+      return new SourceError(
+        'bad-request',
+        `${this.label} refused the request because its URL is too long (${text})${who ? `: ${who} has an ID too long to be named in a URL` : ''}.`,
+        details,
+      );
+    }
     if (status === 429) {
       return new SourceError(
         'rate-limited',
@@ -210,6 +268,119 @@ export class HttpApi {
   }
 }
 
+/**
+ * At most `max` characters of untrusted text on one line: control, zero-width and direction
+ * characters become spaces, and anything that looks like credentials is elided.
+ */
+export function excerpt(text: string, max = 60): string {
+  const line = text
+    .slice(0, 4 * max)
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ')
+    .replace(/\b(Basic|Bearer)\s+\S+/gi, '$1 \u2026')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const chars = [...line];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}\u2026` : line;
+}
+
+const looksLikeHtml = (text: string, contentType: string | null) =>
+  /^\s*(<!doctype html|<html|<head|<body|<title)/i.test(text.slice(0, 512)) ||
+  /\bhtml\b/i.test(contentType ?? '');
+
+/** The `<title>` of an HTML page (a proxy's error page, a login wall), shortened; or undefined. */
+export function htmlTitle(text: string): string | undefined {
+  if (!looksLikeHtml(text, null)) return undefined;
+  const m = /<title[^>]*>([^<]{1,2000})<\/title/i.exec(text.slice(0, 65_536));
+  if (!m) return undefined;
+  const named: Record<string, string> = {
+    amp: '&',
+    lt: '<',
+    gt: '>',
+    quot: '"',
+    apos: "'",
+    nbsp: ' ',
+    ndash: '\u2013',
+    mdash: '\u2014',
+  };
+  const decoded = m[1]!.replace(/&(#x?[0-9a-f]{1,6}|[a-z]{2,5});/gi, (all, e: string) => {
+    if (e[0] !== '#') return named[e.toLowerCase()] ?? all;
+    const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1));
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : all;
+  });
+  return excerpt(decoded, 80) || undefined;
+}
+
+/** Whether text opens as JSON and ends inside a string, object or array: a cut-off body. */
+function endsMidJson(text: string): boolean {
+  const start = text.search(/\S/);
+  if (start < 0 || (text[start] !== '{' && text[start] !== '[')) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      // A backslash escapes the next character.
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
+  }
+  return inString || depth > 0;
+}
+
+/** What came back instead of JSON, in a short message without the body. */
+function notJsonMessage(
+  label: string,
+  status: number,
+  text: string,
+  contentType: string | null,
+): string {
+  if (text.trim() === '') {
+    return `${label} answered with an empty body instead of JSON (HTTP ${status}).`;
+  }
+  if (looksLikeHtml(text, contentType)) {
+    const title = htmlTitle(text);
+    return `${label} answered with an HTML page instead of JSON (HTTP ${status}${title ? `, titled "${title}"` : ''}): a proxy, a login page or a wrong URL may be in front of the API.`;
+  }
+  if (endsMidJson(text)) {
+    return `${label} answered with JSON that was cut off after ${text.length.toLocaleString('en')} characters (HTTP ${status}): the answer is incomplete.`;
+  }
+  return `${label} answered with a body that is not JSON (HTTP ${status}): "${excerpt(text)}".`;
+}
+
+/**
+ * The credentials a request carried: the `Authorization` value, its token, and for HTTP Basic
+ * the decoded `user:password` and password; a login body's password. Longest first.
+ */
+export function credentialsIn(authorization: string | undefined, body?: unknown): string[] {
+  const out: string[] = [];
+  if (authorization) {
+    const token = authorization.replace(/^\S+\s+/, '');
+    out.push(authorization, token);
+    if (/^basic\s/i.test(authorization)) {
+      try {
+        const decoded = new TextDecoder().decode(
+          Uint8Array.from(atob(token), (c) => c.charCodeAt(0)),
+        );
+        out.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
+      } catch {
+        // Not Base64: the header and its token are kept out all the same.
+      }
+    }
+  }
+  if (isRecord(body) && typeof body['password'] === 'string') out.push(body['password']);
+  return out.filter((x) => x.length > 0).sort((a, b) => b.length - a.length);
+}
+
+/** The text with every given secret replaced. */
+export function redact<T extends string | undefined>(text: T, secrets: readonly string[]): T {
+  if (text === undefined) return text;
+  let out: string = text;
+  for (const secret of secrets) out = out.split(secret).join('[redacted]');
+  return out as T;
+}
+
 /** An API that takes a user and password as HTTP Basic (none: a proxy adds credentials). */
 export function basicApi(
   options: Omit<HttpApiOptions, 'authorization'> & { username?: string; password?: string },
@@ -218,6 +389,15 @@ export function basicApi(
   const authorization =
     username !== undefined ? basicAuthorization(username, password ?? '') : undefined;
   return new HttpApi({ ...rest, authorization: async () => authorization });
+}
+
+/** `Retry-After` (seconds, or an HTTP date) in milliseconds from now; undefined if absent or unreadable. */
+export function retryAfter(header: string | null, now = Date.now()): number | undefined {
+  if (header === null) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Math.min(Number(text), 86_400) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), 86_400_000);
 }
 
 /** EMQX's error body: `{code, message}`. */

@@ -99,6 +99,7 @@ export class RabbitMQSource implements SessionSource {
     // unknown rather than failing the list.
     const extras = this.#queueExtras(signal).catch(() => undefined);
     const connections: RabbitConnection[] = [];
+    const seen = new Set<string>();
     let skipped = 0;
     // One vhost's connections are `/vhosts/{vhost}/connections` (`/connections/{x}` is one
     // connection by name).
@@ -109,24 +110,42 @@ export class RabbitMQSource implements SessionSource {
     for (let page = 1; page <= MAX_PAGES; page++) {
       const query = new URLSearchParams({ page: String(page), page_size: String(this.#pageSize) });
       const body = await this.#api.page(`${path}?${query}`, { signal }, 'the connection list');
-      const pageConnections: RabbitConnection[] = [];
+      let added = 0;
       for (const raw of body['items']) {
         const c = connectionFromRabbit(raw, this.#normalize());
-        if (c) pageConnections.push(c);
+        if (c) {
+          // A connection listed twice (in a page, or a page sent again) counts once.
+          if (seen.has(c.name)) continue;
+          seen.add(c.name);
+          connections.push(c);
+          added++;
+        }
         // Only an MQTT-looking entry without a client ID is a session that could not be read.
-        else if (isRecord(raw) && /MQTT/.test(String(raw['protocol']))) skipped++;
+        else if (
+          isRecord(raw) &&
+          typeof raw['protocol'] === 'string' &&
+          /MQTT/.test(raw['protocol'])
+        )
+          skipped++;
       }
-      connections.push(...pageConnections);
-      const pageCount = typeof body['page_count'] === 'number' ? body['page_count'] : page;
-      if (page >= pageCount || body['items'].length === 0) break;
+      const pageCount = body['page_count'];
+      const more =
+        typeof pageCount === 'number' ? page < pageCount : body['items'].length >= this.#pageSize;
+      // A page with nothing new: a broker that ignores `page` would send it forever.
+      if (!more || body['items'].length === 0 || added === 0) break;
     }
     const queues = await extras;
-    const sessions = connections.map(({ session }) => {
+    // One session per key: of two connections of one client ID in a vhost, the newer.
+    const byKey = new Map<string, Session>();
+    for (const { session } of connections) {
       const q = queues?.get(`${session.vhost ?? ''}\u0000${session.clientId}`);
-      return queues
+      const s = queues
         ? { ...session, subscriptions: q?.subscriptions ?? 0, queuedMessages: q?.messages ?? 0 }
         : session;
-    });
+      const before = byKey.get(s.key);
+      if (!before || (s.connectedAt ?? 0) >= (before.connectedAt ?? 0)) byKey.set(s.key, s);
+    }
+    const sessions = [...byKey.values()];
     const names = new Map<string, { name: string; vhost: string | undefined }[]>();
     for (const { session, name } of connections) {
       names.set(session.clientId, [
@@ -159,7 +178,10 @@ export class RabbitMQSource implements SessionSource {
       if (!isRecord(q) || typeof q['name'] !== 'string') continue;
       const owner = parseSubscriptionQueue(q['name']);
       if (!owner) continue;
-      const messages = typeof q['messages'] === 'number' ? q['messages'] : 0;
+      const messages =
+        typeof q['messages'] === 'number' && Number.isFinite(q['messages']) && q['messages'] > 0
+          ? q['messages']
+          : 0;
       entry(q['vhost'], owner.clientId).messages += messages;
     }
     for (const b of Array.isArray(bindings) ? bindings : []) {

@@ -165,7 +165,13 @@ export class SourceError extends Error {
   constructor(
     readonly kind: SourceErrorKind,
     message: string,
-    readonly details: { status?: number; code?: string; cause?: unknown } = {},
+    readonly details: {
+      status?: number;
+      code?: string;
+      cause?: unknown;
+      /** How long the broker asked callers to wait before the next try (`Retry-After`). */
+      retryAfterMs?: number;
+    } = {},
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
   }
