@@ -8,6 +8,7 @@ import { devBrokerPlugin } from './test/support/dev-broker-plugin.ts';
 import { rabbitMQPlugin } from './test/support/rabbitmq-plugin.ts';
 import { hiveMQPlugin } from './test/support/hivemq-plugin.ts';
 import { hardeningPlugin } from './test/support/hardening-report.ts';
+import { faultProxyPlugin } from './test/support/fault-proxy.ts';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
 
 /**
@@ -37,6 +38,7 @@ export default {
     rabbitMQPlugin(),
     hiveMQPlugin(),
     hardeningPlugin(),
+    faultProxyPlugin(),
   ],
   browsers: [
     playwrightLauncher({

@@ -275,10 +275,22 @@ export class RabbitMQSource implements SessionSource {
         const field = (name: string) =>
           isRecord(current) && isRecord(current[name]) ? current[name]['client_id'] : undefined;
         if ((field('client_properties') ?? field('variable_map')) !== clientId) continue;
-        await this.#api.send('DELETE', `/connections/${encodeURIComponent(name)}`, {
-          signal: options.signal,
-          headers: { 'x-reason': CLOSE_REASON },
-        });
+        await this.#api
+          .send('DELETE', `/connections/${encodeURIComponent(name)}`, {
+            signal: options.signal,
+            headers: { 'x-reason': CLOSE_REASON },
+          })
+          .catch((error: unknown) => {
+            // RabbitMQ refuses a user without the right tag with a 401 too ("User not
+            // authorised to access object"); the same credentials just read the connection.
+            if (!(error instanceof SourceError && error.kind === 'auth')) throw error;
+            const { status, code } = error.details;
+            throw new SourceError(
+              'forbidden',
+              `${this.#api.label} does not allow these credentials to close connections (${error.message.replace(/^.*?\((HTTP [^)]*)\).*$/s, '$1')}): closing needs a management user with the administrator tag (or management, on its own virtual hosts).`,
+              { status, code, cause: error },
+            );
+          });
         closed = true;
       } catch (error) {
         if (error instanceof SourceError && error.kind === 'not-found') continue;

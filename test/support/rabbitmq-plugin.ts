@@ -58,6 +58,11 @@ export function rabbitMQPlugin(): TestRunnerPlugin {
           if (!c) throw new Error(`No RabbitMQ test client ${String(p['clientId'])}`);
           return { closed: c.closed() };
         }
+        case 'rabbit-end': {
+          // The client leaves on its own (not closed by the broker).
+          await clients.get(String(p['clientId']))?.client.endAsync(true);
+          return true;
+        }
         default:
           return undefined;
       }
