@@ -115,4 +115,8 @@ export const styles = css`
   .status.error {
     color: var(--cs-color-danger, #b42318);
   }
+  /* A client ID in an alert can be 100 characters without a break. */
+  .alerts li {
+    overflow-wrap: anywhere;
+  }
 `;

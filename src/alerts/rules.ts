@@ -127,6 +127,15 @@ function describeWorkspace(rule: AlertRule): string {
   return rule.workspace === undefined ? '' : ` in ${rule.workspace}`;
 }
 
+export interface EvaluateOptions {
+  /**
+   * How a client ID is written into an alert's message (the ID itself by default); the
+   * extension's background isolates and escapes it for notifications (`src/watch/display.ts`).
+   * `clientIds` always hold the IDs exactly.
+   */
+  clientIdText?: (clientId: string) => string;
+}
+
 /**
  * Applies one observation. Returns the next state (the input is not changed) and the alerts
  * that the observation raised.
@@ -135,7 +144,9 @@ export function evaluateAlerts(
   rules: readonly AlertRule[],
   previous: AlertState,
   observation: Observation,
+  options: EvaluateOptions = {},
 ): { state: AlertState; alerts: Alert[] } {
+  const idText = options.clientIdText ?? ((id: string) => id);
   const state: AlertState = structuredClone(previous);
   const now = observation.at;
   state.startedAt ??= now;
@@ -312,7 +323,11 @@ export function evaluateAlerts(
           if (!unexpected) continue;
           // One alert per address and cooldown, however often that client reconnects.
           if (condition(`${rule.id}\u0000${s.ip}`, true, false)) {
-            raise(rule, [s.clientId], `${s.clientId} connected from ${s.ip}, ${unexpected}.`);
+            raise(
+              rule,
+              [s.clientId],
+              `${idText(s.clientId)} connected from ${s.ip}, ${unexpected}.`,
+            );
           }
           state.knownIps[s.ip] ??= now;
         }
@@ -333,7 +348,7 @@ export function evaluateAlerts(
           }
           const key = `${rule.id}\u0000${s.clientId}`;
           if (condition(key, true, false)) {
-            raise(rule, [s.clientId], `Critical client ${s.clientId} disconnected.`);
+            raise(rule, [s.clientId], `Critical client ${idText(s.clientId)} disconnected.`);
           }
         }
         for (const s of connected) {

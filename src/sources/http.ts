@@ -135,11 +135,15 @@ export class HttpApi {
       }
       throw error;
     }
-    if (!res.ok) {
-      throw await this.httpError(res, request, credentialsIn(authorization, request.body));
-    }
+    const secrets = credentialsIn(authorization, request.body);
+    if (!res.ok) throw await this.httpError(res, request, secrets);
+    // A 2xx body that is not JSON is quoted in the error: without what the request carried.
+    this.#sentSecrets.set(res, secrets);
     return res;
   }
+
+  /** Per answer, the credentials its request carried (see `credentialsIn`). */
+  readonly #sentSecrets = new WeakMap<Response, string[]>();
 
   /** A request whose answer is JSON. */
   async json(method: string, path: string, request: HttpRequest = {}): Promise<unknown> {
@@ -155,7 +159,12 @@ export class HttpApi {
     } catch (cause) {
       throw new SourceError(
         'invalid-response',
-        notJsonMessage(this.label, res.status, text, res.headers.get('content-type')),
+        notJsonMessage(
+          this.label,
+          res.status,
+          redact(text, this.#sentSecrets.get(res) ?? []),
+          res.headers.get('content-type'),
+        ),
         { status: res.status, cause },
       );
     }
@@ -217,7 +226,8 @@ export class HttpApi {
       said = { code: redact(said.code, secrets), message: redact(said.message, secrets) };
     } catch {
       // A proxy's HTML error page or an empty body: the status says enough, and a page's title.
-      const title = htmlTitle(bodyText);
+      // Redacted before it is shortened: a cut secret would no longer match.
+      const title = htmlTitle(redact(bodyText, secrets));
       if (title) said = { message: `\u2014 an HTML page titled "${title}"` };
     }
     const status = res.status;

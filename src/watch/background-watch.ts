@@ -14,6 +14,7 @@ import { createSource } from '../sources/from-config.js';
 import { SourceError, type SessionSource } from '../sources/source.js';
 import { openStorage, type SessionStorage, type StoredWatchState } from '../storage/db.js';
 import { badgeFor } from './badge.js';
+import { displayClientId, displayText } from './display.js';
 import {
   badgeWorkspaceOf,
   CONFIG_KEY,
@@ -43,9 +44,19 @@ const RECENT_ALERTS_MAX = 50;
 /** Compact the history at most this often. */
 const COMPACT_EVERY_MS = 60 * 60_000;
 
-/** The alert state and previous sessions hold for one source and match; another starts afresh. */
-const fingerprintOf = (ws: WatchedWorkspace) =>
-  JSON.stringify([sourceConfigKey(ws.source), ws.match ?? null]);
+/**
+ * The alert state and previous sessions hold for one source and match; another starts afresh.
+ * Stored in IndexedDB, so it names the broker and key but never holds the secret.
+ */
+const fingerprintOf = ({ source, match }: WatchedWorkspace) =>
+  JSON.stringify([
+    source.kind,
+    source.baseUrl ?? '',
+    source.apiKey ?? '',
+    source.auth ?? 'api-key',
+    source.role ?? 'administrator',
+    match ?? null,
+  ]);
 
 const freshState = (ws: WatchedWorkspace): StoredWatchState => ({
   alertState: initialAlertState(),
@@ -238,11 +249,13 @@ export class BackgroundWatch {
     await this.#recordHistory(storage, ws, state, clientIds, at);
     // Evaluated with no rules too: the sessions seen stay current, so a rule added later
     // compares with the last poll, not with one from before it.
-    const { state: alertState, alerts } = evaluateAlerts(ws.alertRules, state.alertState, {
-      kind: 'snapshot',
-      at,
-      sessions: observed,
-    });
+    // Messages go to notifications and the options page: client IDs isolated and escaped.
+    const { state: alertState, alerts } = evaluateAlerts(
+      ws.alertRules,
+      state.alertState,
+      { kind: 'snapshot', at, sessions: observed },
+      { clientIdText: displayClientId },
+    );
     state.alertState = alertState;
     state.previous = clientIds;
     await storage.saveWatchState(ws.id, state).catch(() => {});
@@ -293,7 +306,7 @@ export class BackgroundWatch {
         await this.#api.notifications.create(notificationId(alert.id, ws.id, alert.clientIds[0]), {
           type: 'basic',
           iconUrl,
-          title: `${ws.label}: alert`,
+          title: `${displayText(ws.label)}: alert`,
           message: alert.message,
           priority: 2,
         });

@@ -1,5 +1,6 @@
 /** The toolbar badge: the active count of one workspace, coloured by plan usage. */
 import { planLevel, type PlanLevel } from '../model/plan.js';
+import { displayText } from './display.js';
 
 export interface Badge {
   /** At most four characters, as toolbars show them. */
@@ -34,7 +35,12 @@ export function badgeFor(
   planLimit?: number,
 ): Badge {
   if ('error' in result) {
-    return { text: '!', color: BADGE_COLORS.failed, title: `${label}: ${result.error}` };
+    // The broker's words may be in the error: escaped and shortened (src/watch/display.ts).
+    return {
+      text: '!',
+      color: BADGE_COLORS.failed,
+      title: `${displayText(label)}: ${displayText(result.error)}`,
+    };
   }
   const { count } = result;
   const noun = `active session${count === 1 ? '' : 's'}`;

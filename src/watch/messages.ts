@@ -1,4 +1,5 @@
 /** Messages between the extension's pages and its background watch. */
+import { decodePart, encodePart } from './display.js';
 
 /** Ask the background to poll now (all workspaces, or one), e.g. after a disconnect. */
 export interface PollNowMessage {
@@ -31,26 +32,39 @@ export interface PopupFocus {
 /** Storage key (`storage.session`, or `local`) of the popup focus a notification click left. */
 export const POPUP_FOCUS_KEY = 'popupFocus';
 
-/** The popup's URL query for a focus, for the window opened when the popup cannot be. */
+/**
+ * The popup's URL query for a focus, for the window opened when the popup cannot be. Each value
+ * is `encodePart`-encoded (lone surrogates too), so any client ID comes back exactly.
+ */
 export function popupQuery(focus: Omit<PopupFocus, 'at'>): string {
-  const params = new URLSearchParams({ workspace: focus.workspace });
-  if (focus.clientId !== undefined) params.set('client', focus.clientId);
-  return `?${params.toString()}`;
+  let query = `?workspace=${encodePart(focus.workspace)}`;
+  if (focus.clientId !== undefined) query += `&client=${encodePart(focus.clientId)}`;
+  return query;
 }
 
 /** Reads a popup focus from the popup's URL query. */
 export function focusFromQuery(search: string, now = Date.now()): PopupFocus | undefined {
-  const params = new URLSearchParams(search);
+  const params = new Map<string, string>();
+  for (const pair of search.replace(/^\?/, '').split('&')) {
+    const at = pair.indexOf('=');
+    if (at < 0) continue;
+    try {
+      params.set(decodePart(pair.slice(0, at)), decodePart(pair.slice(at + 1)));
+    } catch {
+      // Not written by `popupQuery`: ignored.
+    }
+  }
   const workspace = params.get('workspace');
   if (!workspace) return undefined;
-  const clientId = params.get('client') ?? undefined;
+  const clientId = params.get('client');
   return { workspace, clientId, at: now };
 }
 
 /** A notification's id carries its workspace and client, so a click can open that session. */
 export function notificationId(alertId: string, workspace: string, clientId?: string): string {
-  return ['cs-alert', alertId, workspace, clientId ?? '']
-    .map((p) => encodeURIComponent(p))
+  // No client: three parts, so an empty client ID (which a broker may list) stays one.
+  return ['cs-alert', alertId, workspace, ...(clientId === undefined ? [] : [clientId])]
+    .map((p) => encodePart(p))
     .join('|');
 }
 
@@ -59,14 +73,18 @@ export function parseNotificationId(
 ): { alertId: string; workspace: string; clientId?: string } | undefined {
   const parts = id.split('|').map((p) => {
     try {
-      return decodeURIComponent(p);
+      return decodePart(p);
     } catch {
       return undefined;
     }
   });
-  if (parts.length !== 4 || parts[0] !== 'cs-alert' || parts.some((p) => p === undefined)) {
+  if (
+    (parts.length !== 3 && parts.length !== 4) ||
+    parts[0] !== 'cs-alert' ||
+    parts.some((p) => p === undefined)
+  ) {
     return undefined;
   }
   const [, alertId, workspace, clientId] = parts as string[];
-  return { alertId: alertId!, workspace: workspace!, clientId: clientId || undefined };
+  return { alertId: alertId!, workspace: workspace!, clientId };
 }

@@ -151,16 +151,23 @@ describe('badge', () => {
 
 describe('popup focus', () => {
   it('carries any workspace and client ID through a notification id and a URL', () => {
-    for (const clientId of ['pump-1', 'a|b|c', '%zz', '<img src=x>', 'ü 🚀 \u202e', '']) {
+    const ids = ['pump-1', 'a|b|c', '%zz', '%uD800', '<img src=x>', 'ü 🚀 \u202e', '', 'x\ud800y'];
+    for (const clientId of ids) {
       const id = notificationId('alert-1', 'work|space', clientId);
+      // Exactly, the empty ID and lone surrogates too (a notification without a client has none).
       assert.deepEqual(parseNotificationId(id), {
         alertId: 'alert-1',
         workspace: 'work|space',
-        clientId: clientId || undefined,
+        clientId,
       });
       const focus = focusFromQuery(popupQuery({ workspace: 'w', clientId }), 5);
       assert.deepEqual(focus, { workspace: 'w', clientId, at: 5 });
     }
+    assert.deepEqual(parseNotificationId(notificationId('alert-2', 'w')), {
+      alertId: 'alert-2',
+      workspace: 'w',
+      clientId: undefined,
+    });
     assert.equal(parseNotificationId('something-else'), undefined);
     assert.equal(parseNotificationId('cs-alert|%E0%A4%A|w|c'), undefined);
     assert.equal(focusFromQuery(''), undefined);
