@@ -699,10 +699,18 @@ export class CsActiveSessions extends LitElement {
     const columns = this.#columns();
     const health = this.#health;
     const t = this.#texts;
-    // Made read-only: a selection can no longer be acted on, so none is kept.
+    // Made read-only: a selection can no longer be acted on, so none is kept; nor the rows of a
+    // source that may not act (Ctrl+A, a range or `Select all` may have reached them).
     if (this.#selection.size > 0 && !this.#selectable()) {
       this.#selection.clear();
       this._selectionVersion++;
+    } else if (this.#selection.size > 0 && this._sessions.sources().length > 1) {
+      const { store } = this._sessions;
+      const keep = (key: string) => {
+        const s = store.get(key);
+        return s !== undefined && this.#rowSelectable(s);
+      };
+      if (this.#selection.retain(keep)) this._selectionVersion++;
     }
     const rowState: RowState = {
       columns,
@@ -710,6 +718,7 @@ export class CsActiveSessions extends LitElement {
       activeKey: this._activeKey,
       isChecked: (key) => this.#selection.has(key),
       selectable: this.#selectable(),
+      canSelect: this.#rowSelectable,
       rowOffset:
         this._sessions.mode === 'server'
           ? (this._sessions.server.offsets[this._sessions.server.index] ?? 0)
@@ -1084,14 +1093,24 @@ export class CsActiveSessions extends LitElement {
 
   /** Whether actions that change the broker may be offered for a source's sessions. */
   #canAct(source: SessionSource | undefined): boolean {
-    return !this.readOnly && source !== undefined && source.capabilities?.actions !== false;
+    return (
+      !this.readOnly &&
+      source !== undefined &&
+      source.capabilities?.actions !== false &&
+      !this.#refused.has(source)
+    );
   }
+
+  /** Sources that refused an action (HTTP 403): their sessions are offered no more actions. */
+  readonly #refused = new WeakSet<SessionSource>();
+
+  /** Whether a row may be selected: its own source may act (workspaces can mix sources). */
+  #rowSelectable = (session: Session): boolean =>
+    this.#canAct(this._sessions.sourceOf(session) ?? this._sessions.source());
 
   /** Whether rows can be selected: selection serves only bulk disconnect. */
   #selectable(): boolean {
-    return (
-      !this.readOnly && this._sessions.sources().some((s) => s.capabilities?.actions !== false)
-    );
+    return this._sessions.sources().some((s) => this.#canAct(s));
   }
 
   /** Whether focus fell out of the element onto the page's body (its control went or was disabled). */
@@ -1263,6 +1282,8 @@ export class CsActiveSessions extends LitElement {
       result = { clientId, outcome: await source.disconnect(clientId, { signal }) };
     } catch (error) {
       failure = error instanceof SourceError ? error.kind : 'unknown';
+      // Refused: these credentials may only read. Its sessions are offered no more actions.
+      if (failure === 'forbidden') this.#refused.add(source);
       result = {
         clientId,
         outcome: 'failed',

@@ -57,6 +57,8 @@ export interface RowState {
    * read-only element has no checkboxes and no `aria-selected`.
    */
   selectable?: boolean;
+  /** Whether this row may be selected (its source may act); every row when absent. */
+  canSelect?: (session: Session) => boolean;
   /** Short health markers (`stuck`, `duplicate`...). */
   flagsOf(key: string): string[];
   /** The label of a workspace, for the workspace column. */
@@ -123,20 +125,22 @@ function cell(column: Column, s: Session, state: RowState): TemplateResult {
  */
 export function renderSessionRow(session: Session, index: number, state: RowState): TemplateResult {
   const selectable = state.selectable !== false;
-  const checked = selectable && state.isChecked(session.key);
+  // The column is there for every row; the checkbox only where this row's source may act.
+  const own = selectable && (state.canSelect?.(session) ?? true);
+  const checked = own && state.isChecked(session.key);
   return html`<div
     role="row"
     part="row"
     class="row"
     aria-rowindex=${index + 2 + (state.rowOffset ?? 0)}
-    aria-selected=${selectable ? (checked ? 'true' : 'false') : nothing}
+    aria-selected=${own ? (checked ? 'true' : 'false') : nothing}
     aria-current=${session.key === state.selectedKey ? 'true' : nothing}
     tabindex=${session.key === state.activeKey ? 0 : -1}
     data-key=${keyAttribute(session.key)}
     data-index=${index}
   >
     ${
-      selectable
+      own
         ? html`<div role="gridcell" part="cell" class="cell check">
             <input
               type="checkbox"
@@ -145,7 +149,9 @@ export function renderSessionRow(session: Session, index: number, state: RowStat
               .checked=${checked}
             />
           </div>`
-        : nothing
+        : selectable
+          ? html`<div role="gridcell" part="cell" class="cell check"></div>`
+          : nothing
     }
     ${state.columns.map((c) => cell(c, session, state))}
   </div>`;

@@ -147,5 +147,51 @@ describe('<cs-active-sessions> read-only', () => {
     );
     expect((await clientState(broker, 'reader-kb-alpha-001')).connected).to.equal(true);
     expect(rowsOf(el).size).to.equal(2);
+    // Refused once: its sessions are offered no more actions (nor selection for them).
+    getByRole(el.shadowRoot!, 'button', 'Close details').click();
+    await el.updateComplete;
+    await openDetails(el, 'reader-kb-alpha-001');
+    expect(actionControls(el)).to.deep.equal([]);
+  });
+
+  it('should offer selection only on the rows of a workspace whose source may act', async () => {
+    const el = await fixture<CsActiveSessions>(
+      html`<cs-active-sessions refresh-interval="0"></cs-active-sessions>`,
+    );
+    const base = { kind: 'emqx' as const, baseUrl: broker.apiUrl };
+    el.workspaces = [
+      {
+        id: 'ops',
+        label: 'Ops',
+        source: { ...base, apiKey: broker.apiKey, apiSecret: broker.apiSecret },
+        match: { clientIdPrefix: 'reader-kb-alpha' },
+      },
+      {
+        id: 'audit',
+        label: 'Audit',
+        source: {
+          ...base,
+          apiKey: broker.viewerKey,
+          apiSecret: broker.viewerSecret,
+          role: 'viewer' as const,
+        },
+        match: { clientIdPrefix: 'reader-kb-beta' },
+      },
+    ];
+    await waitForRows(el, 2);
+    const checkboxes = () =>
+      queryAllByRole(el.shadowRoot!, 'checkbox', /^select reader/i).map((c) => nameOf(c));
+    expect(checkboxes()).to.deep.equal(['Select reader-kb-alpha-001']);
+    expect(rowFor(el, 'reader-kb-beta-002').hasAttribute('aria-selected')).to.equal(false);
+    // Ctrl+A reaches every matching row, but only the one that may be acted on stays selected.
+    rowFor(el, 'reader-kb-alpha-001').focus();
+    await sendKeys({ press: 'Control+a' });
+    await el.updateComplete;
+    expect(rowFor(el, 'reader-kb-alpha-001').getAttribute('aria-selected')).to.equal('true');
+    expect(rowFor(el, 'reader-kb-beta-002').hasAttribute('aria-selected')).to.equal(false);
+    getByRole(el.shadowRoot!, 'button', 'Disconnect selected').click();
+    await el.updateComplete;
+    expect(getByRole(el.shadowRoot!, 'alertdialog').textContent).to.include('reader-kb-alpha-001');
+    expect(getByRole(el.shadowRoot!, 'alertdialog').textContent).not.to.include('reader-kb-beta');
   });
 });

@@ -78,6 +78,7 @@ describe('packages', () => {
       modules: {
         declarations?: {
           tagName?: string;
+          summary?: string;
           events?: { name: string }[];
           cssParts?: { name: string }[];
           cssProperties?: { name: string }[];
@@ -98,7 +99,21 @@ describe('packages', () => {
     ]) {
       assert.ok(events.includes(name), `event ${name} documented`);
     }
-    assert.ok((element.cssParts ?? []).length > 0, 'parts documented');
+    const parts = element.cssParts?.map((p) => p.name) ?? [];
+    for (const name of [
+      'toolbar',
+      'search',
+      'table',
+      'header-cell',
+      'row',
+      'cell',
+      'details',
+      'dialog',
+      'status',
+    ]) {
+      assert.ok(parts.includes(name), `part ${name} documented`);
+    }
+    assert.ok(element.summary && element.summary.length > 20, 'a summary');
     assert.ok((element.cssProperties ?? []).length > 0, 'custom properties documented');
   });
 
