@@ -71,7 +71,11 @@ describe('HiveMQSource', () => {
       onProgress: (done, total) => progress.push(total - done),
     });
     hive.detailsDelayMs = 0;
-    assert.deepEqual(hive.stats.detailsOrder.slice(0, 3).sort(), onScreen);
+    // The rows on screen go in the first wave of 4 concurrent requests (their arrival order at
+    // the server within that wave is up to the network).
+    const firstWave = hive.stats.detailsOrder.slice(0, 4);
+    for (const id of onScreen)
+      assert.ok(firstWave.includes(id), `${id} in ${firstWave.join(', ')}`);
     assert.equal(hive.stats.mostInFlight, 4);
     assert.equal(detailed.length, 120);
     assert.deepEqual(gone, ['hive-offline']);
