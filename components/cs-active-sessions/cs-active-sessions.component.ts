@@ -1,3 +1,4 @@
+import type { MessageRef } from '../../src/sources/messages.js';
 import { inBackground, sliced } from './background-work.js';
 import '@lit-labs/virtualizer';
 import type { VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
@@ -69,8 +70,8 @@ import {
 } from '../../src/export/export.js';
 import type { StoredSettings } from '../../src/storage/db.js';
 import { LiveController, type LiveCredentials } from './live-controller.js';
-import { SessionsController, type SourceEntry } from './sessions-controller.js';
-import { EN_TEXTS, texts, type CsStrings, type Texts } from './strings.js';
+import { SessionsController, type ListError, type SourceEntry } from './sessions-controller.js';
+import { EN_TEXTS, texts, type CsStringsOverrides, type Texts } from './strings.js';
 
 interface DetailsResult {
   clientId: string;
@@ -79,8 +80,18 @@ interface DetailsResult {
   subscriptions: SubscriptionsState;
 }
 
+/** A source's message in the element's language (its English text where it has no id). */
+const sourceText = (e: { message: string; text?: MessageRef | undefined }, t: Texts): string =>
+  e.text ? t.s.sourceMessages[e.text.id](e.text.values) : e.message;
+
+/** A list failure in the element's language: one source, or each failed one after its name. */
+const listErrorText = (e: Pick<ListError, 'message' | 'text' | 'parts'>, t: Texts): string =>
+  e.parts ? e.parts.map((p) => `${p.who}: ${sourceText(p, t)}`).join(' ') : sourceText(e, t);
+
 const errorMessage = (error: unknown, t: Texts = EN_TEXTS) =>
-  error instanceof SourceError ? error.message : t.s.unexpectedError(String(error));
+  error instanceof SourceError
+    ? sourceText({ message: error.message, text: error.details.text }, t)
+    : t.s.unexpectedError(String(error));
 
 /** The virtualizer's key; it may ask about an index that a refresh has just removed. */
 const keyOf = (session: Session | undefined) => session?.key;
@@ -190,7 +201,9 @@ export class CsActiveSessions extends LitElement {
     },
     onError: (error, trigger) => {
       this.dispatchEvent(csEvent('cs-error', { ...error, operation: 'list' }));
-      if (trigger === 'user') this._announce(this.#texts.s.announceRefreshFailed(error.message));
+      if (trigger === 'user') {
+        this._announce(this.#texts.s.announceRefreshFailed(listErrorText(error, this.#texts)));
+      }
     },
   });
 
@@ -395,7 +408,7 @@ export class CsActiveSessions extends LitElement {
    * The element's words: any of `CsStrings` (see `strings.ts`), over the English defaults.
    * Accessible names change with them.
    */
-  @property({ attribute: false }) strings: Partial<CsStrings> | undefined;
+  @property({ attribute: false }) strings: CsStringsOverrides | undefined;
 
   /**
    * BCP 47 locale of numbers and dates (`de-DE`); default: the nearest `lang` attribute, else
@@ -1464,7 +1477,9 @@ export class CsActiveSessions extends LitElement {
           } catch (error) {
             this._actionError = this.#texts.s.workspaceError(
               group[0]!.label,
-              (error as Error).message,
+              error instanceof SourceError
+                ? errorMessage(error, this.#texts)
+                : (error as Error).message,
             );
             continue;
           }
@@ -1927,8 +1942,11 @@ export class CsActiveSessions extends LitElement {
     return html`<div class="banner error" part="error">
         ${
           store.loaded
-            ? this.#texts.s.refreshFailed(error.message, this.#texts.dateTime(store.updatedAt))
-            : this.#texts.s.loadFailed(error.message)
+            ? this.#texts.s.refreshFailed(
+                listErrorText(error, this.#texts),
+                this.#texts.dateTime(store.updatedAt),
+              )
+            : this.#texts.s.loadFailed(listErrorText(error, this.#texts))
         }
       </div>
       ${this._renderSkipped()}`;

@@ -2,7 +2,7 @@ import { CsActiveSessions } from './cs-active-sessions.component.js';
 
 export * from './cs-active-sessions.component.js';
 export type * from './events.js';
-export { EN, type CsStrings } from './strings.js';
+export { EN, type CsStrings, type CsStringsOverrides } from './strings.js';
 
 if (!customElements.get('cs-active-sessions')) {
   customElements.define('cs-active-sessions', CsActiveSessions);

@@ -1,3 +1,4 @@
+import type { MessageRef } from '../../src/sources/messages.js';
 import { inBackground } from './background-work.js';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { HealthTracker } from '../../src/analysis/health.js';
@@ -22,7 +23,14 @@ export interface ListError {
   at: number;
   /** How long the broker asked to be left alone (`Retry-After` of a 429 or 503). */
   retryAfterMs?: number;
+  /** The source's message by id, for translation (`message` is its English text). */
+  text?: MessageRef;
+  /** Several sources failed: each one's message, after the workspaces or source it concerns. */
+  parts?: { who: string; message: string; text?: MessageRef }[];
 }
+
+/** A source error's message by id, where it has one. */
+const textOf = (e: SourceError) => (e.details.text ? { text: e.details.text } : {});
 
 /** Keeps when the broker asked to be tried again (`Retry-After`) with a list error. */
 function withRetryAfter(error: ListError, cause: unknown): ListError {
@@ -168,15 +176,16 @@ export class SessionsController implements ReactiveController {
     const failed = this.#entries.filter((e) => e.error);
     if (failed.length === 0) return undefined;
     if (failed.length === 1 && this.#entries.length === 1) return failed[0]!.error;
+    const parts = failed.map((e) => ({
+      who: e.workspaces.map((w) => w.label).join(', ') || e.source.label,
+      message: e.error!.message,
+      ...(e.error!.text ? { text: e.error!.text } : {}),
+    }));
     return {
-      message: failed
-        .map(
-          (e) =>
-            `${e.workspaces.map((w) => w.label).join(', ') || e.source.label}: ${e.error!.message}`,
-        )
-        .join(' '),
+      message: parts.map((p) => `${p.who}: ${p.message}`).join(' '),
       kind: failed[0]!.error!.kind,
       at: failed[0]!.error!.at,
+      parts,
     };
   }
 
@@ -370,7 +379,7 @@ export class SessionsController implements ReactiveController {
         const e = outcome.reason;
         entry.error =
           e instanceof SourceError
-            ? { message: e.message, kind: e.kind, at: Date.now() }
+            ? { message: e.message, kind: e.kind, at: Date.now(), ...textOf(e) }
             : {
                 message: e instanceof Error ? e.message : String(e),
                 kind: 'unknown',
@@ -451,7 +460,7 @@ export class SessionsController implements ReactiveController {
       if (this.#requestedPage === requested) this.#requestedPage = undefined;
       entry.error =
         e instanceof SourceError
-          ? { message: e.message, kind: e.kind, at: Date.now() }
+          ? { message: e.message, kind: e.kind, at: Date.now(), ...textOf(e) }
           : {
               message: e instanceof Error ? e.message : String(e),
               kind: 'unknown',

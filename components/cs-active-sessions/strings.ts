@@ -10,6 +10,7 @@
  *
  * Messages produced by the sources (broker errors, `src/`) stay as the sources word them.
  */
+import { SOURCE_MESSAGES_EN, type SourceMessages } from '../../src/sources/messages.js';
 import type { HealthFilter } from '../../src/analysis/health.js';
 import type { AlertKind } from '../../src/alerts/rules.js';
 import type { SortColumn } from '../../src/model/query.js';
@@ -77,6 +78,12 @@ export interface CsStrings {
   noMatchQuery: (query: unknown) => unknown;
   noMatchFilters: string;
   unexpectedError: (error: string) => string;
+  /**
+   * What the sources say (broker errors, refused requests, answers that are not JSON), by
+   * message id; English defaults in `src/sources/messages.ts`. Values such as the broker's label
+   * and its own words (`HTTP 401 BAD_API_KEY …`) stay as they are. Override some or all.
+   */
+  sourceMessages: SourceMessages;
   workspaceError: (workspace: string, message: string) => string;
 
   // Client and server mode
@@ -402,6 +409,7 @@ export const EN: CsStrings = {
   noMatchQuery: (query) => ['No sessions match “', query, '”.'],
   noMatchFilters: 'No sessions match the filters.',
   unexpectedError: (error) => `Unexpected error: ${error}`,
+  sourceMessages: SOURCE_MESSAGES_EN,
   workspaceError: (workspace, message) => `Workspace ${workspace}: ${message}`,
 
   sessionsLoadingLabel: 'Sessions loading',
@@ -732,17 +740,26 @@ const RULE_KEYS: Record<AlertKind, keyof CsStrings> = {
 };
 
 /** `EN` with the page's overrides; keys set to `undefined` keep the English default. */
-export function mergeStrings(overrides: Partial<CsStrings> | undefined): CsStrings {
+/** What a page may give as `strings`: any of them, and any of the source messages. */
+export type CsStringsOverrides = Partial<Omit<CsStrings, 'sourceMessages'>> & {
+  sourceMessages?: Partial<SourceMessages>;
+};
+
+export function mergeStrings(overrides: CsStringsOverrides | undefined): CsStrings {
   if (!overrides) return EN;
   const merged: Record<string, unknown> = { ...EN };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined && key in EN) merged[key] = value;
   }
+  // The source messages merge one by one: a page may translate a few of them.
+  if (overrides.sourceMessages) {
+    merged['sourceMessages'] = { ...SOURCE_MESSAGES_EN, ...overrides.sourceMessages };
+  }
   return merged as unknown as CsStrings;
 }
 
 /** The strings and formatting of a locale (undefined: the browser's). */
-export function texts(overrides?: Partial<CsStrings>, locale?: string): Texts {
+export function texts(overrides?: CsStringsOverrides, locale?: string): Texts {
   const s = mergeStrings(overrides);
   let numbers: Intl.NumberFormat;
   let percents: Intl.NumberFormat;

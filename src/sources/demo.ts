@@ -9,6 +9,7 @@
  * time depends only on the seed, the start time and what was done to it (disconnects, bans,
  * `connect`), so tests can step time and get exact results.
  */
+import type { SourceMessageId } from './messages.js';
 import { isFilter, topicMatches } from '../analysis/topic.js';
 import {
   DEFAULT_USERNAME_SUFFIX,
@@ -130,7 +131,7 @@ interface Connection {
 
 function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    const aborted = () => new SourceError('aborted', 'The request was cancelled.');
+    const aborted = () => SourceError.of('aborted', 'cancelled');
     if (signal?.aborted) {
       reject(aborted());
       return;
@@ -292,20 +293,21 @@ export class DemoSource implements SessionSource {
   }
 
   #failureError(kind: SourceErrorKind): SourceError {
-    const messages: Partial<Record<SourceErrorKind, string>> = {
-      auth: `${this.label} refused the credentials (simulated).`,
-      forbidden: `${this.label} does not allow these credentials to do that (simulated).`,
-      network: `${this.label} cannot be reached (simulated).`,
-      timeout: `${this.label} did not answer in time (simulated).`,
-      'rate-limited': `${this.label} is asking us to slow down (simulated).`,
+    const messages: Partial<Record<SourceErrorKind, SourceMessageId>> = {
+      auth: 'simulatedRefusal',
+      forbidden: 'simulatedForbidden',
+      network: 'simulatedUnreachable',
+      timeout: 'simulatedTimeout',
+      'rate-limited': 'simulatedRateLimit',
     };
-    return new SourceError(kind, messages[kind] ?? `${this.label} failed (simulated ${kind}).`);
+    return SourceError.of(kind, messages[kind] ?? 'simulatedFailure', { label: this.label, kind });
   }
 
   #notFound(clientId: string): SourceError {
-    return new SourceError(
+    return SourceError.of(
       'not-found',
-      `Client ${JSON.stringify(clientId)} is not connected any more.`,
+      'notConnected',
+      { who: `Client ${JSON.stringify(clientId)}` },
       { code: 'CLIENTID_NOT_FOUND' },
     );
   }

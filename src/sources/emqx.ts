@@ -160,15 +160,13 @@ export class EmqxSource implements SessionSource {
           status: e.status,
           code: LOGIN_FAILED,
           cause: e,
+          ...(e.details.text ? { text: e.details.text } : {}),
         });
       }
       throw e;
     }
     if (!isRecord(body) || typeof body['token'] !== 'string' || !body['token']) {
-      throw new SourceError(
-        'invalid-response',
-        `${this.label} answered the login without a token.`,
-      );
+      throw SourceError.of('invalid-response', 'loginWithoutToken', { label: this.label });
     }
     return body['token'];
   }
@@ -306,10 +304,7 @@ export class EmqxSource implements SessionSource {
       ? (stats['live_connections.count'] ?? stats['connections.count'])
       : undefined;
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-      throw new SourceError(
-        'invalid-response',
-        `${this.label} answered the stats without a count.`,
-      );
+      throw SourceError.of('invalid-response', 'statsWithoutCount', { label: this.label });
     }
     return n;
   }
@@ -358,10 +353,10 @@ export class EmqxSource implements SessionSource {
 
   #pageData(body: unknown): unknown[] {
     if (!isRecord(body) || !Array.isArray(body['data'])) {
-      throw new SourceError(
-        'invalid-response',
-        `${this.label} answered the client list with something that is not an EMQX page (${describeJson(body)}).`,
-      );
+      throw SourceError.of('invalid-response', 'notAnEmqxPage', {
+        label: this.label,
+        got: describeJson(body),
+      });
     }
     return body['data'];
   }
@@ -400,16 +395,17 @@ export class EmqxSource implements SessionSource {
     });
     const session = sessionFromEmqx(body, this.#normalize);
     if (!session) {
-      throw new SourceError(
-        'invalid-response',
-        `${this.label} answered for client ${JSON.stringify(clientId)} without a client ID.`,
-      );
+      throw SourceError.of('invalid-response', 'answerWithoutClientId', {
+        label: this.label,
+        client: JSON.stringify(clientId),
+      });
     }
     if (session.clientId !== clientId) {
-      throw new SourceError(
-        'invalid-response',
-        `${this.label} answered for client ${JSON.stringify(clientId)} with another client (${JSON.stringify(excerpt(session.clientId, 40))}).`,
-      );
+      throw SourceError.of('invalid-response', 'answerForAnotherClient', {
+        label: this.label,
+        client: JSON.stringify(clientId),
+        other: JSON.stringify(excerpt(session.clientId, 40)),
+      });
     }
     return session;
   }
@@ -421,10 +417,10 @@ export class EmqxSource implements SessionSource {
       { signal: options.signal, clientId },
     );
     if (!Array.isArray(body)) {
-      throw new SourceError(
-        'invalid-response',
-        `${this.label} answered the subscriptions of ${JSON.stringify(clientId)} with something that is not a list.`,
-      );
+      throw SourceError.of('invalid-response', 'subscriptionsNotAList', {
+        label: this.label,
+        client: JSON.stringify(clientId),
+      });
     }
     return subscriptionsFromEmqx(body);
   }
@@ -462,10 +458,9 @@ export class EmqxSource implements SessionSource {
       });
       const body = await this.#json('GET', `/subscriptions?${query}`, { signal: options.signal });
       if (!isRecord(body) || !Array.isArray(body['data'])) {
-        throw new SourceError(
-          'invalid-response',
-          `${this.label} answered the subscription search with something that is not a page.`,
-        );
+        throw SourceError.of('invalid-response', 'subscriptionSearchNotAPage', {
+          label: this.label,
+        });
       }
       for (const raw of body['data']) {
         if (!isRecord(raw) || typeof raw['clientid'] !== 'string') continue;

@@ -170,10 +170,7 @@ export class HiveMQSource implements SessionSource {
     try {
       url = new URL(href, 'http://base.invalid');
     } catch {
-      throw new SourceError(
-        'invalid-response',
-        `${this.label} answered the client list with a next link that is not a URL.`,
-      );
+      throw SourceError.of('invalid-response', 'nextLinkNotAUrl', { label: this.label });
     }
     const cursor = url.searchParams.get('cursor');
     if (!cursor) return undefined;
@@ -241,16 +238,17 @@ export class HiveMQSource implements SessionSource {
     ]);
     const session = sessionFromHive(body, this.#normalize, subs?.length);
     if (!session) {
-      throw new SourceError(
-        'invalid-response',
-        `${this.label} answered for client ${JSON.stringify(clientId)} without a client ID.`,
-      );
+      throw SourceError.of('invalid-response', 'answerWithoutClientId', {
+        label: this.label,
+        client: JSON.stringify(clientId),
+      });
     }
     if (session.clientId !== clientId) {
-      throw new SourceError(
-        'invalid-response',
-        `${this.label} answered for client ${JSON.stringify(clientId)} with another client (${JSON.stringify(excerpt(session.clientId, 40))}).`,
-      );
+      throw SourceError.of('invalid-response', 'answerForAnotherClient', {
+        label: this.label,
+        client: JSON.stringify(clientId),
+        other: JSON.stringify(excerpt(session.clientId, 40)),
+      });
     }
     // A disconnect since the request went out makes this answer out of date.
     if ((this.#generation.get(clientId) ?? 0) === generation) {

@@ -3,6 +3,7 @@
  * failures turned into typed `SourceError`s with a message a user can act on. A broker adapter
  * supplies how its error bodies read (`{code, message}`, `{error, reason}`, `{errors: [...]}`).
  */
+import type { MessageValues, SourceMessageId } from './messages.js';
 import { describeJson, isRecord } from '../model/json.js';
 import { SourceError } from './source.js';
 
@@ -53,18 +54,12 @@ export const quoteId = (clientId: string) => JSON.stringify(excerpt(clientId));
  */
 export function clientIdSegment(clientId: string, label: string): string {
   if (clientId === '.' || clientId === '..') {
-    throw new SourceError(
-      'bad-request',
-      `Client ${quoteId(clientId)} cannot be named in a URL ("." and ".." are read as path steps), so ${label} cannot be asked about it.`,
-    );
+    throw SourceError.of('bad-request', 'clientIdPathStep', { client: quoteId(clientId), label });
   }
   try {
     return encodeURIComponent(clientId);
   } catch {
-    throw new SourceError(
-      'bad-request',
-      `Client ${quoteId(clientId)} is not valid Unicode text (it holds a lone surrogate), so it cannot be named in a request to ${label}.`,
-    );
+    throw SourceError.of('bad-request', 'clientIdNotUnicode', { client: quoteId(clientId), label });
   }
 }
 
@@ -98,7 +93,7 @@ export class HttpApi {
   /** A request whose answer must be 2xx; anything else throws a `SourceError`. */
   async request(method: string, path: string, request: HttpRequest = {}): Promise<Response> {
     const { signal } = request;
-    if (signal?.aborted) throw new SourceError('aborted', 'The request was cancelled.');
+    if (signal?.aborted) throw SourceError.of('aborted', 'cancelled');
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
@@ -127,9 +122,14 @@ export class HttpApi {
       // A URL too long for the broker: Node and some proxies close with a 431 or 414 the
       // browser cannot read (no CORS headers), which looks like a network failure.
       if (error.kind === 'network' && path.length > LONG_URL) {
-        throw new SourceError(
+        throw SourceError.of(
           'network',
-          `${this.label} did not accept a request whose URL is ${path.length.toLocaleString('en')} characters long${request.clientId !== undefined ? ` (client ${quoteId(request.clientId)})` : ''}: brokers and proxies refuse URLs that long.`,
+          'urlTooLongToSend',
+          {
+            label: this.label,
+            length: path.length.toLocaleString('en'),
+            client: request.clientId === undefined ? undefined : quoteId(request.clientId),
+          },
           { cause },
         );
       }
@@ -157,16 +157,13 @@ export class HttpApi {
     try {
       return JSON.parse(text) as unknown;
     } catch (cause) {
-      throw new SourceError(
-        'invalid-response',
-        notJsonMessage(
-          this.label,
-          res.status,
-          redact(text, this.#sentSecrets.get(res) ?? []),
-          res.headers.get('content-type'),
-        ),
-        { status: res.status, cause },
+      const [id, values] = notJson(
+        this.label,
+        res.status,
+        redact(text, this.#sentSecrets.get(res) ?? []),
+        res.headers.get('content-type'),
       );
+      throw SourceError.of('invalid-response', id, values, { status: res.status, cause });
     }
   }
 
@@ -181,10 +178,11 @@ export class HttpApi {
   ): Promise<Record<string, unknown> & { items: unknown[] }> {
     const body = await this.json('GET', path, request);
     if (!isRecord(body) || !Array.isArray(body['items'])) {
-      throw new SourceError(
-        'invalid-response',
-        `${this.label} answered ${what} with something that is not a page (${describeJson(body)}).`,
-      );
+      throw SourceError.of('invalid-response', 'notAPage', {
+        label: this.label,
+        what,
+        got: describeJson(body),
+      });
     }
     return body as Record<string, unknown> & { items: unknown[] };
   }
@@ -196,19 +194,12 @@ export class HttpApi {
   }
 
   transportError(cause: unknown, signal?: AbortSignal, timeout?: AbortSignal): SourceError {
-    if (signal?.aborted) return new SourceError('aborted', 'The request was cancelled.', { cause });
+    if (signal?.aborted) return SourceError.of('aborted', 'cancelled', {}, { cause });
     if (timeout?.aborted || (cause instanceof DOMException && cause.name === 'TimeoutError')) {
-      return new SourceError(
-        'timeout',
-        `${this.label} did not answer within ${Math.round(this.timeoutMs / 1000)} s.`,
-        { cause },
-      );
+      const seconds = Math.round(this.timeoutMs / 1000);
+      return SourceError.of('timeout', 'timeout', { label: this.label, seconds }, { cause });
     }
-    return new SourceError(
-      'network',
-      `Could not reach ${this.label}: check the URL and that the broker (or its proxy) is running.`,
-      { cause },
-    );
+    return SourceError.of('network', 'unreachable', { label: this.label }, { cause });
   }
 
   /** `secrets`: what the request carried, never repeated from a broker that echoes it. */
@@ -236,45 +227,25 @@ export class HttpApi {
     const retryAfterMs = retryAfter(res.headers.get('retry-after'));
     const details = { status, code, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
     const who = context.clientId !== undefined ? `Client ${quoteId(context.clientId)}` : '';
+    const label = this.label;
     if (status === 401) {
-      return new SourceError(
-        'auth',
-        `${this.label} refused the credentials (${text}). Check ${this.#options.credentialsHint ?? 'the API key and secret'}.`,
-        details,
-      );
+      const hint = this.#options.credentialsHint ?? 'the API key and secret';
+      return SourceError.of('auth', 'credentialsRefused', { label, text, hint }, details);
     }
-    if (status === 403) {
-      return new SourceError(
-        'forbidden',
-        `${this.label} does not allow these credentials to do that (${text}).`,
-        details,
-      );
-    }
+    if (status === 403) return SourceError.of('forbidden', 'forbidden', { label, text }, details);
     if (status === 404) {
-      return new SourceError(
-        'not-found',
-        who ? `${who} is not connected any more (${text}).` : `${this.label}: not found (${text}).`,
-        details,
-      );
+      return who
+        ? SourceError.of('not-found', 'notConnected', { who, text }, details)
+        : SourceError.of('not-found', 'notFound', { label, text }, details);
     }
     if (status === 414 || status === 431) {
-      return new SourceError(
-        'bad-request',
-        `${this.label} refused the request because its URL is too long (${text})${who ? `: ${who} has an ID too long to be named in a URL` : ''}.`,
-        details,
-      );
+      return SourceError.of('bad-request', 'urlTooLong', { label, text, who }, details);
     }
     if (status === 429) {
-      return new SourceError(
-        'rate-limited',
-        `${this.label} is rate-limiting requests (${text}).`,
-        details,
-      );
+      return SourceError.of('rate-limited', 'rateLimited', { label, text }, details);
     }
-    if (status >= 500) {
-      return new SourceError('server', `${this.label} failed to answer (${text}).`, details);
-    }
-    return new SourceError('bad-request', `${this.label} refused the request (${text}).`, details);
+    if (status >= 500) return SourceError.of('server', 'serverFailed', { label, text }, details);
+    return SourceError.of('bad-request', 'refused', { label, text }, details);
   }
 }
 
@@ -340,23 +311,20 @@ function endsMidJson(text: string): boolean {
 }
 
 /** What came back instead of JSON, in a short message without the body. */
-function notJsonMessage(
+function notJson(
   label: string,
   status: number,
   text: string,
   contentType: string | null,
-): string {
-  if (text.trim() === '') {
-    return `${label} answered with an empty body instead of JSON (HTTP ${status}).`;
-  }
+): [SourceMessageId, MessageValues] {
+  if (text.trim() === '') return ['emptyBody', { label, status }];
   if (looksLikeHtml(text, contentType)) {
-    const title = htmlTitle(text);
-    return `${label} answered with an HTML page instead of JSON (HTTP ${status}${title ? `, titled "${title}"` : ''}): a proxy, a login page or a wrong URL may be in front of the API.`;
+    return ['htmlPage', { label, status, title: htmlTitle(text) || undefined }];
   }
   if (endsMidJson(text)) {
-    return `${label} answered with JSON that was cut off after ${text.length.toLocaleString('en')} characters (HTTP ${status}): the answer is incomplete.`;
+    return ['cutOffJson', { label, status, length: text.length.toLocaleString('en') }];
   }
-  return `${label} answered with a body that is not JSON (HTTP ${status}): "${excerpt(text)}".`;
+  return ['notJson', { label, status, excerpt: excerpt(text) }];
 }
 
 /**

@@ -202,10 +202,9 @@ export class RabbitMQSource implements SessionSource {
     const { sessions } = await this.list({ signal: options.signal });
     const session = sessions.find((s) => s.clientId === clientId);
     if (!session) {
-      throw new SourceError(
-        'not-found',
-        `Client ${JSON.stringify(clientId)} is not connected any more.`,
-      );
+      throw SourceError.of('not-found', 'notConnected', {
+        who: `Client ${JSON.stringify(clientId)}`,
+      });
     }
     return session;
   }
@@ -285,9 +284,13 @@ export class RabbitMQSource implements SessionSource {
             // authorised to access object"); the same credentials just read the connection.
             if (!(error instanceof SourceError && error.kind === 'auth')) throw error;
             const { status, code } = error.details;
-            throw new SourceError(
+            throw SourceError.of(
               'forbidden',
-              `${this.#api.label} does not allow these credentials to close connections (${error.message.replace(/^.*?\((HTTP [^)]*)\).*$/s, '$1')}): closing needs a management user with the administrator tag (or management, on its own virtual hosts).`,
+              'forbiddenToClose',
+              {
+                label: this.#api.label,
+                text: error.message.replace(/^.*?\((HTTP [^)]*)\).*$/s, '$1'),
+              },
               { status, code, cause: error },
             );
           });

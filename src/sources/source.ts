@@ -1,4 +1,10 @@
 import type { Session, Subscription } from '../model/session.js';
+import {
+  englishOf,
+  type MessageRef,
+  type MessageValues,
+  type SourceMessageId,
+} from './messages.js';
 
 /** Options every source call accepts. */
 export interface RequestOptions {
@@ -171,9 +177,22 @@ export class SourceError extends Error {
       cause?: unknown;
       /** How long the broker asked callers to wait before the next try (`Retry-After`). */
       retryAfterMs?: number;
+      /** The message by id and values (`message` is its English text), for translation. */
+      text?: MessageRef;
     } = {},
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  }
+
+  /** An error whose message is one of `SOURCE_MESSAGES_EN`, kept by id so it can be translated. */
+  static of(
+    kind: SourceErrorKind,
+    id: SourceMessageId,
+    values: MessageValues = {},
+    details: Omit<SourceError['details'], 'text'> = {},
+  ): SourceError {
+    const text = { id, values };
+    return new SourceError(kind, englishOf(text), { ...details, text });
   }
 
   /** HTTP status, when the broker answered. */

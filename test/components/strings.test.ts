@@ -2,8 +2,9 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../support/benign-errors.js';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
-import type { CsStrings } from '../../components/cs-active-sessions/strings.js';
+import type { CsStringsOverrides } from '../../components/cs-active-sessions/strings.js';
 import { sessionKey, unknownSession, type Session } from '../../src/model/session.js';
+import { EmqxSource } from '../../src/sources/emqx.js';
 import type { SessionSource } from '../../src/sources/source.js';
 import { getByRole, nameOf, queryByRole } from '../support/by-role.js';
 import { countText, rowsOf } from '../support/element.js';
@@ -50,7 +51,7 @@ const connectedAtOf = (el: CsActiveSessions) => rowsOf(el).get('device-00000')![
 
 describe('<cs-active-sessions> strings and locale', () => {
   it('should find the controls by the names the page gives', async () => {
-    const strings: Partial<CsStrings> = {
+    const strings: CsStringsOverrides = {
       activeSessions: 'Aktive Sitzungen',
       searchLabel: 'Sitzungen suchen',
       refresh: 'Aktualisieren',
@@ -112,6 +113,46 @@ describe('<cs-active-sessions> strings and locale', () => {
     const el = host.querySelector('cs-active-sessions') as CsActiveSessions;
     await loaded(el);
     expect(countText(el)).to.equal('1.234 active sessions');
+  });
+
+  it("should say a broker's refusal in the page's language, with the broker's own words", async () => {
+    // A real EmqxSource against a server that refuses the credentials as EMQX does.
+    const refusing: typeof fetch = async () =>
+      new Response(
+        JSON.stringify({ code: 'BAD_API_KEY_OR_SECRET', message: 'Check api_key/api_secret' }),
+        {
+          status: 401,
+          headers: { 'content-type': 'application/json' },
+        },
+      );
+    const el = await fixture<CsActiveSessions>(
+      html`<cs-active-sessions refresh-interval="0"></cs-active-sessions>`,
+    );
+    el.strings = {
+      loadFailed: (message) => `Sitzungen konnten nicht geladen werden: ${message}`,
+      sourceMessages: {
+        credentialsRefused: (v) =>
+          `${v['label']} hat die Zugangsdaten abgelehnt (${v['text']}). Bitte ${v['hint']} prüfen.`,
+      },
+    };
+    el.source = new EmqxSource({
+      baseUrl: '/nowhere/api/v5',
+      apiKey: 'key-4f9c',
+      apiSecret: 'secret-7f3a',
+      fetch: refusing,
+    });
+    const banner = () =>
+      el.shadowRoot!.querySelector('[part="error"]')?.textContent?.replace(/\s+/g, ' ').trim() ??
+      '';
+    await waitUntil(() => banner() !== '', 'the error');
+    const text = banner();
+    expect(text).to.equal(
+      'Sitzungen konnten nicht geladen werden: EMQX at /nowhere/api/v5 hat die Zugangsdaten abgelehnt (HTTP 401 BAD_API_KEY_OR_SECRET Check api_key/api_secret). Bitte the API key and secret prüfen.',
+    );
+    // A message the page did not translate stays in English.
+    el.strings = { sourceMessages: {} };
+    await el.updateComplete;
+    expect(banner()).to.include('refused the credentials');
   });
 
   it('should keep the English names of the accessible contract by default', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { EN, mergeStrings, texts } from '../../components/cs-active-sessions/strings.js';
 import { formatBytes, formatCount, formatDateTime } from '../../src/model/session.js';
@@ -8,7 +9,11 @@ const ARGS: unknown[] = ['7', '8', '9', '10'];
 
 describe('EN strings', () => {
   it('should have no empty string, and no function that gives one', () => {
-    for (const [key, value] of Object.entries(EN)) {
+    const entries = [
+      ...Object.entries(EN).filter(([key]) => key !== 'sourceMessages'),
+      ...Object.entries(EN.sourceMessages).map(([key, f]) => [`sourceMessages.${key}`, f] as const),
+    ];
+    for (const [key, value] of entries) {
       if (typeof value === 'string') {
         assert.notEqual(value.trim(), '', `${key} is empty`);
         continue;
@@ -37,6 +42,41 @@ describe('EN strings', () => {
     assert.equal(s.searchLabel, 'Sitzungen suchen');
     assert.equal(s.refresh, 'Refresh');
     assert.equal(mergeStrings(undefined), EN);
+  });
+});
+
+describe('source messages', () => {
+  it('are all written through the message table (none composed outside it)', () => {
+    const dir = new URL('../../src/sources/', import.meta.url);
+    const composed: string[] = [];
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const text = readFileSync(new URL(file, dir), 'utf8');
+      // `new SourceError(` is only for SourceError.of itself and passing an error on unchanged.
+      for (const m of text.matchAll(/new SourceError\(([^,]+),\s*([^,]+),/g)) {
+        if (!/englishOf\(text\)|e\.message/.test(m[2]!)) composed.push(`${file}: ${m[0]}`);
+      }
+    }
+    assert.deepEqual(composed, []);
+  });
+
+  it('keep their id and values, so a page can translate them', async () => {
+    const { SourceError } = await import('../../src/sources/source.js');
+    const e = SourceError.of('timeout', 'timeout', { label: 'EMQX at /api/v5', seconds: 10 });
+    assert.equal(e.message, 'EMQX at /api/v5 did not answer within 10 s.');
+    assert.deepEqual(e.details.text, {
+      id: 'timeout',
+      values: { label: 'EMQX at /api/v5', seconds: 10 },
+    });
+    const de = mergeStrings({
+      sourceMessages: {
+        timeout: (v) => `${v['label']} hat nicht binnen ${v['seconds']} s geantwortet.`,
+      },
+    }).sourceMessages;
+    assert.equal(
+      de.timeout(e.details.text!.values),
+      'EMQX at /api/v5 hat nicht binnen 10 s geantwortet.',
+    );
+    assert.equal(de.unreachable({ label: 'x' }), EN.sourceMessages.unreachable({ label: 'x' }));
   });
 });
 
