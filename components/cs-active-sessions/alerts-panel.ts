@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { describeRule, type AlertKind, type AlertRule } from '../../src/alerts/rules.js';
+import { ruleText, type Alert, type AlertKind, type AlertRule } from '../../src/alerts/rules.js';
 import type { ListedAlert } from '../../src/storage/db.js';
 import { EN_TEXTS, type Texts } from './strings.js';
 
@@ -122,6 +122,16 @@ export function ruleFromForm(
 }
 
 /** The rules in force, each with a `Remove` button. */
+/** A rule in one line, in the element's language. */
+const ruleLine = (rule: AlertRule, t: Texts) => {
+  const text = ruleText(rule);
+  return t.s.alertMessages[text.id](text.values);
+};
+
+/** An alert's line in the element's language (as raised, where it was raised without an id). */
+export const alertLine = (alert: Pick<Alert, 'message' | 'text'>, t: Texts): string =>
+  alert.text ? t.s.alertMessages[alert.text.id](alert.text.values) : alert.message;
+
 export function renderRuleList(
   rules: readonly AlertRule[],
   onRemove: (id: string) => void,
@@ -133,11 +143,11 @@ export function renderRuleList(
         ${rules.map(
           (r) =>
             html`<li>
-              <bdi>${describeRule(r)}</bdi>
+              <bdi>${ruleLine(r, t)}</bdi>
               <button
                 type="button"
                 class="small"
-                aria-label=${t.s.removeRule(describeRule(r))}
+                aria-label=${t.s.removeRule(ruleLine(r, t))}
                 @click=${() => onRemove(r.id)}
               >
                 ${t.s.remove}
@@ -217,7 +227,7 @@ export function renderAlertsPanel(
             ${state.list.map(
               (a) =>
                 html`<li class=${a.acknowledged ? 'acknowledged' : 'open'}>
-                  <strong>${t.dateTime(a.at)}</strong> <bdi>${a.message}</bdi>
+                  <strong>${t.dateTime(a.at)}</strong> <bdi>${alertLine(a, t)}</bdi>
                   ${
                     a.acknowledged
                       ? html`<span class="muted">${t.s.acknowledged}</span>`

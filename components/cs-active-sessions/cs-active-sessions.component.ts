@@ -57,7 +57,7 @@ import {
 import { renderHealthBar, HEALTH_FILTERS } from './health-bar.js';
 import { renderAuditLog } from './audit-log.js';
 import { AlertsController } from './alerts-controller.js';
-import { renderAlertsPanel, ruleFromForm } from './alerts-panel.js';
+import { alertLine, renderAlertsPanel, ruleFromForm } from './alerts-panel.js';
 import type { AlertKind, AlertRule } from '../../src/alerts/rules.js';
 import { renderTrendChart } from './trend-chart.js';
 import { ALL_WORKSPACES, StorageController, type TrendRange } from './storage-controller.js';
@@ -213,7 +213,7 @@ export class CsActiveSessions extends LitElement {
     this,
     (alert) => {
       this.dispatchEvent(csEvent('cs-alert', alert));
-      this._announce(this.#texts.s.announceAlert(alert.message));
+      this._announce(this.#texts.s.announceAlert(alertLine(alert, this.#texts)));
     },
     (data) => this._storage.saveAlerts(data),
   );

@@ -108,7 +108,10 @@ function renderHealth(
       }
       <li>
         <strong>${t.s.clientIdTitle}</strong>
-        ${t.s.naming(h.naming.quality === 'clear', h.naming.reason)}
+        ${t.s.naming(
+          h.naming.quality === 'clear',
+          h.naming.reasonId ? t.s.namingReasons[h.naming.reasonId] : h.naming.reason,
+        )}
       </li>
     </ul>`;
 }

@@ -10,6 +10,8 @@
  *
  * Messages produced by the sources (broker errors, `src/`) stay as the sources word them.
  */
+import { ALERT_MESSAGES_EN, type AlertMessages } from '../../src/alerts/messages.js';
+import { NAMING_REASONS_EN, type NamingReasonId } from '../../src/analysis/naming.js';
 import { SOURCE_MESSAGES_EN, type SourceMessages } from '../../src/sources/messages.js';
 import type { HealthFilter } from '../../src/analysis/health.js';
 import type { AlertKind } from '../../src/alerts/rules.js';
@@ -84,6 +86,10 @@ export interface CsStrings {
    * and its own words (`HTTP 401 BAD_API_KEY …`) stay as they are. Override some or all.
    */
   sourceMessages: SourceMessages;
+  /** The alerts the rules raise and the rules' descriptions, by id (`src/alerts/messages.ts`). */
+  alertMessages: AlertMessages;
+  /** Why a client ID reads as clear or unclear, by id (`src/analysis/naming.ts`). */
+  namingReasons: Record<NamingReasonId, string>;
   workspaceError: (workspace: string, message: string) => string;
 
   // Client and server mode
@@ -251,7 +257,7 @@ export interface CsStrings {
   noKeepAliveTitle: string;
   noKeepAliveNote: string;
   clientIdTitle: string;
-  /** `reason` is the naming heuristic's own (English) reason. */
+  /** `reason` is one of `namingReasons`. */
   naming: (clear: boolean, reason: string) => string;
 
   // Durations (`2 d 3 h`, `3 h 4 min`, `4 min 5 s`, `5 s`)
@@ -410,6 +416,8 @@ export const EN: CsStrings = {
   noMatchFilters: 'No sessions match the filters.',
   unexpectedError: (error) => `Unexpected error: ${error}`,
   sourceMessages: SOURCE_MESSAGES_EN,
+  alertMessages: ALERT_MESSAGES_EN,
+  namingReasons: NAMING_REASONS_EN,
   workspaceError: (workspace, message) => `Workspace ${workspace}: ${message}`,
 
   sessionsLoadingLabel: 'Sessions loading',
@@ -741,8 +749,12 @@ const RULE_KEYS: Record<AlertKind, keyof CsStrings> = {
 
 /** `EN` with the page's overrides; keys set to `undefined` keep the English default. */
 /** What a page may give as `strings`: any of them, and any of the source messages. */
-export type CsStringsOverrides = Partial<Omit<CsStrings, 'sourceMessages'>> & {
+export type CsStringsOverrides = Partial<
+  Omit<CsStrings, 'sourceMessages' | 'alertMessages' | 'namingReasons'>
+> & {
   sourceMessages?: Partial<SourceMessages>;
+  alertMessages?: Partial<AlertMessages>;
+  namingReasons?: Partial<Record<NamingReasonId, string>>;
 };
 
 export function mergeStrings(overrides: CsStringsOverrides | undefined): CsStrings {
@@ -751,9 +763,15 @@ export function mergeStrings(overrides: CsStringsOverrides | undefined): CsStrin
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined && key in EN) merged[key] = value;
   }
-  // The source messages merge one by one: a page may translate a few of them.
+  // The tables of messages merge one by one: a page may translate a few of them.
   if (overrides.sourceMessages) {
     merged['sourceMessages'] = { ...SOURCE_MESSAGES_EN, ...overrides.sourceMessages };
+  }
+  if (overrides.alertMessages) {
+    merged['alertMessages'] = { ...ALERT_MESSAGES_EN, ...overrides.alertMessages };
+  }
+  if (overrides.namingReasons) {
+    merged['namingReasons'] = { ...NAMING_REASONS_EN, ...overrides.namingReasons };
   }
   return merged as unknown as CsStrings;
 }

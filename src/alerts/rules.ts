@@ -8,6 +8,8 @@
  * with a margin (and stay stopped for the cooldown) before it can raise another, so one
  * flapping client or a count hovering at a threshold does not raise a hundred alerts.
  */
+import type { MessageValues } from '../sources/messages.js';
+import { englishAlert, type AlertMessageId, type AlertText } from './messages.js';
 import { ipMatches, parseIpPattern } from '../model/ip-match.js';
 
 interface RuleBase {
@@ -46,8 +48,10 @@ export interface Alert {
   workspace: string | undefined;
   /** Client IDs involved, when the alert is about particular sessions. */
   clientIds: string[];
-  /** One line a person can act on. */
+  /** One line a person can act on (English). */
   message: string;
+  /** The same line by message id and values, for translation (`ALERT_MESSAGES_EN`). */
+  text?: AlertText;
 }
 
 /** What a rule needs to know of a session. */
@@ -123,10 +127,6 @@ function matchesPattern(clientId: string, pattern: string): boolean {
   return re.test(clientId);
 }
 
-function describeWorkspace(rule: AlertRule): string {
-  return rule.workspace === undefined ? '' : ` in ${rule.workspace}`;
-}
-
 export interface EvaluateOptions {
   /**
    * How a client ID is written into an alert's message (the ID itself by default); the
@@ -164,7 +164,14 @@ export function evaluateAlerts(
     if (c?.firing && clearsWithMargin) state.conditions[key] = { firing: false, since: now };
     return false;
   };
-  const raise = (rule: AlertRule, clientIds: string[], message: string) => {
+  const raise = (
+    rule: AlertRule,
+    clientIds: string[],
+    id: AlertMessageId,
+    values: MessageValues,
+  ) => {
+    const text = { id, values: { workspace: rule.workspace, ...values } };
+    const message = englishAlert(text);
     state.counter++;
     alerts.push({
       id: `${rule.id}-${now}-${state.counter}`,
@@ -174,6 +181,7 @@ export function evaluateAlerts(
       workspace: rule.workspace,
       clientIds,
       message,
+      text,
     });
   };
 
@@ -235,11 +243,7 @@ export function evaluateAlerts(
           // Clears only once the count is back above the threshold by a margin.
           const margin = Math.max(1, Math.ceil(rule.threshold * 0.05));
           if (condition(rule.id, count < rule.threshold, count >= rule.threshold + margin)) {
-            raise(
-              rule,
-              [],
-              `Active sessions${describeWorkspace(rule)} fell to ${count}, below ${rule.threshold}.`,
-            );
+            raise(rule, [], 'countBelow', { count, threshold: rule.threshold });
           }
         } else {
           const series = (state.counts[rule.id] ?? []).filter(
@@ -248,11 +252,12 @@ export function evaluateAlerts(
           const peak = Math.max(count, ...series.map((c) => c.count));
           const dropped = peak > 0 ? ((peak - count) / peak) * 100 : 0;
           if (condition(rule.id, dropped > rule.percent, dropped < rule.percent / 2)) {
-            raise(
-              rule,
-              [],
-              `Active sessions${describeWorkspace(rule)} dropped ${Math.round(dropped)}% within ${rule.minutes} min (from ${peak} to ${count}).`,
-            );
+            raise(rule, [], 'suddenDrop', {
+              percent: Math.round(dropped),
+              minutes: rule.minutes,
+              peak,
+              count,
+            });
           }
         }
         break;
@@ -270,11 +275,11 @@ export function evaluateAlerts(
             recent.length <= rule.connections / 2,
           )
         ) {
-          raise(
-            rule,
-            [...new Set(recent.map((c) => c.clientId))].slice(0, 50),
-            `${recent.length} new connections${describeWorkspace(rule)} within ${rule.minutes} min (more than ${rule.connections}): a reconnection storm?`,
-          );
+          raise(rule, [...new Set(recent.map((c) => c.clientId))].slice(0, 50), 'spike', {
+            count: recent.length,
+            minutes: rule.minutes,
+            limit: rule.connections,
+          });
         }
         break;
       }
@@ -294,11 +299,11 @@ export function evaluateAlerts(
             repeaters.length < Math.max(1, rule.clients / 2),
           )
         ) {
-          raise(
-            rule,
-            repeaters.slice(0, 50),
-            `${repeaters.length} clients reconnected ${rule.reconnects} or more times within ${rule.minutes} min.`,
-          );
+          raise(rule, repeaters.slice(0, 50), 'reconnectStorm', {
+            count: repeaters.length,
+            reconnects: rule.reconnects,
+            minutes: rule.minutes,
+          });
         }
         break;
       }
@@ -312,22 +317,21 @@ export function evaluateAlerts(
         for (const s of candidates) {
           if (!s.ip || !inWorkspace(rule, s)) continue;
           const seen = s.ip in state.knownIps;
-          let unexpected: string | undefined;
+          let unexpected: AlertMessageId | undefined;
           if (allowed.length) {
-            if (!ipMatches(s.ip, allowed))
-              unexpected = `outside the allowed networks (${rule.allowed.join(', ')})`;
+            if (!ipMatches(s.ip, allowed)) unexpected = 'outsideNetworks';
           } else if (!learning && !seen) {
-            unexpected = 'from an address never seen before';
+            unexpected = 'newAddress';
           }
           if (learning) state.knownIps[s.ip] = now;
           if (!unexpected) continue;
           // One alert per address and cooldown, however often that client reconnects.
           if (condition(`${rule.id}\u0000${s.ip}`, true, false)) {
-            raise(
-              rule,
-              [s.clientId],
-              `${idText(s.clientId)} connected from ${s.ip}, ${unexpected}.`,
-            );
+            raise(rule, [s.clientId], unexpected, {
+              client: idText(s.clientId),
+              ip: s.ip,
+              allowed: rule.allowed.join(', '),
+            });
           }
           state.knownIps[s.ip] ??= now;
         }
@@ -348,7 +352,7 @@ export function evaluateAlerts(
           }
           const key = `${rule.id}\u0000${s.clientId}`;
           if (condition(key, true, false)) {
-            raise(rule, [s.clientId], `Critical client ${idText(s.clientId)} disconnected.`);
+            raise(rule, [s.clientId], 'criticalDisconnect', { client: idText(s.clientId) });
           }
         }
         for (const s of connected) {
@@ -374,22 +378,45 @@ export function evaluateAlerts(
 }
 
 /** A rule in one line, for the rules panel. */
-export function describeRule(rule: AlertRule): string {
-  const where = rule.workspace === undefined ? '' : ` in ${rule.workspace}`;
+/** A rule's description by message id and values, for translation. */
+export function ruleText(rule: AlertRule): AlertText {
+  const workspace = rule.workspace;
   switch (rule.kind) {
     case 'count-below':
-      return `Active sessions${where} below ${rule.threshold}`;
+      return { id: 'ruleCountBelow', values: { workspace, threshold: rule.threshold } };
     case 'sudden-drop':
-      return `Active sessions${where} drop by more than ${rule.percent}% within ${rule.minutes} min`;
+      return {
+        id: 'ruleSuddenDrop',
+        values: { workspace, percent: rule.percent, minutes: rule.minutes },
+      };
     case 'spike':
-      return `More than ${rule.connections} new connections${where} within ${rule.minutes} min`;
+      return {
+        id: 'ruleSpike',
+        values: { workspace, connections: rule.connections, minutes: rule.minutes },
+      };
     case 'reconnect-storm':
-      return `${rule.clients} or more clients${where} reconnect ${rule.reconnects} times within ${rule.minutes} min`;
+      return {
+        id: 'ruleReconnectStorm',
+        values: {
+          workspace,
+          clients: rule.clients,
+          reconnects: rule.reconnects,
+          minutes: rule.minutes,
+        },
+      };
     case 'unexpected-network':
       return rule.allowed.length
-        ? `Connections${where} from outside ${rule.allowed.join(', ')}`
-        : `Connections${where} from new addresses after ${rule.learningMinutes} min of learning`;
+        ? { id: 'ruleOutsideNetworks', values: { workspace, allowed: rule.allowed.join(', ') } }
+        : {
+            id: 'ruleNewAddresses',
+            values: { workspace, learningMinutes: rule.learningMinutes },
+          };
     case 'critical-disconnect':
-      return `Critical clients disconnect: ${rule.clients.join(', ')}`;
+      return { id: 'ruleCriticalDisconnect', values: { clients: rule.clients.join(', ') } };
   }
+}
+
+/** A rule in one line of English. */
+export function describeRule(rule: AlertRule): string {
+  return englishAlert(ruleText(rule));
 }

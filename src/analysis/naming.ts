@@ -16,11 +16,30 @@
 
 export type NamingQuality = 'clear' | 'unclear';
 
+/** Why a client ID reads as it does, in English; the element translates them by id. */
+export const NAMING_REASONS_EN = {
+  empty: 'empty client ID',
+  random: 'looks randomly generated',
+  words: 'descriptive words',
+  oneWord: 'one word: say what the client is and where it runs',
+  noWords: 'no descriptive words',
+};
+
+export type NamingReasonId = keyof typeof NAMING_REASONS_EN;
+
 export interface NamingHint {
   quality: NamingQuality;
-  /** Why, in a phrase a user can act on. */
+  /** Why, in a phrase a user can act on (English). */
   reason: string;
+  /** The same reason by id, for translation. */
+  reasonId: NamingReasonId;
 }
+
+const hint = (quality: NamingQuality, reasonId: NamingReasonId): NamingHint => ({
+  quality,
+  reason: NAMING_REASONS_EN[reasonId],
+  reasonId,
+});
 
 /** Placeholders that say nothing about the client. */
 const GENERIC = new Set([
@@ -76,22 +95,18 @@ const isWord = (token: string) =>
 
 export function classifyClientId(clientId: string): NamingHint {
   const id = clientId.trim();
-  if (id === '') return { quality: 'unclear', reason: 'empty client ID' };
-  if (UUID.test(id) || GENERATED.test(id)) {
-    return { quality: 'unclear', reason: 'looks randomly generated' };
-  }
+  if (id === '') return hint('unclear', 'empty');
+  if (UUID.test(id) || GENERATED.test(id)) return hint('unclear', 'random');
   const parts = id.split(/[\s\-_.:/@|]+/).filter(Boolean);
   if (parts.some(looksRandom) && parts.filter((p) => !looksRandom(p)).length <= 1) {
-    return { quality: 'unclear', reason: 'looks randomly generated' };
+    return hint('unclear', 'random');
   }
   const words = new Set(
     tokenize(id)
       .filter(isWord)
       .map((t) => t.toLowerCase()),
   );
-  if (words.size >= 2) return { quality: 'clear', reason: 'descriptive words' };
-  if (words.size === 1) {
-    return { quality: 'unclear', reason: 'one word: say what the client is and where it runs' };
-  }
-  return { quality: 'unclear', reason: 'no descriptive words' };
+  if (words.size >= 2) return hint('clear', 'words');
+  if (words.size === 1) return hint('unclear', 'oneWord');
+  return hint('unclear', 'noWords');
 }

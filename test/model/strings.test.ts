@@ -10,8 +10,12 @@ const ARGS: unknown[] = ['7', '8', '9', '10'];
 describe('EN strings', () => {
   it('should have no empty string, and no function that gives one', () => {
     const entries = [
-      ...Object.entries(EN).filter(([key]) => key !== 'sourceMessages'),
-      ...Object.entries(EN.sourceMessages).map(([key, f]) => [`sourceMessages.${key}`, f] as const),
+      ...Object.entries(EN).filter(
+        ([key]) => !['sourceMessages', 'alertMessages', 'namingReasons'].includes(key),
+      ),
+      ...(['sourceMessages', 'alertMessages', 'namingReasons'] as const).flatMap((table) =>
+        Object.entries(EN[table]).map(([key, f]) => [`${table}.${key}`, f] as const),
+      ),
     ];
     for (const [key, value] of entries) {
       if (typeof value === 'string') {
@@ -77,6 +81,35 @@ describe('source messages', () => {
       'EMQX at /api/v5 hat nicht binnen 10 s geantwortet.',
     );
     assert.equal(de.unreachable({ label: 'x' }), EN.sourceMessages.unreachable({ label: 'x' }));
+  });
+});
+
+describe('alert and naming texts', () => {
+  it('are made from the tables by id, so a page can translate them', async () => {
+    const { evaluateAlerts, initialAlertState } = await import('../../src/alerts/rules.js');
+    const { classifyClientId } = await import('../../src/analysis/naming.js');
+    const rule = {
+      id: 'r1',
+      kind: 'critical-disconnect' as const,
+      clients: ['pump-*'],
+      workspace: undefined,
+    };
+    const state = evaluateAlerts([rule as never], initialAlertState(), {
+      kind: 'snapshot',
+      at: 1,
+      sessions: [{ clientId: 'pump-1' }],
+    } as never).state;
+    const { alerts } = evaluateAlerts([rule as never], state, {
+      kind: 'snapshot',
+      at: 2,
+      sessions: [],
+    } as never);
+    assert.equal(alerts.length, 1);
+    const [alert] = alerts;
+    assert.equal(alert!.message, 'Critical client pump-1 disconnected.');
+    assert.equal(EN.alertMessages[alert!.text!.id](alert!.text!.values), alert!.message);
+    const hint = classifyClientId('a3f9c2e1-0b7d-4e55-9a1c-2f8e7d6b5a40');
+    assert.equal(EN.namingReasons[hint.reasonId], hint.reason);
   });
 });
 
