@@ -112,7 +112,7 @@ export class EmqxSource implements SessionSource {
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
       readError: readCodeAndMessage,
-      credentialsHint: this.#login ? 'the user name and password' : 'the API key and secret',
+      credentials: this.#login ? 'login' : 'api-key',
       authorization: this.#login ? () => this.#bearer() : async () => basic,
     });
     this.#pageSize = Math.min(10_000, Math.max(1, Math.floor(options.pageSize ?? 1000)));
@@ -146,7 +146,7 @@ export class EmqxSource implements SessionSource {
       baseUrl: this.#api.baseUrl,
       label: this.label,
       readError: readCodeAndMessage,
-      credentialsHint: 'the user name and password',
+      credentials: 'login',
       timeoutMs: this.#api.timeoutMs,
       fetch: this.#fetch,
     });

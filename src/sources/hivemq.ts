@@ -96,7 +96,7 @@ export class HiveMQSource implements SessionSource {
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
       readError: readHiveError,
-      credentialsHint: 'the REST API user name and password',
+      credentials: 'rest-api',
     });
     this.#pageSize = Math.min(2500, Math.max(50, Math.floor(options.pageSize ?? 500)));
     this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));

@@ -8,6 +8,14 @@ import { describeJson, isRecord } from '../model/json.js';
 import { SourceError } from './source.js';
 
 /** What a broker's error body says. */
+/** What to check when the broker refuses the credentials, by the kind of credentials sent. */
+const REFUSED = {
+  'api-key': 'credentialsRefused',
+  login: 'loginRefused',
+  'rest-api': 'restCredentialsRefused',
+  management: 'managementCredentialsRefused',
+} as const satisfies Record<string, SourceMessageId>;
+
 export interface BrokerErrorBody {
   code?: string;
   message?: string;
@@ -23,8 +31,8 @@ export interface HttpApiOptions {
   timeoutMs?: number;
   /** Reads the broker's error body. */
   readError?: (body: unknown) => BrokerErrorBody;
-  /** What to check when credentials are refused (`the API key and secret`). */
-  credentialsHint?: string;
+  /** Which credentials are sent: what a refusal tells the user to check (default `api-key`). */
+  credentials?: 'api-key' | 'login' | 'rest-api' | 'management';
 }
 
 export interface HttpRequest {
@@ -229,8 +237,8 @@ export class HttpApi {
     const who = context.clientId !== undefined ? `Client ${quoteId(context.clientId)}` : '';
     const label = this.label;
     if (status === 401) {
-      const hint = this.#options.credentialsHint ?? 'the API key and secret';
-      return SourceError.of('auth', 'credentialsRefused', { label, text, hint }, details);
+      const id = REFUSED[this.#options.credentials ?? 'api-key'];
+      return SourceError.of('auth', id, { label, text }, details);
     }
     if (status === 403) return SourceError.of('forbidden', 'forbidden', { label, text }, details);
     if (status === 404) {

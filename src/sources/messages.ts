@@ -23,7 +23,13 @@ export const SOURCE_MESSAGES_EN = {
   clientIdNotUnicode: (v: MessageValues) =>
     `Client ${v['client']} is not valid Unicode text (it holds a lone surrogate), so it cannot be named in a request to ${v['label']}.`,
   credentialsRefused: (v: MessageValues) =>
-    `${v['label']} refused the credentials (${v['text']}). Check ${v['hint']}.`,
+    `${v['label']} refused the credentials (${v['text']}). Check the API key and secret.`,
+  loginRefused: (v: MessageValues) =>
+    `${v['label']} refused the credentials (${v['text']}). Check the user name and password.`,
+  restCredentialsRefused: (v: MessageValues) =>
+    `${v['label']} refused the credentials (${v['text']}). Check the REST API user name and password.`,
+  managementCredentialsRefused: (v: MessageValues) =>
+    `${v['label']} refused the credentials (${v['text']}). Check the management user name and password.`,
   forbidden: (v: MessageValues) =>
     `${v['label']} does not allow these credentials to do that (${v['text']}).`,
   forbiddenToClose: (v: MessageValues) =>

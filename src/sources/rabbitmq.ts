@@ -85,7 +85,7 @@ export class RabbitMQSource implements SessionSource {
       fetch: options.fetch,
       timeoutMs: options.timeoutMs,
       readError: readRabbitError,
-      credentialsHint: 'the management user name and password',
+      credentials: 'management',
     });
     this.#pageSize = Math.min(500, Math.max(1, Math.floor(options.pageSize ?? 500)));
     // Never the URL's user info: the id ends up in session keys and attributes.

@@ -132,7 +132,7 @@ describe('<cs-active-sessions> strings and locale', () => {
       loadFailed: (message) => `Sitzungen konnten nicht geladen werden: ${message}`,
       sourceMessages: {
         credentialsRefused: (v) =>
-          `${v['label']} hat die Zugangsdaten abgelehnt (${v['text']}). Bitte ${v['hint']} prüfen.`,
+          `${v['label']} hat die Zugangsdaten abgelehnt (${v['text']}). Bitte API-Schlüssel und Geheimnis prüfen.`,
       },
     };
     el.source = new EmqxSource({
@@ -147,7 +147,7 @@ describe('<cs-active-sessions> strings and locale', () => {
     await waitUntil(() => banner() !== '', 'the error');
     const text = banner();
     expect(text).to.equal(
-      'Sitzungen konnten nicht geladen werden: EMQX at /nowhere/api/v5 hat die Zugangsdaten abgelehnt (HTTP 401 BAD_API_KEY_OR_SECRET Check api_key/api_secret). Bitte the API key and secret prüfen.',
+      'Sitzungen konnten nicht geladen werden: EMQX at /nowhere/api/v5 hat die Zugangsdaten abgelehnt (HTTP 401 BAD_API_KEY_OR_SECRET Check api_key/api_secret). Bitte API-Schlüssel und Geheimnis prüfen.',
     );
     // A message the page did not translate stays in English.
     el.strings = { sourceMessages: {} };
