@@ -229,6 +229,19 @@ export class RabbitMQSource implements SessionSource {
     return out;
   }
 
+  /**
+   * A fresh list for disconnects: the disconnects of a bulk run that need one at the same time
+   * share it, instead of each walking every connection, queue and binding of the broker.
+   */
+  #relist(options: RequestOptions): Promise<unknown> {
+    this.#relisting ??= this.list({ signal: options.signal }).finally(() => {
+      this.#relisting = undefined;
+    });
+    return this.#relisting;
+  }
+
+  #relisting: Promise<unknown> | undefined;
+
   #vhostOf(clientId: string): string | undefined {
     return this.#names.get(clientId)?.[0]?.vhost;
   }
@@ -241,13 +254,13 @@ export class RabbitMQSource implements SessionSource {
   async disconnect(clientId: string, options: RequestOptions = {}): Promise<DisconnectOutcome> {
     let names = this.#names.get(clientId);
     if (!names) {
-      await this.list({ signal: options.signal });
+      await this.#relist(options);
       names = this.#names.get(clientId);
       if (!names) return 'already-gone';
     }
     if (await this.#close(clientId, names, options)) return 'disconnected';
     // Every connection we knew is gone: the client may have come back on a new one.
-    await this.list({ signal: options.signal });
+    await this.#relist(options);
     const fresh = (this.#names.get(clientId) ?? []).filter(
       (n) => !names!.some((o) => o.name === n.name),
     );

@@ -166,6 +166,11 @@ export function sourceContract(name: string, harness: () => ContractHarness): vo
       assert.deepEqual(
         results.map((r) => [r.clientId, r.outcome]),
         [...clients.map((c) => [c.clientId, 'disconnected']), [id('bulk-gone'), 'already-gone']],
+        // Why a client failed, should one.
+        results
+          .filter((r) => r.error)
+          .map((r) => `${r.clientId}: ${r.error}`)
+          .join('; '),
       );
       await waitFor(() => clients.every((c) => c.closed()), 'every client to be closed', 10_000);
     });
