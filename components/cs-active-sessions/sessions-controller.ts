@@ -142,6 +142,12 @@ export class SessionsController implements ReactiveController {
    * Which source entry each session came from, made when first needed after a poll (an action,
    * a live event, details arriving): most polls of a single source never need it.
    */
+  /** The entry a listed session came from; with one source, without building the map. */
+  #ownerOf(key: string): EntryState | undefined {
+    if (this.#entries.length !== 1) return this.#owners.get(key);
+    return this.store.get(key) ? this.#entries[0] : undefined;
+  }
+
   get #owners(): Map<string, EntryState> {
     if (!this.#entryByKey) {
       const owners = new Map<string, EntryState>();
@@ -206,10 +212,7 @@ export class SessionsController implements ReactiveController {
 
   /** The source a session came from, for actions on it. */
   sourceOf(session: Pick<Session, 'key'>): SessionSource | undefined {
-    if (this.#entries.length === 1) {
-      return this.store.get(session.key) ? this.#entries[0]!.source : undefined;
-    }
-    return this.#owners.get(session.key)?.source;
+    return this.#ownerOf(session.key)?.source;
   }
 
   /** The workspace a live event's session belongs to (live events come from the first source). */
@@ -640,10 +643,7 @@ export class SessionsController implements ReactiveController {
     }
     let removed = false;
     for (const key of keys) {
-      const entry =
-        this.#entries.length === 1
-          ? this.store.get(key) && this.#entries[0]
-          : this.#owners.get(key);
+      const entry = this.#ownerOf(key);
       if (entry) {
         entry.sessions = entry.sessions.filter((s) => s.key !== key);
         entry.total = Math.max(0, entry.total - 1);

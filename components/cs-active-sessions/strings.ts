@@ -748,10 +748,11 @@ const RULE_KEYS: Record<AlertKind, keyof CsStrings> = {
 };
 
 /** `EN` with the page's overrides; keys set to `undefined` keep the English default. */
-/** What a page may give as `strings`: any of them, and any of the source messages. */
-export type CsStringsOverrides = Partial<
-  Omit<CsStrings, 'sourceMessages' | 'alertMessages' | 'namingReasons'>
-> & {
+/** The strings that are tables of messages by id (from the domain modules). */
+const MESSAGE_TABLES = ['sourceMessages', 'alertMessages', 'namingReasons'] as const;
+
+/** What a page may give as `strings`: any of them, and any entries of the message tables. */
+export type CsStringsOverrides = Partial<Omit<CsStrings, (typeof MESSAGE_TABLES)[number]>> & {
   sourceMessages?: Partial<SourceMessages>;
   alertMessages?: Partial<AlertMessages>;
   namingReasons?: Partial<Record<NamingReasonId, string>>;
@@ -763,15 +764,10 @@ export function mergeStrings(overrides: CsStringsOverrides | undefined): CsStrin
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined && key in EN) merged[key] = value;
   }
-  // The tables of messages merge one by one: a page may translate a few of them.
-  if (overrides.sourceMessages) {
-    merged['sourceMessages'] = { ...SOURCE_MESSAGES_EN, ...overrides.sourceMessages };
-  }
-  if (overrides.alertMessages) {
-    merged['alertMessages'] = { ...ALERT_MESSAGES_EN, ...overrides.alertMessages };
-  }
-  if (overrides.namingReasons) {
-    merged['namingReasons'] = { ...NAMING_REASONS_EN, ...overrides.namingReasons };
+  // The tables of messages merge entry by entry: a page may translate a few of them.
+  for (const table of MESSAGE_TABLES) {
+    const own = overrides[table];
+    if (own) merged[table] = { ...EN[table], ...own };
   }
   return merged as unknown as CsStrings;
 }
