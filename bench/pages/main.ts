@@ -7,7 +7,7 @@ import Papa from 'papaparse';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
 import { EmqxSource } from '../../src/sources/emqx.js';
-import { GeneratedSource, generatedSessions } from '../../test/support/generated.js';
+import { asReceived, GeneratedSource, generatedSessions } from '../../test/support/generated.js';
 import type { Session } from '../../src/model/session.js';
 import type { PlainTable, VirtualizerTable } from './baselines.js';
 import './baselines.js';
@@ -93,7 +93,7 @@ const api = {
         },
       );
     }
-    baselineRows = generatedSessions(n);
+    baselineRows = asReceived(generatedSessions(n));
     table = document.createElement(impl === 'plain' ? 'plain-table' : 'virtualizer-table') as
       PlainTable | VirtualizerTable;
     app.append(table);

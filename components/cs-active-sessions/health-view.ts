@@ -24,7 +24,9 @@ export class HealthView {
       const session = this.#store.get(key);
       if (!session) return undefined;
       h = this.#tracker.healthOf(session, this.#now);
-      this.#cache.set(key, h);
+      // A session with nothing to report shares one frozen object: not worth a cache entry
+      // for each of 100,000 of them.
+      if (!Object.isFrozen(h)) this.#cache.set(key, h);
     }
     return h;
   }

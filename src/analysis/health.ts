@@ -63,44 +63,93 @@ interface Traffic {
 
 /**
  * Takeover history is per broker and client ID, not per node: in a cluster the two fighting
- * devices may land on different nodes. The session key is `source \0 node \0 client ID`.
+ * devices may land on different nodes. It is kept by source (the part of a session's key before
+ * node and client ID: `source \0 node \0 client ID`), then by client ID, so no key of its own is
+ * made or kept per session.
  */
-const takeoverKeys = new Map<string, string>();
-const takeoverKeysOf = new WeakMap<Session, string>();
+class BySource<T> {
+  readonly #sources = new Map<string, Map<string, T>>();
+  /** The source part of the last key read, reused while keys share it (no string per session). */
+  #lastSource = '';
 
-/** `takeoverKey` of a session object, remembered by identity (cheaper than by its long key). */
-function takeoverKeyOf(s: Session): string {
-  let key = takeoverKeysOf.get(s);
-  if (key === undefined) {
-    // The key ends with NUL, node, NUL, client ID: cut the node out without splitting.
-    const tail = `\u0000${s.node ?? ''}\u0000${s.clientId}`;
-    key = s.key.endsWith(tail)
-      ? `${s.key.slice(0, s.key.length - tail.length)}\u0000${s.clientId}`
-      : takeoverKey(s.key);
-    takeoverKeysOf.set(s, key);
+  /** The source part of a session's key; the whole key when it is not built the usual way. */
+  sourceOf(s: Session): string {
+    const key = s.key;
+    const node = s.node ?? '';
+    const length = key.length - node.length - s.clientId.length - 2;
+    if (
+      length < 0 ||
+      key.charCodeAt(length) !== 0 ||
+      key.charCodeAt(length + 1 + node.length) !== 0 ||
+      !key.endsWith(s.clientId) ||
+      !key.startsWith(node, length + 1)
+    ) {
+      return key;
+    }
+    const last = this.#lastSource;
+    if (last.length === length && key.startsWith(last)) return last;
+    this.#lastSource = key.slice(0, length);
+    return this.#lastSource;
   }
-  return key;
+
+  get(source: string, clientId: string): T | undefined {
+    return this.#sources.get(source)?.get(clientId);
+  }
+
+  set(source: string, clientId: string, value: T): void {
+    let inner = this.#sources.get(source);
+    if (inner === undefined) this.#sources.set(source, (inner = new Map()));
+    inner.set(clientId, value);
+  }
+
+  has(source: string, clientId: string): boolean {
+    return this.#sources.get(source)?.has(clientId) ?? false;
+  }
+
+  /** Calls `keep` on every entry; one it returns undefined for is dropped, another replaces it. */
+  update(keep: (value: T) => T | undefined): void {
+    for (const [source, inner] of this.#sources) {
+      for (const [clientId, value] of inner) {
+        const kept = keep(value);
+        if (kept === undefined) inner.delete(clientId);
+        else if (kept !== value) inner.set(clientId, kept);
+      }
+      if (inner.size === 0) this.#sources.delete(source);
+    }
+  }
 }
 
-function takeoverKey(sessionKey: string): string {
-  // Asked for every session on every poll: remembered rather than split each time.
-  let key = takeoverKeys.get(sessionKey);
-  if (key === undefined) {
-    // Without the node (the part before the client ID; MQTT client IDs hold no NUL).
-    const parts = sessionKey.split('\u0000');
-    parts.splice(parts.length - 2, 1);
-    key = parts.join('\u0000');
-    if (takeoverKeys.size > 500_000) takeoverKeys.clear();
-    takeoverKeys.set(sessionKey, key);
+/**
+ * Source and client ID of a session key from a live event (`source \0 node \0 client ID`; MQTT
+ * client IDs hold no NUL).
+ */
+function partsOfKey(sessionKey: string): { source: string; clientId: string } {
+  const parts = sessionKey.split('\u0000');
+  if (parts.length < 3) return { source: sessionKey, clientId: '' };
+  return { source: parts.slice(0, -2).join('\u0000'), clientId: parts[parts.length - 1]! };
+}
+
+/** A connection history: one connection alone (nearly every session), or several in order. */
+type History = Connection | Connection[];
+const asList = (h: History | undefined): Connection[] =>
+  h === undefined ? [] : Array.isArray(h) ? h : [h];
+
+/** The health of a session with nothing to report but its naming: one shared object per hint. */
+const plainHealth = new Map<NamingHint, SessionHealth>();
+function plain(naming: NamingHint): SessionHealth {
+  let h = plainHealth.get(naming);
+  if (h === undefined) {
+    h = Object.freeze({ naming });
+    plainHealth.set(naming, h);
   }
-  return key;
+  return h;
 }
 
 export class HealthTracker {
-  /** Connection history per session key (node and client ID): what a takeover loop leaves. */
-  readonly #connections = new Map<string, Connection[]>();
-  /** Times a session of this key was taken over or discarded by a newer connection. */
-  readonly #takenOver = new Map<string, number[]>();
+  /** Connection history per source and client ID: what a takeover loop leaves. */
+  readonly #connections = new BySource<History>();
+  /** Times a session of this source and client ID was taken over or discarded by a newer one. */
+  readonly #takenOver = new BySource<number[]>();
   /** Receive counters per session key, and when they last moved. */
   readonly #traffic = new Map<string, Traffic>();
   readonly #naming = new Map<string, NamingHint>();
@@ -170,8 +219,11 @@ export class HealthTracker {
   /** Records a live `disconnected` event with its reason. */
   observeDisconnect(key: string, reason: string | undefined, now: number): void {
     if (reason === 'takenover' || reason === 'discarded') {
-      const k = takeoverKey(key);
-      this.#takenOver.set(k, [...(this.#takenOver.get(k) ?? []), now]);
+      const { source, clientId } = partsOfKey(key);
+      this.#takenOver.set(source, clientId, [
+        ...(this.#takenOver.get(source, clientId) ?? []),
+        now,
+      ]);
     }
     this.#traffic.delete(key);
   }
@@ -184,47 +236,73 @@ export class HealthTracker {
       this.#naming.set(s.clientId, naming);
     }
     const h: SessionHealth = { naming };
+    let found = false;
     const group = this.#duplicates.get(s.key);
     if (group) {
       h.duplicate = { count: group.length, peers: group.map((p) => ({ node: p.node, ip: p.ip })) };
+      found = true;
     }
-    const takeover = this.#takeover(takeoverKeyOf(s), now);
-    if (takeover) h.takeover = takeover;
-    if (s.keepAlive === 0) h.noKeepAlive = true;
-    if ((s.queuedMessages ?? 0) > 0) h.queued = s.queuedMessages;
+    const takeover = this.#takeover(s, now);
+    if (takeover) {
+      h.takeover = takeover;
+      found = true;
+    }
+    if (s.keepAlive === 0) {
+      h.noKeepAlive = true;
+      found = true;
+    }
+    if ((s.queuedMessages ?? 0) > 0) {
+      h.queued = s.queuedMessages;
+      found = true;
+    }
     const t = this.#traffic.get(s.key);
     if (s.keepAlive !== undefined && s.keepAlive > 0 && t) {
       if (t.seenAt - t.changedAt > STUCK_FACTOR * s.keepAlive * 1000) {
         h.stuck = { lastTraffic: t.changedAt, sinceFirstSeen: t.changedAt === t.firstSeen };
+        found = true;
       }
     }
-    return h;
+    // Nothing to report (nearly every session): the one shared, frozen object of its naming.
+    return found ? h : plain(naming);
   }
 
   #observeConnection(s: Session, now: number): void {
     if (s.connectedAt === undefined) return;
-    const key = takeoverKeyOf(s);
-    const history = this.#connections.get(key) ?? [];
+    const connections = this.#connections;
+    const source = connections.sourceOf(s);
+    const history = connections.get(source, s.clientId);
     // The same connection seen again (two nodes of a split cluster each hold one, so it need
     // not be the latest); a live event may have lacked the IP.
-    const known = history.find((c) => c.connectedAt === s.connectedAt);
+    const known = Array.isArray(history)
+      ? history.find((c) => c.connectedAt === s.connectedAt)
+      : history?.connectedAt === s.connectedAt
+        ? history
+        : undefined;
     if (known) {
       if (known.ip === undefined) known.ip = s.ip;
       return;
     }
-    history.push({ connectedAt: s.connectedAt, ip: s.ip, seenAt: now });
-    if (history.length > 50) history.shift();
-    this.#connections.set(key, history);
+    const connection: Connection = { connectedAt: s.connectedAt, ip: s.ip, seenAt: now };
+    if (history === undefined) {
+      connections.set(source, s.clientId, connection);
+      return;
+    }
+    const list = asList(history);
+    list.push(connection);
+    if (list.length > 50) list.shift();
+    connections.set(source, s.clientId, list);
   }
 
-  #takeover(key: string, now: number): SessionHealth['takeover'] {
-    // `key` is a takeover key (source and client ID).
+  #takeover(s: Session, now: number): SessionHealth['takeover'] {
     const since = now - TAKEOVER_WINDOW_MS;
-    const all = this.#connections.get(key);
+    const source = this.#connections.sourceOf(s);
+    const all = this.#connections.get(source, s.clientId);
     // One connection and never taken over: nothing to look at (the common case, by far).
-    if ((all?.length ?? 0) < 2 && !this.#takenOver.has(key)) return undefined;
-    const history = (all ?? []).filter((c) => c.seenAt >= since);
-    const takenOver = (this.#takenOver.get(key) ?? []).filter((t) => t >= since).length;
+    if (!Array.isArray(all) && !this.#takenOver.has(source, s.clientId)) return undefined;
+    const history = asList(all).filter((c) => c.seenAt >= since);
+    const takenOver = (this.#takenOver.get(source, s.clientId) ?? []).filter(
+      (t) => t >= since,
+    ).length;
     let flips = 0;
     for (let i = 1; i < history.length; i++) {
       if (history[i]!.ip !== undefined && history[i - 1]!.ip !== undefined) {
@@ -240,17 +318,16 @@ export class HealthTracker {
 
   #prune(now: number): void {
     const since = now - TAKEOVER_WINDOW_MS;
-    for (const [key, history] of this.#connections) {
+    this.#connections.update((history) => {
+      if (!Array.isArray(history)) return history.seenAt >= since ? history : undefined;
       // Histories are in the order seen: most hold nothing old, and are left as they are.
-      if (history.every((c) => c.seenAt >= since)) continue;
+      if (history.every((c) => c.seenAt >= since)) return history;
       const kept = history.filter((c) => c.seenAt >= since);
-      if (kept.length === 0) this.#connections.delete(key);
-      else if (kept.length !== history.length) this.#connections.set(key, kept);
-    }
-    for (const [key, times] of this.#takenOver) {
+      return kept.length === 0 ? undefined : kept.length === 1 ? kept[0] : kept;
+    });
+    this.#takenOver.update((times) => {
       const kept = times.filter((t) => t >= since);
-      if (kept.length) this.#takenOver.set(key, kept);
-      else this.#takenOver.delete(key);
-    }
+      return kept.length ? kept : undefined;
+    });
   }
 }

@@ -35,11 +35,17 @@ export interface NamingHint {
   reasonId: NamingReasonId;
 }
 
-const hint = (quality: NamingQuality, reasonId: NamingReasonId): NamingHint => ({
-  quality,
-  reason: NAMING_REASONS_EN[reasonId],
-  reasonId,
-});
+/** One frozen hint per verdict, shared by every session it applies to. */
+const hints = new Map<NamingReasonId, NamingHint>();
+
+const hint = (quality: NamingQuality, reasonId: NamingReasonId): NamingHint => {
+  let h = hints.get(reasonId);
+  if (h === undefined) {
+    h = Object.freeze({ quality, reason: NAMING_REASONS_EN[reasonId], reasonId });
+    hints.set(reasonId, h);
+  }
+  return h;
+};
 
 /** Placeholders that say nothing about the client. */
 const GENERIC = new Set([

@@ -10,10 +10,10 @@
 /** The collator every text column sorts by: numbers by value, case and accents ignored. */
 export const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
-/** Mapped characters, by code unit (0x20..0x7e); undefined for digits and the rest. */
-const mapped: (string | undefined)[] = [];
-/** What a run of digits starts with in a key. */
-let digitMark = '';
+/** Mapped characters' code units, by code unit (0x20..0x7e); undefined for digits and the rest. */
+const mapped: (number | undefined)[] = [];
+/** The code unit a run of digits starts with in a key. */
+let digitMark = 0;
 /** Whether the collator behaves as the keys assume; if not, every string goes to the collator. */
 let usable = false;
 
@@ -29,12 +29,12 @@ function learnRanks(): void {
   chars.forEach((ch, i) => {
     if (i === digitsAt) {
       rank += 2;
-      digitMark = String.fromCharCode(rank - 1);
+      digitMark = rank - 1;
     } else if (previous !== undefined && collator.compare(previous, ch) !== 0) rank++;
-    mapped[ch.charCodeAt(0)] = String.fromCharCode(rank);
+    mapped[ch.charCodeAt(0)] = rank;
     previous = ch;
   });
-  if (digitsAt < 0) digitMark = String.fromCharCode(rank + 1);
+  if (digitsAt < 0) digitMark = rank + 1;
   // What the digit runs rely on: numeric order, leading zeros ignored, case ignored.
   usable =
     collator.compare('2', '10') < 0 &&
@@ -47,10 +47,17 @@ learnRanks();
 /** Longest run of digits a key encodes; a longer one leaves the string to the collator. */
 const MAX_DIGITS = 0x7f;
 
-/** The key of `text`, or undefined when only the collator can place it. */
+/** Code units of the key being made (one buffer for every key: no array per string). */
+const units: number[] = [];
+
+/**
+ * The key of `text`, or undefined when only the collator can place it. Made from its code units
+ * in one go, so the key is one flat string (appending a character at a time makes a rope of
+ * them, slower to compare and several times the memory).
+ */
 export function collationKey(text: string): string | undefined {
   if (!usable) return undefined;
-  let out = '';
+  units.length = 0;
   const n = text.length;
   for (let i = 0; i < n;) {
     const c = text.charCodeAt(i);
@@ -60,14 +67,21 @@ export function collationKey(text: string): string | undefined {
       let start = i;
       while (start < end && text.charCodeAt(start) === 0x30) start++;
       if (end - start > MAX_DIGITS) return undefined;
-      out += digitMark + String.fromCharCode(0x80 + end - start) + text.slice(start, end);
+      units.push(digitMark, 0x80 + end - start);
+      for (let d = start; d < end; d++) units.push(text.charCodeAt(d));
       i = end;
       continue;
     }
     const m = mapped[c];
     if (m === undefined) return undefined;
-    out += m;
+    units.push(m);
     i++;
+  }
+  // Arguments are capped far above this; a longer text (a 64 KB client ID) goes in slices.
+  if (units.length <= 4096) return String.fromCharCode.apply(null, units);
+  let out = '';
+  for (let i = 0; i < units.length; i += 4096) {
+    out += String.fromCharCode.apply(null, units.slice(i, i + 4096));
   }
   return out;
 }

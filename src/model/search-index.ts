@@ -14,40 +14,87 @@ export function haystackOf(s: Session): string {
   let h = haystacks.get(s);
   if (h === undefined) {
     // NUL between fields: a query (typed text) cannot match across two of them.
-    h = `${s.clientId}\u0000${s.username ?? ''}\u0000${s.displayUsername ?? ''}`.toLowerCase();
+    // One flat string (`join`), not a rope of the parts: read on every keystroke.
+    h = [s.clientId, s.username ?? '', s.displayUsername ?? ''].join('\u0000').toLowerCase();
     haystacks.set(s, h);
   }
   return h;
 }
 
+/**
+ * Search over one list at a time (the view before search). The haystacks of that list are kept
+ * in an array in its order, so a keystroke reads each by index instead of looking it up by
+ * object; a list of many sessions gets them between frames (`prepare`) before anyone types.
+ */
 export class IncrementalSearch {
   #base: readonly Session[] | undefined;
   #needle = '';
   #result: readonly Session[] = [];
+  /** Where each session of `#result` stands in `#base`. */
+  #at: number[] = [];
+  /** `haystackOf` of each session of `#hayOf`, by index; filled up to `#filled`. */
+  #hayOf: readonly Session[] | undefined;
+  #hay: string[] = [];
+  #filled = 0;
+
+  /**
+   * Works out the haystacks of `base` until `until` (a `performance.now()`), for a list that
+   * changed; returns whether they are all there. Without `until`, all of them.
+   */
+  prepare(base: readonly Session[], until = Infinity): boolean {
+    if (this.#hayOf !== base) {
+      this.#hayOf = base;
+      this.#hay = new Array<string>(base.length);
+      this.#filled = 0;
+    }
+    const hay = this.#hay;
+    const n = base.length;
+    let i = this.#filled;
+    while (i < n) {
+      const end = Math.min(n, i + 512);
+      for (; i < end; i++) hay[i] = haystackOf(base[i]!);
+      if (performance.now() >= until) break;
+    }
+    this.#filled = i;
+    return i >= n;
+  }
 
   /** The sessions of `base` (in its order) whose client ID or username contains `query`. */
   search(base: readonly Session[], query: string): readonly Session[] {
     const needle = query.trim().toLowerCase();
-    let result: readonly Session[];
     if (needle === '') {
-      result = base;
-    } else {
-      // Anything that contains the longer query contains the shorter one it extends.
-      const from =
-        base === this.#base && this.#needle !== '' && needle.includes(this.#needle)
-          ? this.#result
-          : base;
-      if (from === this.#result && needle === this.#needle) return this.#result;
-      const out: Session[] = [];
-      for (let i = 0; i < from.length; i++) {
-        const s = from[i]!;
-        if (haystackOf(s).includes(needle)) out.push(s);
+      this.#base = base;
+      this.#needle = '';
+      this.#result = base;
+      this.#at = [];
+      return base;
+    }
+    // Anything that contains the longer query contains the shorter one it extends.
+    const narrow = base === this.#base && this.#needle !== '' && needle.includes(this.#needle);
+    if (narrow && needle === this.#needle) return this.#result;
+    this.prepare(base);
+    const hay = this.#hay;
+    const out: Session[] = [];
+    const at: number[] = [];
+    if (narrow) {
+      for (const i of this.#at) {
+        if (hay[i]!.includes(needle)) {
+          out.push(base[i]!);
+          at.push(i);
+        }
       }
-      result = out;
+    } else {
+      for (let i = 0; i < hay.length; i++) {
+        if (hay[i]!.includes(needle)) {
+          out.push(base[i]!);
+          at.push(i);
+        }
+      }
     }
     this.#base = base;
     this.#needle = needle;
-    this.#result = result;
-    return result;
+    this.#result = out;
+    this.#at = at;
+    return out;
   }
 }

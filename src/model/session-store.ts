@@ -43,37 +43,41 @@ void everyFieldCompared;
 export function sameSession(a: Session, b: Session): boolean {
   return (
     a === b ||
-    (a.key === b.key &&
-      a.clientId === b.clientId &&
-      a.username === b.username &&
-      a.displayUsername === b.displayUsername &&
-      a.workspace === b.workspace &&
-      a.node === b.node &&
-      a.connected === b.connected &&
-      a.connectedAt === b.connectedAt &&
-      a.ip === b.ip &&
-      a.port === b.port &&
-      a.protocol === b.protocol &&
-      a.transport === b.transport &&
-      a.tls === b.tls &&
-      a.listener === b.listener &&
-      a.subscriptions === b.subscriptions &&
-      a.cleanSession === b.cleanSession &&
-      a.keepAlive === b.keepAlive &&
-      a.expiryInterval === b.expiryInterval &&
-      a.queuedMessages === b.queuedMessages &&
-      a.queueMax === b.queueMax &&
-      a.queueDropped === b.queueDropped &&
-      a.inflight === b.inflight &&
-      a.inflightMax === b.inflightMax &&
-      a.recvMessages === b.recvMessages &&
-      a.sentMessages === b.sentMessages &&
-      a.recvPackets === b.recvPackets &&
-      a.sentPackets === b.sentPackets &&
-      a.recvBytes === b.recvBytes &&
-      a.sentBytes === b.sentBytes &&
-      a.vhost === b.vhost &&
-      a.pending === b.pending)
+    (a.key === b.key && a.clientId === b.clientId && a.node === b.node && sameValues(a, b))
+  );
+}
+
+/** `sameSession` for two sessions already known to have the same key, client ID and node. */
+function sameValues(a: Session, b: Session): boolean {
+  return (
+    a.username === b.username &&
+    a.displayUsername === b.displayUsername &&
+    a.workspace === b.workspace &&
+    a.connected === b.connected &&
+    a.connectedAt === b.connectedAt &&
+    a.ip === b.ip &&
+    a.port === b.port &&
+    a.protocol === b.protocol &&
+    a.transport === b.transport &&
+    a.tls === b.tls &&
+    a.listener === b.listener &&
+    a.subscriptions === b.subscriptions &&
+    a.cleanSession === b.cleanSession &&
+    a.keepAlive === b.keepAlive &&
+    a.expiryInterval === b.expiryInterval &&
+    a.queuedMessages === b.queuedMessages &&
+    a.queueMax === b.queueMax &&
+    a.queueDropped === b.queueDropped &&
+    a.inflight === b.inflight &&
+    a.inflightMax === b.inflightMax &&
+    a.recvMessages === b.recvMessages &&
+    a.sentMessages === b.sentMessages &&
+    a.recvPackets === b.recvPackets &&
+    a.sentPackets === b.sentPackets &&
+    a.recvBytes === b.recvBytes &&
+    a.sentBytes === b.sentBytes &&
+    a.vhost === b.vhost &&
+    a.pending === b.pending
   );
 }
 
@@ -100,6 +104,8 @@ export class SessionStore {
    * the slots whose session changed, instead of building a new map of every key.
    */
   #slots = new Map<string, Slot>();
+  /** The slots of `sessions`, in its order (what the next poll is compared with first). */
+  #order: Slot[] = [];
   /** Which poll last saw each slot: a slot not seen by the newest poll has left. */
   #round = 0;
   #updatedAt: number | undefined;
@@ -133,41 +139,72 @@ export class SessionStore {
    * Replaces everything with a fresh snapshot, merged by key: a session that did not change
    * keeps its object, so what was computed from it (search keys, rendered rows) still holds.
    * A key listed twice keeps its first entry.
+   *
+   * A broker lists its sessions in much the same order every time, so each fresh session is
+   * first compared with the one after the last match in the previous list (a string comparison)
+   * and looked up by key only where that fails (a session came or went): a poll of 100,000
+   * sessions hashes the keys of those that moved, not of all of them.
    */
   replace(sessions: readonly Session[], at: number = Date.now()): void {
     const round = ++this.#round;
     const slots = this.#slots;
+    const previous = this.#order;
+    const order: Slot[] = [];
     const list: Session[] = [];
     const added: Session[] = [];
     const gone = new Set<Session>();
+    let next = 0;
     for (const fresh of sessions) {
-      const slot = slots.get(fresh.key);
-      if (slot === undefined) {
-        slots.set(fresh.key, { session: fresh, round });
-        added.push(fresh);
-        list.push(fresh);
-        continue;
+      let slot = previous[next];
+      if (slot !== undefined && slot.key === fresh.key && slot.round !== round) {
+        next++;
+      } else {
+        const found = slots.get(fresh.key);
+        if (found === undefined) {
+          const created: Slot = {
+            session: fresh,
+            key: fresh.key,
+            round,
+            index: order.length,
+            removed: false,
+          };
+          slots.set(fresh.key, created);
+          order.push(created);
+          added.push(fresh);
+          list.push(fresh);
+          continue;
+        }
+        // Listed twice: the first entry stays.
+        if (found.round === round) continue;
+        slot = found;
+        next = found.index + 1;
       }
-      // Listed twice: the first entry stays.
-      if (slot.round === round) continue;
       slot.round = round;
-      if (slot.session !== fresh && !sameSession(slot.session, fresh)) {
-        gone.add(slot.session);
+      slot.index = order.length;
+      const old = slot.session;
+      if (
+        old !== fresh &&
+        !(old.clientId === fresh.clientId && old.node === fresh.node && sameValues(old, fresh))
+      ) {
+        gone.add(old);
         slot.session = fresh;
         added.push(fresh);
       }
+      order.push(slot);
       list.push(slot.session);
     }
     // Keys this poll did not list: only looked for when there are some.
-    if (list.length < slots.size) {
-      for (const [key, slot] of slots) {
-        if (slot.round === round) continue;
+    if (order.length < slots.size) {
+      for (const slot of previous) {
+        if (slot.round === round || slots.get(slot.key) !== slot) continue;
         gone.add(slot.session);
-        slots.delete(key);
+        slots.delete(slot.key);
+        slot.removed = true;
       }
     }
     this.#change = { from: this.#sessions, added, gone };
     this.#sessions = list;
+    this.#order = order;
     this.#updatedAt = at;
   }
 
@@ -179,7 +216,7 @@ export class SessionStore {
   /** Puts many sessions in and takes others out, in one pass over the list. */
   patch(upserts: readonly Session[], removes: ReadonlySet<string>): void {
     const slots = this.#slots;
-    const appended: Session[] = [];
+    const appended: Slot[] = [];
     const changed: Session[] = [];
     // `gone` holds only objects that were in the list: not ones put in and taken out here.
     const fresh = new Set<Session>();
@@ -188,8 +225,15 @@ export class SessionStore {
       const slot = slots.get(s.key);
       if (slot?.session === s) continue;
       if (slot === undefined) {
-        slots.set(s.key, { session: s, round: this.#round });
-        appended.push(s);
+        const created: Slot = {
+          session: s,
+          key: s.key,
+          round: this.#round,
+          index: -1,
+          removed: false,
+        };
+        slots.set(s.key, created);
+        appended.push(created);
       } else {
         if (!fresh.has(slot.session)) gone.add(slot.session);
         slot.session = s;
@@ -202,23 +246,18 @@ export class SessionStore {
       if (slot === undefined) continue;
       if (!fresh.has(slot.session)) gone.add(slot.session);
       slots.delete(key);
+      slot.removed = true;
     }
-    const list: Session[] = [];
-    for (const s of this.#sessions) {
-      const now = slots.get(s.key)?.session;
-      if (now) list.push(now);
+    const added: Session[] = [];
+    for (const s of changed) {
+      if (slots.get(s.key)?.session !== s) continue;
+      // Replaced, then put back as it was: neither added nor gone.
+      if (gone.delete(s)) continue;
+      added.push(s);
     }
-    // New keys, at the end: each as it stands after this patch (put in again, or taken out).
-    for (const s of appended) {
-      const now = slots.get(s.key)?.session;
-      if (now) list.push(now);
-    }
-    this.#change = {
-      from: this.#sessions,
-      added: changed.filter((s) => slots.get(s.key)?.session === s),
-      gone,
-    };
-    this.#sessions = list;
+    this.#change = { from: this.#sessions, added, gone };
+    // New keys at the end, each as it stands after this patch (put in again, or taken out).
+    this.#reorder(appended);
   }
 
   /** Removes a session; returns whether it was there. */
@@ -226,15 +265,37 @@ export class SessionStore {
     const slot = this.#slots.get(key);
     if (slot === undefined) return false;
     this.#slots.delete(key);
-    const old = slot.session;
-    this.#change = { from: this.#sessions, added: [], gone: new Set([old]) };
-    this.#sessions = this.#sessions.filter((s) => s !== old);
+    slot.removed = true;
+    this.#change = { from: this.#sessions, added: [], gone: new Set([slot.session]) };
+    this.#reorder([]);
     return true;
+  }
+
+  /** The list again from the slots still in it, then `appended`. */
+  #reorder(appended: readonly Slot[]): void {
+    const order: Slot[] = [];
+    const list: Session[] = [];
+    for (const from of [this.#order, appended]) {
+      for (const slot of from) {
+        if (slot.removed) continue;
+        slot.index = order.length;
+        order.push(slot);
+        list.push(slot.session);
+      }
+    }
+    this.#order = order;
+    this.#sessions = list;
   }
 }
 
 /** A key's place in the store: its current session and the poll that last listed it. */
 interface Slot {
   session: Session;
+  /** The key, as first seen (hashed once, by the map). */
+  readonly key: string;
   round: number;
+  /** Where it stands in the list, as of the change that last placed it there. */
+  index: number;
+  /** Taken out (a later poll or patch makes a new slot for the key). */
+  removed: boolean;
 }

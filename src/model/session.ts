@@ -184,7 +184,9 @@ export function transportFromListener(listener: string | undefined): {
  * hold the same client ID).
  */
 export function sessionKey(node: string | undefined, clientId: string, sourceId = ''): string {
-  return `${sourceId}\u0000${node ?? ''}\u0000${clientId}`;
+  // `join` makes one flat string; a template literal makes a rope of its parts, which every
+  // later comparison and lookup of the key (each poll, for every session) would walk or copy.
+  return [sourceId, node ?? '', clientId].join('\u0000');
 }
 
 /**

@@ -1,0 +1,159 @@
+/**
+ * The store against a plain model of what it promises, over random polls, live patches and
+ * removals: lists in the previous order or shuffled, with sessions coming, going, changing and
+ * listed twice. The store matches each poll to the previous list by position first and by key
+ * only where that fails; whatever the order, the outcome must be the model's.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sameSession, SessionStore } from '../../src/model/session-store.js';
+import { sessionKey, type Session } from '../../src/model/session.js';
+import { pendingSession } from '../../src/model/hivemq-client.js';
+
+/** A small seeded generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A fresh object for client `id` of source `source`, as a new poll would bring it. */
+const make = (source: string, id: number, version: number): Session => ({
+  ...pendingSession(`c${id}`),
+  pending: undefined,
+  key: sessionKey('node1', `c${id}`, source),
+  node: 'node1',
+  connectedAt: version,
+});
+
+/** What `replace` promises, written the obvious way. */
+function modelReplace(previous: readonly Session[], fresh: readonly Session[]) {
+  const byKey = new Map(previous.map((s) => [s.key, s]));
+  const seen = new Set<string>();
+  const list: Session[] = [];
+  const added: Session[] = [];
+  for (const f of fresh) {
+    if (seen.has(f.key)) continue;
+    seen.add(f.key);
+    const old = byKey.get(f.key);
+    if (old && sameSession(old, f)) list.push(old);
+    else {
+      list.push(f);
+      added.push(f);
+    }
+  }
+  const kept = new Set(list);
+  return { list, added, gone: new Set(previous.filter((s) => !kept.has(s))) };
+}
+
+/** What `patch` promises: upserts in place (new keys at the end), then removals. */
+function modelPatch(previous: readonly Session[], upserts: Session[], removes: Set<string>) {
+  const byKey = new Map(previous.map((s) => [s.key, s]));
+  for (const u of upserts) if (byKey.get(u.key) !== u) byKey.set(u.key, u);
+  for (const r of removes) byKey.delete(r);
+  const list = [...byKey.values()];
+  const before = new Set(previous);
+  const now = new Set(list);
+  return {
+    list,
+    added: new Set(list.filter((s) => !before.has(s))),
+    gone: new Set(previous.filter((s) => !now.has(s))),
+  };
+}
+
+describe('session store', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    it(`keeps to its model over random polls, patches and removals (seed ${seed})`, () => {
+      const rand = random(seed);
+      const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)]!;
+      const store = new SessionStore();
+      // Two sources with the same client IDs: the same client on two brokers is two sessions.
+      const sources = ['a', 'b'];
+      let version = 0;
+      for (let step = 0; step < 300; step++) {
+        const previous = store.sessions;
+        const kind = rand();
+        if (kind < 0.6) {
+          // A poll: most of the previous sessions, some changed, some new, perhaps reordered.
+          const fresh: Session[] = [];
+          for (const s of previous) {
+            const r = rand();
+            if (r < 0.1) continue;
+            const id = Number(s.clientId.slice(1));
+            const source = s.key.split('\u0000')[0]!;
+            fresh.push(make(source, id, r < 0.2 ? ++version : s.connectedAt!));
+          }
+          const extra = Math.floor(rand() * 6);
+          for (let i = 0; i < extra; i++) {
+            fresh.splice(
+              Math.floor(rand() * (fresh.length + 1)),
+              0,
+              make(pick(sources), Math.floor(rand() * 40), ++version),
+            );
+          }
+          if (rand() < 0.2 && fresh.length > 0) fresh.push(pick(fresh)); // listed twice
+          if (rand() < 0.15) fresh.reverse();
+          if (rand() < 0.1) fresh.sort(() => rand() - 0.5);
+          const expected = modelReplace(previous, fresh);
+          store.replace(fresh);
+          assert.deepEqual(store.sessions, expected.list, `poll at step ${step}`);
+          for (let i = 0; i < expected.list.length; i++) {
+            assert.equal(store.sessions[i], expected.list[i], `object kept at ${i}, step ${step}`);
+          }
+          assert.deepEqual(store.lastChange!.added, expected.added);
+          assert.deepEqual(store.lastChange!.gone, expected.gone);
+        } else if (kind < 0.85) {
+          const upserts: Session[] = [];
+          for (let i = Math.floor(rand() * 4); i > 0; i--) {
+            upserts.push(make(pick(sources), Math.floor(rand() * 40), ++version));
+          }
+          if (previous.length > 0 && rand() < 0.3) upserts.push(pick(previous));
+          const removes = new Set<string>();
+          for (let i = Math.floor(rand() * 3); i > 0; i--) {
+            if (previous.length > 0) removes.add(pick(previous).key);
+          }
+          const expected = modelPatch(previous, upserts, removes);
+          store.patch(upserts, removes);
+          assert.deepEqual(store.sessions, expected.list, `patch at step ${step}`);
+          assert.deepEqual(new Set(store.lastChange!.added), expected.added);
+          assert.deepEqual(store.lastChange!.gone, expected.gone);
+        } else if (previous.length > 0) {
+          const victim = pick(previous);
+          assert.equal(store.remove(victim.key), true);
+          assert.equal(store.remove(victim.key), false);
+          assert.deepEqual(
+            store.sessions,
+            previous.filter((s) => s !== victim),
+          );
+        }
+        for (const s of store.sessions) assert.equal(store.get(s.key), s);
+        assert.equal(new Set(store.sessions.map((s) => s.key)).size, store.sessions.length);
+      }
+    });
+  }
+
+  it('looks up only the sessions that moved when a poll keeps the order', () => {
+    const store = new SessionStore();
+    const first = Array.from({ length: 1000 }, (_, i) => make('a', i, 1));
+    store.replace(first);
+    // Every 100th reconnected, one left, one came: the rest matched by position.
+    const second = first
+      .filter((_, i) => i !== 500)
+      .map((s, i) =>
+        i % 100 === 0
+          ? make('a', Number(s.clientId.slice(1)), 2)
+          : make('a', Number(s.clientId.slice(1)), 1),
+      );
+    second.splice(700, 0, make('a', 5000, 1));
+    store.replace(second);
+    const change = store.lastChange!;
+    assert.equal(store.sessions.length, 1000);
+    assert.equal(change.added.length, 11);
+    assert.equal(change.gone.size, 11);
+    assert.equal(store.sessions[1], first[1], 'an unchanged session keeps its object');
+  });
+});
