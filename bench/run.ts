@@ -30,6 +30,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { startDevBroker } from '../demo/dev-broker/broker.js';
 import { startFleetProcess, targetOf } from '../demo/fleet.js';
+import { buildCdn, COMPANIONS, SCRIPT } from '../scripts/cdn.js';
 import { CHROME_ARGS, ensureChrome } from '../scripts/find-chrome.mjs';
 import { bulkDisconnect } from '../src/sources/bulk-disconnect.js';
 import { EmqxSource } from '../src/sources/emqx.js';
@@ -192,9 +193,18 @@ async function measure(browser: Browser, base: string, impl: Impl, n: number): P
   }
 }
 
+/** What each lazy chunk of the element's ES build is, by the module it is named after. */
+const LAZY_CHUNKS: [RegExp, string][] = [
+  [/^mqtt/, 'MQTT.js, loaded for live events'],
+  [/^papaparse/, 'Papa Parse, loaded for CSV exports'],
+  [/^demo-/, 'the simulated fleet, loaded for `demo`'],
+  [/^flow-/, "the virtualizer's layout, loaded by it"],
+];
+
 /**
- * gzip bytes of each implementation built alone (ES module, minified, dependencies included);
- * the element's MQTT.js chunk, loaded only for live events, is counted apart.
+ * gzip bytes of each implementation built alone (ES module, minified, dependencies included): the
+ * element's entry chunk apart from each chunk it loads only when used. Also the single-file script
+ * (IIFE) and each of its companion files, built as `npm run build` builds them (scripts/cdn.ts).
  */
 async function bundleSizes(): Promise<Record<string, number>> {
   const entries: Record<string, string> = {
@@ -204,7 +214,7 @@ async function bundleSizes(): Promise<Record<string, number>> {
   const sizes: Record<string, number> = {};
   for (const [name, entry] of Object.entries(entries)) {
     const dir = join(root, 'dist', 'bench-size', name);
-    await build({
+    const built = await build({
       logLevel: 'warn',
       configFile: false,
       build: {
@@ -214,15 +224,50 @@ async function bundleSizes(): Promise<Record<string, number>> {
         lib: { entry, formats: ['es'], fileName: name },
       },
     });
-    let main = 0;
-    let mqtt = 0;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
-      const bytes = gzipSync(readFileSync(join(dir, file))).length;
-      if (/mqtt/.test(file)) mqtt += bytes;
-      else main += bytes;
+    const gz = (file: string) => gzipSync(readFileSync(join(dir, file))).length;
+    if (name !== 'element') {
+      const files = readdirSync(dir).filter((f) => f.endsWith('.js'));
+      sizes[`${name} (gzip)`] = files.reduce((sum, file) => sum + gz(file), 0);
+      continue;
     }
-    sizes[`${name} (gzip)`] = main;
-    if (mqtt) sizes[`${name}: MQTT.js chunk, loaded for live events (gzip)`] = mqtt;
+    // What loads with the entry (its static imports, shared with lazy chunks) and what only later.
+    const output = (Array.isArray(built) ? built : [built]).flatMap((b) =>
+      'output' in b ? b.output : [],
+    );
+    const chunks = new Map(
+      output.flatMap((c) => (c.type === 'chunk' ? [[c.fileName, c] as const] : [])),
+    );
+    const entryChunk = [...chunks.values()].find((c) => c.isEntry)!;
+    const eager = new Set<string>();
+    const visit = (file: string) => {
+      if (eager.has(file)) return;
+      eager.add(file);
+      for (const next of chunks.get(file)?.imports ?? []) visit(next);
+    };
+    visit(entryChunk.fileName);
+    const chunkName = (file: string) => file.replace(/-[\w-]{8}\.js$/, '').replace(/\.js$/, '');
+    sizes['element: ES entry chunk alone (gzip)'] = gz(entryChunk.fileName);
+    for (const file of [...eager].filter((f) => f !== entryChunk.fileName).sort()) {
+      sizes[`element: chunk ${chunkName(file)}, loaded with the entry (gzip)`] = gz(file);
+    }
+    sizes['element: loaded at start, entry and its static imports (gzip)'] = [...eager].reduce(
+      (sum, file) => sum + gz(file),
+      0,
+    );
+    for (const file of [...chunks.keys()].filter((f) => !eager.has(f)).sort()) {
+      const what = LAZY_CHUNKS.find(([re]) => re.test(file))?.[1];
+      sizes[`element: lazy chunk ${chunkName(file)}${what ? ` (${what})` : ''} (gzip)`] = gz(file);
+    }
+  }
+  const cdn = await buildCdn(join(root, 'dist', 'bench-size', 'cdn'), { sourcemap: false });
+  const label: Record<string, string> = {
+    [SCRIPT]: 'single-file script',
+    [COMPANIONS.mqtt]: 'companion, MQTT.js for live events',
+    [COMPANIONS.csv]: 'companion, Papa Parse for CSV exports',
+    [COMPANIONS.demo]: 'companion, the simulated fleet for `demo`',
+  };
+  for (const [file, bytes] of Object.entries(cdn)) {
+    sizes[`${file} (${label[file] ?? 'companion'}, gzip)`] = bytes;
   }
   return sizes;
 }

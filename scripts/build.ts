@@ -3,19 +3,22 @@
  *
  * - `dist/lib/`: ES modules with `.d.ts` types, as the `exports` map of package.json names them
  *   (`cs-active-sessions`, `cs-active-sessions/sources/emqx`, `cs-active-sessions/react`, ...);
- *   bundlers load MQTT.js from it by a dynamic import, only for live updates;
- * - `dist/cdn/cs-active-sessions.iife.js`: one file for a `<script>` tag, everything but MQTT.js,
- *   which live updates load from `cs-active-sessions.mqtt.js` beside it;
+ *   bundlers load MQTT.js (live updates), Papa Parse (CSV exports) and the simulated fleet
+ *   (`demo`) from it by dynamic imports, only when used;
+ * - `dist/cdn/cs-active-sessions.iife.js`: one file for a `<script>` tag, everything but what
+ *   is loaded only when used, from companion files beside it (scripts/cdn.ts): MQTT.js for live
+ *   updates (`cs-active-sessions.mqtt.js`), Papa Parse for CSV exports (`.csv.js`) and the
+ *   simulated fleet for `demo` (`.demo.js`);
  * - `dist/custom-elements.json`: the custom elements manifest, from the element's JSDoc;
  * - `dist/demo/`: a page per packaging (plain HTML with the script, an ES-module page, a React
  *   page), each running `<cs-active-sessions demo>` from the built files with no backend.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build, type Plugin } from 'vite';
+import { build } from 'vite';
+import { buildCdn } from './cdn.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -28,49 +31,8 @@ for (const dir of ['lib', 'cdn', 'demo']) rmSync(join(dist, dir), { recursive: t
 console.log('ES modules and types → dist/lib');
 run(bin('tsc'), ['-p', 'tsconfig.build.json']);
 
-/** In the single file, MQTT.js comes from the companion file instead of a chunk. */
-const companionMqtt: Plugin = {
-  name: 'cs-companion-mqtt',
-  enforce: 'pre',
-  resolveId(source, importer) {
-    if (
-      source === './load-mqtt.js' &&
-      importer?.replace(/\\/g, '/').endsWith('src/live/live-feed.ts')
-    ) {
-      return join(root, 'scripts', 'iife', 'load-mqtt.ts');
-    }
-    return null;
-  },
-};
-
-console.log('Single-file script → dist/cdn');
-await build({
-  configFile: false,
-  logLevel: 'warn',
-  plugins: [companionMqtt],
-  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-  build: {
-    outDir: join(dist, 'cdn'),
-    emptyOutDir: true,
-    minify: true,
-    sourcemap: true,
-    lib: {
-      entry: join(root, 'components', 'cs-active-sessions', 'cs-active-sessions.ts'),
-      formats: ['iife'],
-      name: 'CsActiveSessions',
-      fileName: () => 'cs-active-sessions.iife.js',
-    },
-  },
-});
-// MQTT.js's own browser build, an ES module with no imports of its own.
-copyFileSync(
-  join(root, 'node_modules', 'mqtt', 'dist', 'mqtt.esm.js'),
-  join(dist, 'cdn', 'cs-active-sessions.mqtt.js'),
-);
-const script = readFileSync(join(dist, 'cdn', 'cs-active-sessions.iife.js'));
-if (/MqttClient|mqtt\.js/i.test(script.toString()) && /connack/i.test(script.toString())) {
-  throw new Error('MQTT.js ended up inside the single-file script');
-}
+console.log('Single-file script and its companion files → dist/cdn');
+const cdnSizes = await buildCdn(join(dist, 'cdn'));
 
 console.log('Custom elements manifest → dist/custom-elements.json');
 run(bin('cem'), [
@@ -120,11 +82,9 @@ await build({
 for (const file of ['iife.html', 'index.html'])
   copyFileSync(join(pages, file), join(dist, 'demo', file));
 
-const gz = (file: string) => gzipSync(readFileSync(file)).length;
-const sizes = {
-  'cdn/cs-active-sessions.iife.js': gz(join(dist, 'cdn', 'cs-active-sessions.iife.js')),
-  'cdn/cs-active-sessions.mqtt.js': gz(join(dist, 'cdn', 'cs-active-sessions.mqtt.js')),
-};
+const sizes = Object.fromEntries(
+  Object.entries(cdnSizes).map(([file, bytes]) => [`cdn/${file}`, bytes]),
+);
 mkdirSync(dist, { recursive: true });
 writeFileSync(join(dist, 'sizes.json'), `${JSON.stringify(sizes, null, 2)}\n`);
 for (const [file, bytes] of Object.entries(sizes)) {

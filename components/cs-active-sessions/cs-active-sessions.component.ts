@@ -9,7 +9,6 @@ import { matchesHealth, type HealthFilter, type SessionHealth } from '../../src/
 import { parseIpPattern } from '../../src/model/ip-match.js';
 import {
   mergeSorted,
-  sortKeyOf,
   querySessions,
   type SessionFilters,
   type SortColumn,
@@ -17,12 +16,12 @@ import {
 } from '../../src/model/query.js';
 import type { Session, Subscription } from '../../src/model/session.js';
 import { sourceConfigKey, workspaceOf, type Workspace } from '../../src/model/workspace.js';
-import { haystackOf, IncrementalSearch } from '../../src/model/search-index.js';
+import { IncrementalSearch } from '../../src/model/search-index.js';
 import { SessionStore } from '../../src/model/session-store.js';
 import { HealthTracker } from '../../src/analysis/health.js';
 import { HealthView } from './health-view.js';
 import { bulkDisconnect } from '../../src/sources/bulk-disconnect.js';
-import { DemoSource } from '../../src/sources/demo.js';
+import { LazyDemoSource as DemoSource } from '../../src/sources/lazy-demo.js';
 import { EmqxSource } from '../../src/sources/emqx.js';
 import { createSource } from '../../src/sources/from-config.js';
 import {
@@ -443,6 +442,10 @@ export class CsActiveSessions extends LitElement {
   #keysOf: readonly Session[] | undefined;
   #keys: string[] = [];
   /** The keys of the rows, in order: made when asked for (a selection), not per keystroke. */
+  /** How many of the rows are selected: no keys are made while nothing is. */
+  #selectedInView(): number {
+    return this.#selection.size === 0 ? 0 : this.#selection.countIn(this.#visibleKeys);
+  }
   get #visibleKeys(): string[] {
     if (this.#keysOf !== this.#visible) {
       this.#keys = this.#visible.map((s) => s.key);
@@ -473,8 +476,8 @@ export class CsActiveSessions extends LitElement {
   #viewFrom: unknown[] = [];
   #health = new HealthView(new HealthTracker(), new SessionStore(), 0);
   #cancelCount: (() => void) | undefined;
-  #cancelIndex: (() => void) | undefined;
-  #indexedFrom: readonly Session[] | undefined;
+  #cancelSearchIndex: (() => void) | undefined;
+  #searchIndexedFrom: readonly Session[] | undefined;
   #renderedHealth: HealthView | undefined;
   #healthFrom: unknown[] = [];
   #healthCounts = new Map<HealthFilter, number>();
@@ -523,8 +526,8 @@ export class CsActiveSessions extends LitElement {
     super.disconnectedCallback();
     clearTimeout(this.#serverSearchTimer);
     this.#cancelCount?.();
-    this.#cancelIndex?.();
-    this.#indexedFrom = undefined;
+    this.#cancelSearchIndex?.();
+    this.#searchIndexedFrom = undefined;
     clearInterval(this.#clock);
     this.#clock = undefined;
     this.#actions.abort();
@@ -668,9 +671,18 @@ export class CsActiveSessions extends LitElement {
           : store.sessions.filter((s) => s.workspace === workspace).length;
       if (this.#selection.retain((key) => store.get(key) !== undefined)) this._selectionVersion++;
     }
-    if (store.sessions !== this.#indexedFrom) {
-      this.#indexedFrom = store.sessions;
-      this.#indexInBackground(store.sessions);
+    if (this.#base !== this.#searchIndexedFrom) {
+      // The search's haystacks of a large view, in its order, before anyone types.
+      this.#searchIndexedFrom = this.#base;
+      this.#cancelSearchIndex?.();
+      this.#cancelSearchIndex = undefined;
+      const base = this.#base;
+      if (!server && base.length > COUNT_AT_ONCE) {
+        this.#cancelSearchIndex = inBackground(
+          (until) => this.#search.prepare(base, until),
+          () => (this.#cancelSearchIndex = undefined),
+        );
+      }
     }
     const visible = this.#search.search(this.#base, server ? '' : this._query);
     if (visible !== this.#visible) {
@@ -698,13 +710,23 @@ export class CsActiveSessions extends LitElement {
     }
     // Checked when the rows or the active row change, not on every update (a scroll, a tick).
     const activeFrom = [this.#visible, this._activeKey];
-    const activeGone =
-      (activeFrom[0] !== this.#activeFrom[0] || activeFrom[1] !== this.#activeFrom[1]) &&
-      (this._activeKey === undefined || !this.#visible.some((s) => s.key === this._activeKey));
+    let activeGone = false;
+    let hadFocus = false;
+    if (activeFrom[0] !== this.#activeFrom[0] || activeFrom[1] !== this.#activeFrom[1]) {
+      const key = this._activeKey;
+      hadFocus = this.shadowRoot?.activeElement?.getAttribute('role') === 'row';
+      // A focused row, one focus is about to go to, or the one the open details go back to is
+      // looked for everywhere; the tab stop of a grid without focus stays on a row in view (as
+      // a scroll leaves it), so a keystroke in the search box does not walk every row.
+      activeGone =
+        key === undefined ||
+        (hadFocus || this.#focusRow || key === this.#detailsFrom
+          ? !this.#visible.some((s) => s.key === key)
+          : !this.#inViewport(key));
+    }
     this.#activeFrom = activeFrom;
     if (activeGone) {
       // The focused row left (a refresh, a filter): keep focus in the grid, on its neighbour.
-      const hadFocus = this.shadowRoot?.activeElement?.getAttribute('role') === 'row';
       this._activeKey =
         this.#visible[Math.min(this.#viewport.first, this.#visible.length - 1)]?.key;
       if (hadFocus) this.#focusRow = true;
@@ -1033,11 +1055,19 @@ export class CsActiveSessions extends LitElement {
   private _onVisibilityChanged(event: VisibilityChangedEvent): void {
     this.#viewport = { first: event.first, last: event.last };
     // Keep the grid's tab stop on a row that exists in the DOM.
-    const active = this.#visibleKeys.indexOf(this._activeKey ?? '');
     const focused = this.shadowRoot?.activeElement?.getAttribute('role') === 'row';
-    if (!focused && (active < event.first || active > event.last)) {
+    if (!focused && (this._activeKey === undefined || !this.#inViewport(this._activeKey))) {
       this._activeKey = this.#visible[event.first]?.key;
     }
+  }
+
+  /** Whether the row of `key` is among those in view: looked for there only, not in every row. */
+  #inViewport(key: string): boolean {
+    const { first, last } = this.#viewport;
+    for (let i = Math.max(0, first); i <= last && i < this.#visible.length; i++) {
+      if (this.#visible[i]!.key === key) return true;
+    }
+    return false;
   }
 
   /** The header row's controls (`Select all`, the sort buttons), reached by ArrowUp. */
@@ -1756,29 +1786,44 @@ export class CsActiveSessions extends LitElement {
   }
 
   private async _onExportHistory(): Promise<void> {
-    const series = this.#trendSeries();
-    const samples = await this._storage.history(series);
-    const now = Date.now();
-    const stamp = exportFilename(this.#viewLabel(), 'csv', now).replace(
-      'active-sessions-',
-      'session-history-',
-    );
-    this.#download(new Blob([historyToCsv(samples)], { type: 'text/csv;charset=utf-8' }), stamp);
-    this._announce(
-      this.#texts.s.announceHistoryExported(this.#texts.num(samples.length), samples.length),
-    );
+    try {
+      const series = this.#trendSeries();
+      const samples = await this._storage.history(series);
+      const now = Date.now();
+      const stamp = exportFilename(this.#viewLabel(), 'csv', now).replace(
+        'active-sessions-',
+        'session-history-',
+      );
+      this.#download(
+        new Blob([await historyToCsv(samples)], { type: 'text/csv;charset=utf-8' }),
+        stamp,
+      );
+      this._announce(
+        this.#texts.s.announceHistoryExported(this.#texts.num(samples.length), samples.length),
+      );
+    } catch (error) {
+      // Storage closed, or the CSV library not loaded: said, and nothing is lost.
+      this._announce(this.#texts.s.announceExportFailed(String(error)));
+    }
   }
 
   private async _onExportAudit(): Promise<void> {
-    const entries = await this._storage.loadAudit();
-    const name = exportFilename(this.#viewLabel(), 'csv', Date.now()).replace(
-      'active-sessions-',
-      'audit-log-',
-    );
-    this.#download(new Blob([auditToCsv(entries)], { type: 'text/csv;charset=utf-8' }), name);
-    this._announce(
-      this.#texts.s.announceAuditExported(this.#texts.num(entries.length), entries.length),
-    );
+    try {
+      const entries = await this._storage.loadAudit();
+      const name = exportFilename(this.#viewLabel(), 'csv', Date.now()).replace(
+        'active-sessions-',
+        'audit-log-',
+      );
+      this.#download(
+        new Blob([await auditToCsv(entries)], { type: 'text/csv;charset=utf-8' }),
+        name,
+      );
+      this._announce(
+        this.#texts.s.announceAuditExported(this.#texts.num(entries.length), entries.length),
+      );
+    } catch (error) {
+      this._announce(this.#texts.s.announceExportFailed(String(error)));
+    }
   }
 
   #audit(
@@ -2013,23 +2058,6 @@ export class CsActiveSessions extends LitElement {
   }
 
   /**
-   * Search and sort keys of a large list worked out between frames after it is painted, so the
-   * first keystroke or sort does not pay for all of them at once.
-   */
-  #indexInBackground(sessions: readonly Session[]): void {
-    this.#cancelIndex?.();
-    this.#cancelIndex = undefined;
-    if (sessions.length <= COUNT_AT_ONCE) return;
-    this.#cancelIndex = inBackground(
-      sliced(sessions, (s) => {
-        haystackOf(s);
-        sortKeyOf('clientId', s);
-      }),
-      () => (this.#cancelIndex = undefined),
-    );
-  }
-
-  /**
    * The health filters' counts. A large list is counted a slice at a time between frames, so the
    * rows stay responsive; the counts appear when done.
    */
@@ -2125,7 +2153,7 @@ export class CsActiveSessions extends LitElement {
 
   private _renderHeader(columns: readonly Column[]): TemplateResult {
     const server = this._sessions.mode === 'server';
-    const checked = this.#selection.countIn(this.#visibleKeys);
+    const checked = this.#selectedInView();
     const all = checked > 0 && checked === this.#visible.length;
     const t = this.#texts;
     return html`<div role="rowgroup">
@@ -2287,7 +2315,7 @@ export class CsActiveSessions extends LitElement {
     if (!this.#selectable()) return nothing;
     const selected = this.#selection.size;
     const matching = this.#visible.length;
-    const inView = this.#selection.countIn(this.#visibleKeys);
+    const inView = this.#selectedInView();
     const t = this.#texts;
     return html`<div class="selection-bar">
       <button

@@ -3,8 +3,9 @@
  * (`cs-active-sessions.mqtt.js`), found from the script's own URL and loaded only when live
  * updates are turned on. Replaces src/live/load-mqtt.ts in the IIFE build.
  */
-const script = document.currentScript as HTMLScriptElement | null;
-const companion = new URL('cs-active-sessions.mqtt.js', script?.src || document.baseURI).href;
+import { companionUrl } from './companion.js';
+
+const companion = companionUrl('cs-active-sessions.mqtt.js');
 
 export function importMqtt(): Promise<unknown> {
   return import(/* @vite-ignore */ companion);

@@ -6,11 +6,13 @@
  * `^[=+\-@\t\r].*$`, which misses a cell like `=cmd\n…` because `.` stops at a line break, so it
  * gets a stricter pattern: any cell starting with `=`, `+`, `-`, `@` (also after spaces, which
  * a spreadsheet may trim), tab or carriage return is prefixed with `'` (and quoted), so a
- * spreadsheet shows it as text.
+ * spreadsheet shows it as text. Papa Parse is loaded when a CSV is first built (load-papaparse.ts),
+ * so the element's own code does not carry it.
  */
-import Papa from 'papaparse';
+import type Papa from 'papaparse';
 import type { SessionHealth } from '../analysis/health.js';
 import { sessionKey, type Session } from '../model/session.js';
+import { importPapa } from './load-papaparse.js';
 
 export type ExportFormat = 'csv' | 'json';
 
@@ -103,15 +105,32 @@ export function toRecord(
   };
 }
 
-/** CSV text of records (no trailing newline), quoting per RFC 4180 and neutralising formulas. */
-export function toCsv(records: readonly ExportRecord[], header: boolean): string {
-  return Papa.unparse(
+/**
+ * Papa Parse, loaded on first use. A failure (the single-file script's companion file missing or
+ * unreachable) rejects with a message that says so, for the export's error message.
+ */
+async function loadPapa(): Promise<typeof Papa> {
+  try {
+    return await importPapa();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`the CSV library (Papa Parse) could not be loaded: ${why}`, { cause: error });
+  }
+}
+
+function csvOf(papa: typeof Papa, records: readonly ExportRecord[], header: boolean): string {
+  return papa.unparse(
     {
       fields: [...EXPORT_COLUMNS],
       data: records.map((r) => EXPORT_COLUMNS.map((c) => r[c] ?? '')),
     },
     { header, newline: '\r\n', escapeFormulae: FORMULA, quotes: false },
   );
+}
+
+/** CSV text of records (no trailing newline), quoting per RFC 4180 and neutralising formulas. */
+export async function toCsv(records: readonly ExportRecord[], header: boolean): Promise<string> {
+  return csvOf(await loadPapa(), records, header);
 }
 
 /** `active-sessions-<workspace>-<UTC timestamp>.csv` */
@@ -160,6 +179,8 @@ export async function buildExport(
   const { format, signal } = options;
   const chunkSize = options.chunkSize ?? 2000;
   const parts: string[] = [];
+  // Before the first chunk: a CSV library that cannot be loaded fails the export at once.
+  const papa = format === 'csv' ? await loadPapa() : undefined;
   if (format === 'json') {
     const head = {
       exportedAt: new Date(options.now ?? Date.now()).toISOString(),
@@ -173,8 +194,8 @@ export async function buildExport(
     const records = sessions
       .slice(i, i + chunkSize)
       .map((s) => toRecord(s, options.health?.(s), options.workspaceLabel));
-    if (format === 'csv') {
-      parts.push((i === 0 ? '' : '\r\n') + toCsv(records, i === 0));
+    if (papa) {
+      parts.push((i === 0 ? '' : '\r\n') + csvOf(papa, records, i === 0));
     } else {
       parts.push((i === 0 ? '' : ',') + records.map((r) => JSON.stringify(r)).join(','));
     }
@@ -226,8 +247,9 @@ export function sessionsFromJsonExport(text: string): Session[] {
   }));
 }
 
-const guardedCsv = (fields: string[], data: unknown[][]) =>
-  Papa.unparse({ fields, data }, { newline: '\r\n', escapeFormulae: FORMULA }) + '\r\n';
+const guardedCsv = async (fields: string[], data: unknown[][]) =>
+  (await loadPapa()).unparse({ fields, data }, { newline: '\r\n', escapeFormulae: FORMULA }) +
+  '\r\n';
 
 /** The count history of a series as CSV (ISO 8601 UTC times). */
 export function historyToCsv(
@@ -241,7 +263,7 @@ export function historyToCsv(
     new: number;
     gone: number;
   }[],
-): string {
+): Promise<string> {
   return guardedCsv(
     ['time', 'workspace', 'resolution', 'active', 'min', 'max', 'new', 'gone'],
     samples.map((s) => [
@@ -267,7 +289,7 @@ export function auditToCsv(
     blockSeconds?: number;
     results: readonly { clientId: string; outcome: string; error?: string }[];
   }[],
-): string {
+): Promise<string> {
   return guardedCsv(
     ['time', 'action', 'workspace', 'operator', 'blockSeconds', 'clientId', 'result', 'error'],
     entries.flatMap((e) =>

@@ -11,6 +11,7 @@
  */
 import type { SourceMessageId } from './messages.js';
 import { isFilter, topicMatches } from '../analysis/topic.js';
+import { DEMO_CAPABILITIES, DEMO_ID, DEMO_LABEL } from './demo-info.js';
 import {
   DEFAULT_USERNAME_SUFFIX,
   sessionKey,
@@ -155,14 +156,7 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 export class DemoSource implements SessionSource {
   readonly label: string;
   readonly id: string;
-  readonly capabilities: SourceCapabilities = {
-    serverSearch: false,
-    bulkDisconnect: true,
-    banList: true,
-    liveEvents: false,
-    counts: false,
-    lazyDetails: false,
-  };
+  readonly capabilities: SourceCapabilities = { ...DEMO_CAPABILITIES };
   /** When set, every call fails with this kind of error (an outage, refused credentials). */
   failure: SourceErrorKind | undefined;
 
@@ -190,8 +184,8 @@ export class DemoSource implements SessionSource {
     this.#now = options.now ?? Date.now;
     this.#random = generator(options.seed ?? 1);
     this.#size = Math.max(8, Math.floor(options.size ?? 120));
-    this.id = options.id ?? 'demo';
-    this.label = options.label ?? 'Demo fleet (simulated)';
+    this.id = options.id ?? DEMO_ID;
+    this.label = options.label ?? DEMO_LABEL;
     this.#workspace = options.workspace;
     this.#suffix = options.usernameSuffix ?? DEFAULT_USERNAME_SUFFIX;
     this.#latencyMs = Math.max(0, options.latencyMs ?? 0);

@@ -1,7 +1,7 @@
 import type { SourceConfig } from '../model/workspace.js';
-import { DemoSource } from './demo.js';
 import { EmqxSource } from './emqx.js';
 import { HiveMQSource } from './hivemq.js';
+import { LazyDemoSource } from './lazy-demo.js';
 import { RabbitMQSource } from './rabbitmq.js';
 import type { SessionSource } from './source.js';
 
@@ -11,8 +11,8 @@ import type { SessionSource } from './source.js';
  * REST API).
  */
 export function createSource(config: SourceConfig, id?: string): SessionSource {
-  // The simulated fleet needs no broker.
-  if (config.kind === 'demo') return new DemoSource({ id });
+  // The simulated fleet needs no broker; its code loads when it is first asked for sessions.
+  if (config.kind === 'demo') return new LazyDemoSource({ id });
   if (!config.baseUrl) throw new Error(`A ${config.kind} source needs a baseUrl`);
   const user = { username: config.apiKey, password: config.apiSecret };
   switch (config.kind) {

@@ -75,6 +75,7 @@ export const SOURCE_MESSAGES_EN = {
   simulatedUnreachable: (v: MessageValues) => `${v['label']} cannot be reached (simulated).`,
   simulatedTimeout: (v: MessageValues) => `${v['label']} did not answer in time (simulated).`,
   simulatedRateLimit: (v: MessageValues) => `${v['label']} is asking us to slow down (simulated).`,
+  simulationNotLoaded: (v: MessageValues) => `${v['label']} could not be loaded (${v['text']}).`,
 } satisfies Record<string, (v: MessageValues) => string>;
 
 export type SourceMessageId = keyof typeof SOURCE_MESSAGES_EN;

@@ -1,7 +1,8 @@
 /**
  * The packages as a portal or docs page uses them: `npm run build`, then each demo page loaded
  * from the built files in Chromium, with no backend (`demo`). The single-file script leaves
- * MQTT.js out and loads its companion file, from beside the script, only for live updates.
+ * MQTT.js, Papa Parse and the simulated fleet out and loads each from its companion file, beside
+ * the script, only when used: live updates, a CSV export, `demo`.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -39,6 +40,41 @@ function serveDist(requests: string[]): Promise<Server> {
     createReadStream(file).pipe(res);
   });
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(server)));
+}
+
+const COMPANION = {
+  mqtt: '/cdn/cs-active-sessions.mqtt.js',
+  csv: '/cdn/cs-active-sessions.csv.js',
+  demo: '/cdn/cs-active-sessions.demo.js',
+};
+
+/** The text of the element's live region (what it announced last). */
+const announced = (page: Page) =>
+  page.evaluate(
+    `document.querySelector('cs-active-sessions')?.shadowRoot?.querySelector('[aria-live="polite"]')?.textContent ?? ''`,
+  ) as Promise<string>;
+
+/** Starts a CSV export from the menu; resolves to what the `cs-export` event carried. */
+async function exportCsv(page: Page): Promise<{ format: string; count: number; text: string }> {
+  // As page code, not a compiled function (tsx would wrap its functions in a helper).
+  await page.evaluate(`(() => {
+    const element = document.querySelector('cs-active-sessions');
+    window.__exported = new Promise((resolve) =>
+      element.addEventListener(
+        'cs-export',
+        (e) => e.detail.blob.text().then((text) =>
+          resolve({ format: e.detail.format, count: e.detail.count, text })),
+        { once: true },
+      ),
+    );
+  })()`);
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'CSV' }).click();
+  return page.evaluate('window.__exported') as Promise<{
+    format: string;
+    count: number;
+    text: string;
+  }>;
 }
 
 /** The grid's rows (without the header row) once the element has listed its sessions. */
@@ -128,8 +164,13 @@ describe('packages', () => {
         !requests.some((p) => p.includes('mqtt')),
         `no MQTT.js loaded yet: ${requests.join(', ')}`,
       );
+      assert.ok(!requests.includes(COMPANION.csv), `no Papa Parse yet: ${requests.join(', ')}`);
+      // The page says `demo`: the simulated fleet comes from beside the script.
+      assert.ok(requests.includes(COMPANION.demo), requests.join(', '));
       const script = readFileSync(join(dist, 'cdn', 'cs-active-sessions.iife.js'), 'utf8');
       assert.ok(!/connack/i.test(script), 'MQTT.js is not inside the script');
+      assert.ok(!script.includes('UndetectableDelimiter'), 'Papa Parse is not inside the script');
+      assert.ok(!script.includes('emqx@10.0.1.11'), 'the simulated fleet is not inside the script');
       // A page script can reach the element class through the global the script defines.
       assert.equal(
         await page.evaluate(
@@ -216,6 +257,108 @@ describe('packages', () => {
       client.end(true);
       await page.close();
       await broker.close();
+    }
+  });
+
+  it('loads no companion file for a page that uses none, and the simulated fleet for `demo`', async () => {
+    const page = await browser.newPage();
+    try {
+      requests.length = 0;
+      // The plain page without `demo` (served by the test, the script by the static server).
+      await page.route(`${base}/demo/no-demo.html`, (route) =>
+        route.fulfill({
+          contentType: 'text/html',
+          body: '<!doctype html><cs-active-sessions></cs-active-sessions><script src="../cdn/cs-active-sessions.iife.js"></script>',
+        }),
+      );
+      await page.goto(`${base}/demo/no-demo.html`);
+      await page.waitForFunction(
+        () => document.querySelector('cs-active-sessions')?.shadowRoot?.childElementCount,
+      );
+      await page.waitForTimeout(500);
+      assert.ok(requests.includes('/cdn/cs-active-sessions.iife.js'), requests.join(', '));
+      for (const file of Object.values(COMPANION)) {
+        assert.ok(!requests.includes(file), `${file} not loaded: ${requests.join(', ')}`);
+      }
+      await page.evaluate(`document.querySelector('cs-active-sessions').demo = true`);
+      assert.ok((await rowsOf(page)).length > 10);
+      assert.ok(requests.includes(COMPANION.demo), requests.join(', '));
+      assert.ok(!requests.includes(COMPANION.csv), requests.join(', '));
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("makes the demo companion's errors the script's own SourceError", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${base}/demo/iife.html`);
+      // What scripts/iife/load-demo.ts does, with a stand-in class to recognise.
+      const result = await page.evaluate(`(async () => {
+        const fleet = await import(${JSON.stringify(`${base}${COMPANION.demo}`)});
+        class Given extends Error {
+          constructor(kind, message, details = {}) { super(message); this.kind = kind; this.details = details; }
+          static of(kind, id, values = {}, details = {}) { return new Given(kind, id, { ...details, text: { id, values } }); }
+        }
+        fleet.provide({ SourceError: Given });
+        try {
+          await new fleet.DemoSource({ failure: 'auth' }).list();
+          return 'no error';
+        } catch (e) {
+          return e instanceof Given ? e.kind : 'another class: ' + String(e);
+        }
+      })()`);
+      assert.equal(result, 'auth');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('exports CSV from the single-file script, loading Papa Parse from beside it then', async () => {
+    const page = await browser.newPage();
+    try {
+      requests.length = 0;
+      await page.goto(`${base}/demo/iife.html`);
+      const rows = await rowsOf(page);
+      assert.ok(!requests.includes(COMPANION.csv), `no Papa Parse yet: ${requests.join(', ')}`);
+      const exported = await exportCsv(page);
+      assert.ok(requests.includes(COMPANION.csv), requests.join(', '));
+      assert.equal(exported.format, 'csv');
+      assert.ok(exported.count >= rows.length - 1, `${exported.count} sessions exported`);
+      const lines = exported.text.trimEnd().split('\r\n');
+      assert.ok(lines[0]!.startsWith('clientId,username,displayUsername,'), lines[0]);
+      assert.equal(lines.length, exported.count + 1);
+      await page.waitForFunction(
+        `/Exported .* sessions as CSV/.test(document.querySelector('cs-active-sessions').shadowRoot.querySelector('[aria-live="polite"]').textContent)`,
+      );
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('says so when the CSV companion cannot be loaded, and keeps everything else', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.route(`${base}${COMPANION.csv}`, (route) => route.abort());
+      await page.goto(`${base}/demo/iife.html`);
+      const rows = await rowsOf(page);
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      await page.getByRole('menuitem', { name: 'CSV' }).click();
+      await page.waitForFunction(
+        `/Export failed/.test(document.querySelector('cs-active-sessions').shadowRoot.querySelector('[aria-live="polite"]').textContent)`,
+      );
+      const message = await announced(page);
+      assert.match(message, /CSV library \(Papa Parse\) could not be loaded/);
+      assert.match(message, /cs-active-sessions\.csv\.js/);
+      // The list is still there, and the export can be used again (JSON needs no companion).
+      assert.ok((await rowsOf(page)).length >= Math.min(rows.length, 10));
+      await page.getByRole('button', { name: 'Export', exact: true }).click();
+      await page.getByRole('menuitem', { name: 'JSON' }).click();
+      await page.waitForFunction(
+        `/Exported .* sessions as JSON/.test(document.querySelector('cs-active-sessions').shadowRoot.querySelector('[aria-live="polite"]').textContent)`,
+      );
+    } finally {
+      await page.close();
     }
   });
 

@@ -29,7 +29,7 @@ const session = (fields: Record<string, unknown>): Session =>
   })!;
 
 describe('CSV export', () => {
-  it('should neutralise every cell a spreadsheet would run as a formula', () => {
+  it('should neutralise every cell a spreadsheet would run as a formula', async () => {
     const cases = [
       '=1+2',
       '+SUM(A1)',
@@ -43,7 +43,7 @@ describe('CSV export', () => {
     const records = cases.map((clientId) =>
       toRecord(session({ clientid: clientId, username: clientId }), undefined),
     );
-    const rows = parseCsv(toCsv(records, true));
+    const rows = parseCsv(await toCsv(records, true));
     assert.deepEqual(rows[0], [...EXPORT_COLUMNS]);
     rows.slice(1).forEach((row, i) => {
       assert.equal(row[0], `'${cases[i]}`, JSON.stringify(cases[i]));
@@ -51,9 +51,9 @@ describe('CSV export', () => {
     });
   });
 
-  it('should quote per RFC 4180 and keep harmless text as it is', () => {
+  it('should quote per RFC 4180 and keep harmless text as it is', async () => {
     const records = [toRecord(session({ clientid: 'a,b "c"\nd', username: 'plain' }), undefined)];
-    const text = toCsv(records, false);
+    const text = await toCsv(records, false);
     assert.ok(text.startsWith('"a,b ""c""\nd",plain,'));
     assert.equal(parseCsv(text)[0]![0], 'a,b "c"\nd');
   });
@@ -137,8 +137,8 @@ describe('JSON export', () => {
 });
 
 describe('history and audit CSV', () => {
-  it('should guard formulas in operator labels and client IDs', () => {
-    const csv = auditToCsv([
+  it('should guard formulas in operator labels and client IDs', async () => {
+    const csv = await auditToCsv([
       {
         t: 0,
         action: 'disconnect',
@@ -162,7 +162,7 @@ describe('history and audit CSV', () => {
     assert.equal(row![5], "'+x");
     assert.equal(row![0], '1970-01-01T00:00:00.000Z');
     const history = parseCsv(
-      historyToCsv([
+      await historyToCsv([
         {
           workspace: '*',
           t: 60_000,

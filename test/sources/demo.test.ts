@@ -5,6 +5,7 @@ import { HealthTracker, type SessionHealth } from '../../src/analysis/health.js'
 import { sessionKey, type Session } from '../../src/model/session.js';
 import { DEMO_NODES, DemoSource } from '../../src/sources/demo.js';
 import { createSource } from '../../src/sources/from-config.js';
+import { LazyDemoSource } from '../../src/sources/lazy-demo.js';
 import { isAbort, SourceError } from '../../src/sources/source.js';
 import { sourceContract } from './contract.js';
 
@@ -262,10 +263,11 @@ describe('DemoSource', () => {
     assert.ok((await source.list()).sessions.length > 0);
   });
 
-  it('is what a workspace of kind demo gets', async () => {
+  it('is what a workspace of kind demo gets, loaded on its first call', async () => {
     const source = createSource({ kind: 'demo' }, 'workspace:docs');
-    assert.ok(source instanceof DemoSource);
+    assert.ok(source instanceof LazyDemoSource);
     assert.equal(source.id, 'workspace:docs');
+    assert.equal(source.label, new DemoSource().label);
     assert.deepEqual(source.capabilities, {
       serverSearch: false,
       bulkDisconnect: true,
@@ -274,6 +276,28 @@ describe('DemoSource', () => {
       counts: false,
       lazyDetails: false,
     });
+    assert.deepEqual(source.capabilities, new DemoSource().capabilities);
+    const { sessions } = await source.list();
+    assert.ok(sessions.length > 0);
+    assert.equal(sessions[0]!.key, sessionKey(sessions[0]!.node, sessions[0]!.clientId, source.id));
+  });
+
+  it('loaded on first use, is the fleet started then, with the same errors', async () => {
+    const clock = { now: START };
+    const lazy = new LazyDemoSource({ seed: 42, now: () => clock.now });
+    clock.now += 90_000;
+    const eager = new DemoSource({ seed: 42, now: () => clock.now });
+    assert.deepEqual((await lazy.list()).sessions, (await eager.list()).sessions);
+    const some = (await eager.list()).sessions[0]!;
+    assert.deepEqual(await lazy.get(some.clientId), await eager.get(some.clientId));
+    await assert.rejects(lazy.get('nobody-here'), (e) => kindOf(e) === 'not-found');
+    await assert.rejects(
+      new LazyDemoSource({ failure: 'auth' }).list(),
+      (e) => kindOf(e) === 'auth',
+    );
+    const abort = new AbortController();
+    abort.abort();
+    await assert.rejects(new LazyDemoSource().list({ signal: abort.signal }), (e) => isAbort(e));
   });
 });
 

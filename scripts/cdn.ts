@@ -1,0 +1,144 @@
+/**
+ * The single-file script and its companion files, as `npm run build` makes them in `dist/cdn/` (and
+ * the benchmark elsewhere, to count their sizes):
+ *
+ * - `cs-active-sessions.iife.js`: the element for a `<script>` tag, without the optional parts
+ *   below, each loaded from its companion file beside the script (found from the script's own URL)
+ *   only when used;
+ * - `cs-active-sessions.mqtt.js`: MQTT.js, for live updates;
+ * - `cs-active-sessions.csv.js`: Papa Parse, for CSV exports;
+ * - `cs-active-sessions.demo.js`: the simulated fleet (`demo`).
+ *
+ * In the script, each loader module of src/ (`import('mqtt')`, ...) is swapped for its counterpart
+ * in scripts/iife/, which imports the companion file instead. A check fails the build if a part
+ * ended up inside the script after all.
+ */
+import { copyFileSync, readFileSync } from 'node:fs';
+import { basename, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, type Plugin } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const src = (...path: string[]) => normalize(join(root, ...path));
+const iife = (file: string) => src('scripts', 'iife', file);
+
+export const SCRIPT = 'cs-active-sessions.iife.js';
+export const COMPANIONS = {
+  mqtt: 'cs-active-sessions.mqtt.js',
+  csv: 'cs-active-sessions.csv.js',
+  demo: 'cs-active-sessions.demo.js',
+} as const;
+
+/** Resolves imports of module `from` (an absolute path, whoever imports it) to module `to`. */
+function swap(name: string, from: string, to: string): Plugin {
+  const file = basename(from, '.ts');
+  return {
+    name,
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!importer || !source.includes(file)) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved && normalize(resolved.id) === from ? to : null;
+    },
+  };
+}
+
+const define = { 'process.env.NODE_ENV': JSON.stringify('production') };
+
+/** One companion file: an ES module with no imports of its own. */
+async function buildCompanion(
+  outDir: string,
+  entry: string,
+  fileName: string,
+  sourcemap: boolean,
+  plugins: Plugin[] = [],
+): Promise<void> {
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    plugins,
+    define,
+    build: {
+      outDir,
+      emptyOutDir: false,
+      minify: true,
+      sourcemap,
+      lib: { entry, formats: ['es'], fileName: () => fileName },
+      // A file for the browser, not for another bundler: minified like the script itself.
+      rolldownOptions: { output: { minify: true, comments: { annotation: false } } },
+    },
+  });
+}
+
+/**
+ * Builds the script and its companions into `outDir` (emptied first) and checks that each optional
+ * part is in its companion, not in the script. Returns each file's gzip size in bytes by name.
+ */
+export async function buildCdn(
+  outDir: string,
+  { sourcemap = true }: { sourcemap?: boolean } = {},
+): Promise<Record<string, number>> {
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    plugins: [
+      swap('cs-companion-mqtt', src('src', 'live', 'load-mqtt.ts'), iife('load-mqtt.ts')),
+      swap(
+        'cs-companion-csv',
+        src('src', 'export', 'load-papaparse.ts'),
+        iife('load-papaparse.ts'),
+      ),
+      swap('cs-companion-demo', src('src', 'sources', 'load-demo.ts'), iife('load-demo.ts')),
+    ],
+    define,
+    build: {
+      outDir,
+      emptyOutDir: true,
+      minify: true,
+      sourcemap,
+      lib: {
+        entry: join(root, 'components', 'cs-active-sessions', 'cs-active-sessions.ts'),
+        formats: ['iife'],
+        name: 'CsActiveSessions',
+        fileName: () => SCRIPT,
+      },
+    },
+  });
+  // MQTT.js's own browser build, an ES module with no imports of its own.
+  copyFileSync(
+    join(root, 'node_modules', 'mqtt', 'dist', 'mqtt.esm.js'),
+    join(outDir, COMPANIONS.mqtt),
+  );
+  await buildCompanion(outDir, iife('papaparse-entry.ts'), COMPANIONS.csv, sourcemap);
+  // The fleet's errors must be the script's own `SourceError`: the companion gets it from there.
+  await buildCompanion(outDir, iife('demo-entry.ts'), COMPANIONS.demo, sourcemap, [
+    swap('cs-demo-shared', src('src', 'sources', 'source.ts'), iife('demo-shared.ts')),
+  ]);
+
+  const text = (file: string) => readFileSync(join(outDir, file), 'utf8');
+  const script = text(SCRIPT);
+  const csv = text(COMPANIONS.csv);
+  const demo = text(COMPANIONS.demo);
+  if (/MqttClient|mqtt\.js/i.test(script) && /connack/i.test(script)) {
+    throw new Error('MQTT.js ended up inside the single-file script');
+  }
+  // Papa Parse's delimiter guessing (`unparse` needs none of the element's code).
+  if (!csv.includes('UndetectableDelimiter') || script.includes('UndetectableDelimiter')) {
+    throw new Error('Papa Parse is not in its companion file only');
+  }
+  // The simulated cluster's node names appear only in demo.ts.
+  if (!demo.includes('emqx@10.0.1.11') || script.includes('emqx@10.0.1.11')) {
+    throw new Error('The simulated fleet (DemoSource) is not in its companion file only');
+  }
+  // A copy of the class would break the element's `instanceof SourceError` checks.
+  if (/["'`]SourceError["'`]/.test(demo)) {
+    throw new Error('The demo companion carries its own SourceError');
+  }
+
+  const sizes: Record<string, number> = {};
+  for (const file of [SCRIPT, ...Object.values(COMPANIONS)]) {
+    sizes[file] = gzipSync(readFileSync(join(outDir, file))).length;
+  }
+  return sizes;
+}
