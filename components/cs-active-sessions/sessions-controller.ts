@@ -400,6 +400,9 @@ export class SessionsController implements ReactiveController {
       this.store.replace(
         entries.length === 1 ? entries[0]!.sessions : entries.flatMap((e) => e.sessions),
       );
+      // One source: its list is the store's, which keeps the objects of sessions that did not
+      // change. Holding the poll's own copies of them would keep a second fleet in memory.
+      if (entries.length === 1) entries[0]!.sessions = this.store.sessions as Session[];
       this.#observeHealth();
       // The snapshot predates the live events that came while it was on its way.
       this.#applyEvents(this.#liveDuringPoll ?? []);
@@ -450,6 +453,7 @@ export class SessionsController implements ReactiveController {
       this.mode = 'server';
       this.#complete = true;
       this.store.replace(entry.sessions);
+      entry.sessions = this.store.sessions as Session[];
       this.#observeHealth();
       entry.skipped = page.skipped;
       this.skipped = page.skipped;

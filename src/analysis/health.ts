@@ -45,9 +45,15 @@ export function matchesHealth(h: SessionHealth, filter: HealthFilter): boolean {
   }
 }
 
+/*
+ * Kept for every session, so kept small: times are milliseconds since the tracker's first
+ * observation (small integers, held in the object itself, where epoch milliseconds would each
+ * take a number object of their own).
+ */
 interface Connection {
   connectedAt: number;
   ip: string | undefined;
+  /** When first seen, relative to the tracker's epoch. */
   seenAt: number;
 }
 
@@ -55,8 +61,10 @@ interface Traffic {
   /** Packets and bytes received when last seen: a change is traffic. */
   packets: number | undefined;
   bytes: number | undefined;
+  /** When the counters last moved (or were first seen), relative to the tracker's epoch. */
   changedAt: number;
-  firstSeen: number;
+  /** Whether they have moved since first seen. */
+  moved: boolean;
   /** The latest observation: stuck means observed still, not merely not looked at. */
   seenAt: number;
 }
@@ -154,6 +162,14 @@ export class HealthTracker {
   readonly #traffic = new Map<string, Traffic>();
   readonly #naming = new Map<string, NamingHint>();
   #duplicates = new Map<string, Session[]>();
+  /** The first observation's time: what the times kept per session count from. */
+  #epoch: number | undefined;
+
+  /** `now` relative to the epoch (set by the first call). */
+  #since(now: number): number {
+    this.#epoch ??= now;
+    return now - this.#epoch;
+  }
 
   /** Records a poll's snapshot. */
   observe(sessions: readonly Session[], now: number): void {
@@ -168,6 +184,7 @@ export class HealthTracker {
    */
   observeSlice(sessions: readonly Session[], from: number, to: number, now: number): void {
     const end = Math.min(to, sessions.length);
+    const at = this.#since(now);
     for (let i = from; i < end; i++) {
       const s = sessions[i]!;
       this.#observeConnection(s, now);
@@ -178,16 +195,17 @@ export class HealthTracker {
           this.#traffic.set(s.key, {
             packets: s.recvPackets,
             bytes: s.recvBytes,
-            changedAt: now,
-            firstSeen: now,
-            seenAt: now,
+            changedAt: at,
+            moved: false,
+            seenAt: at,
           });
         else {
-          t.seenAt = now;
+          t.seenAt = at;
           if (t.packets !== s.recvPackets || t.bytes !== s.recvBytes) {
             t.packets = s.recvPackets;
             t.bytes = s.recvBytes;
-            t.changedAt = now;
+            t.changedAt = at;
+            t.moved = true;
           }
         }
       }
@@ -258,7 +276,7 @@ export class HealthTracker {
     const t = this.#traffic.get(s.key);
     if (s.keepAlive !== undefined && s.keepAlive > 0 && t) {
       if (t.seenAt - t.changedAt > STUCK_FACTOR * s.keepAlive * 1000) {
-        h.stuck = { lastTraffic: t.changedAt, sinceFirstSeen: t.changedAt === t.firstSeen };
+        h.stuck = { lastTraffic: t.changedAt + this.#epoch!, sinceFirstSeen: !t.moved };
         found = true;
       }
     }
@@ -282,7 +300,11 @@ export class HealthTracker {
       if (known.ip === undefined) known.ip = s.ip;
       return;
     }
-    const connection: Connection = { connectedAt: s.connectedAt, ip: s.ip, seenAt: now };
+    const connection: Connection = {
+      connectedAt: s.connectedAt,
+      ip: s.ip,
+      seenAt: this.#since(now),
+    };
     if (history === undefined) {
       connections.set(source, s.clientId, connection);
       return;
@@ -295,11 +317,12 @@ export class HealthTracker {
 
   #takeover(s: Session, now: number): SessionHealth['takeover'] {
     const since = now - TAKEOVER_WINDOW_MS;
+    const seenSince = this.#since(since);
     const source = this.#connections.sourceOf(s);
     const all = this.#connections.get(source, s.clientId);
     // One connection and never taken over: nothing to look at (the common case, by far).
     if (!Array.isArray(all) && !this.#takenOver.has(source, s.clientId)) return undefined;
-    const history = asList(all).filter((c) => c.seenAt >= since);
+    const history = asList(all).filter((c) => c.seenAt >= seenSince);
     const takenOver = (this.#takenOver.get(source, s.clientId) ?? []).filter(
       (t) => t >= since,
     ).length;
@@ -318,11 +341,12 @@ export class HealthTracker {
 
   #prune(now: number): void {
     const since = now - TAKEOVER_WINDOW_MS;
+    const seenSince = this.#since(since);
     this.#connections.update((history) => {
-      if (!Array.isArray(history)) return history.seenAt >= since ? history : undefined;
+      if (!Array.isArray(history)) return history.seenAt >= seenSince ? history : undefined;
       // Histories are in the order seen: most hold nothing old, and are left as they are.
-      if (history.every((c) => c.seenAt >= since)) return history;
-      const kept = history.filter((c) => c.seenAt >= since);
+      if (history.every((c) => c.seenAt >= seenSince)) return history;
+      const kept = history.filter((c) => c.seenAt >= seenSince);
       return kept.length === 0 ? undefined : kept.length === 1 ? kept[0] : kept;
     });
     this.#takenOver.update((times) => {

@@ -178,7 +178,10 @@ export async function buildExport(
 ): Promise<Blob> {
   const { format, signal } = options;
   const chunkSize = options.chunkSize ?? 2000;
-  const parts: string[] = [];
+  // Each chunk as UTF-8 bytes at once: a chunk's text is a rope of its cells, many times its
+  // length in memory, and 100,000 rows of them held until the end would double the page's.
+  const encoder = new TextEncoder();
+  const parts: Uint8Array<ArrayBuffer>[] = [];
   // Before the first chunk: a CSV library that cannot be loaded fails the export at once.
   const papa = format === 'csv' ? await loadPapa() : undefined;
   if (format === 'json') {
@@ -187,7 +190,7 @@ export async function buildExport(
       workspace: options.workspace,
       count: sessions.length,
     };
-    parts.push(`${JSON.stringify(head).slice(0, -1)},"sessions":[`);
+    parts.push(encoder.encode(`${JSON.stringify(head).slice(0, -1)},"sessions":[`));
   }
   for (let i = 0; i < sessions.length || (i === 0 && format === 'csv'); i += chunkSize) {
     signal?.throwIfAborted();
@@ -195,16 +198,17 @@ export async function buildExport(
       .slice(i, i + chunkSize)
       .map((s) => toRecord(s, options.health?.(s), options.workspaceLabel));
     if (papa) {
-      parts.push((i === 0 ? '' : '\r\n') + csvOf(papa, records, i === 0));
+      parts.push(encoder.encode((i === 0 ? '' : '\r\n') + csvOf(papa, records, i === 0)));
     } else {
-      parts.push((i === 0 ? '' : ',') + records.map((r) => JSON.stringify(r)).join(','));
+      parts.push(
+        encoder.encode((i === 0 ? '' : ',') + records.map((r) => JSON.stringify(r)).join(',')),
+      );
     }
     options.onProgress?.(Math.min(sessions.length, i + chunkSize), sessions.length);
     await yieldToPage();
   }
   signal?.throwIfAborted();
-  if (format === 'json') parts.push(']}');
-  else parts.push('\r\n');
+  parts.push(encoder.encode(format === 'json' ? ']}' : '\r\n'));
   const type = format === 'csv' ? 'text/csv;charset=utf-8' : 'application/json';
   return new Blob(parts, { type });
 }

@@ -14,8 +14,13 @@ export function haystackOf(s: Session): string {
   let h = haystacks.get(s);
   if (h === undefined) {
     // NUL between fields: a query (typed text) cannot match across two of them.
-    // One flat string (`join`), not a rope of the parts: read on every keystroke.
-    h = [s.clientId, s.username ?? '', s.displayUsername ?? ''].join('\u0000').toLowerCase();
+    const id = s.clientId.toLowerCase();
+    const user = (s.username ?? '').toLowerCase();
+    const shown = (s.displayUsername ?? '').toLowerCase();
+    // One flat string (`join`), not a rope of the parts: read on every keystroke. The username
+    // shown is left out where the one sent holds it (nearly always): whatever is found in it is
+    // found there too.
+    h = (user.includes(shown) ? [id, user] : [id, user, shown]).join('\u0000');
     haystacks.set(s, h);
   }
   return h;

@@ -156,18 +156,12 @@ export class SessionStore {
     let next = 0;
     for (const fresh of sessions) {
       let slot = previous[next];
-      if (slot !== undefined && slot.key === fresh.key && slot.round !== round) {
+      if (slot !== undefined && slot.session.key === fresh.key && slot.round !== round) {
         next++;
       } else {
         const found = slots.get(fresh.key);
         if (found === undefined) {
-          const created: Slot = {
-            session: fresh,
-            key: fresh.key,
-            round,
-            index: order.length,
-            removed: false,
-          };
+          const created: Slot = { session: fresh, round, index: order.length };
           slots.set(fresh.key, created);
           order.push(created);
           added.push(fresh);
@@ -196,10 +190,10 @@ export class SessionStore {
     // Keys this poll did not list: only looked for when there are some.
     if (order.length < slots.size) {
       for (const slot of previous) {
-        if (slot.round === round || slots.get(slot.key) !== slot) continue;
+        if (slot.round === round || slots.get(slot.session.key) !== slot) continue;
         gone.add(slot.session);
-        slots.delete(slot.key);
-        slot.removed = true;
+        slots.delete(slot.session.key);
+        slot.round = REMOVED;
       }
     }
     this.#change = { from: this.#sessions, added, gone };
@@ -225,13 +219,7 @@ export class SessionStore {
       const slot = slots.get(s.key);
       if (slot?.session === s) continue;
       if (slot === undefined) {
-        const created: Slot = {
-          session: s,
-          key: s.key,
-          round: this.#round,
-          index: -1,
-          removed: false,
-        };
+        const created: Slot = { session: s, round: this.#round, index: -1 };
         slots.set(s.key, created);
         appended.push(created);
       } else {
@@ -246,7 +234,7 @@ export class SessionStore {
       if (slot === undefined) continue;
       if (!fresh.has(slot.session)) gone.add(slot.session);
       slots.delete(key);
-      slot.removed = true;
+      slot.round = REMOVED;
     }
     const added: Session[] = [];
     for (const s of changed) {
@@ -265,7 +253,7 @@ export class SessionStore {
     const slot = this.#slots.get(key);
     if (slot === undefined) return false;
     this.#slots.delete(key);
-    slot.removed = true;
+    slot.round = REMOVED;
     this.#change = { from: this.#sessions, added: [], gone: new Set([slot.session]) };
     this.#reorder([]);
     return true;
@@ -277,7 +265,7 @@ export class SessionStore {
     const list: Session[] = [];
     for (const from of [this.#order, appended]) {
       for (const slot of from) {
-        if (slot.removed) continue;
+        if (slot.round === REMOVED) continue;
         slot.index = order.length;
         order.push(slot);
         list.push(slot.session);
@@ -291,11 +279,10 @@ export class SessionStore {
 /** A key's place in the store: its current session and the poll that last listed it. */
 interface Slot {
   session: Session;
-  /** The key, as first seen (hashed once, by the map). */
-  readonly key: string;
+  /** The poll that last listed it; `REMOVED` once taken out (the key gets a new slot). */
   round: number;
   /** Where it stands in the list, as of the change that last placed it there. */
   index: number;
-  /** Taken out (a later poll or patch makes a new slot for the key). */
-  removed: boolean;
 }
+
+const REMOVED = -1;
