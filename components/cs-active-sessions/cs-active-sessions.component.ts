@@ -638,7 +638,7 @@ export class CsActiveSessions extends LitElement {
         this.#base =
           added.length === 0 && gone.size === 0
             ? this.#base
-            : mergeSorted(this.#base, (s) => !gone.has(s), added, this._sort!);
+            : mergeSorted(this.#base, gone, added, this._sort!);
       } else if (refreshOnly) {
         const kept = new Set<Session>();
         for (const s of this.#base) if (store.get(s.key) === s) kept.add(s);

@@ -168,7 +168,10 @@ export class HealthTracker {
   /** `now` relative to the epoch (set by the first call). */
   #since(now: number): number {
     this.#epoch ??= now;
-    return now - this.#epoch;
+    const d = now - this.#epoch;
+    // As an integer while it fits a small one (12 days): a field that has only held those
+    // keeps it in place; one that held the result of a subtraction as such boxes each value.
+    return d > -0x40000000 && d < 0x40000000 ? d | 0 : d;
   }
 
   /** Records a poll's snapshot. */

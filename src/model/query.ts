@@ -81,6 +81,8 @@ const compareTextOf = (column: TextColumn, a: Session, b: Session) =>
 const isText = (column: SortColumn): column is TextColumn =>
   column === 'clientId' || column === 'username' || column === 'workspace';
 
+const isOctet = (part: string) => /^\d{1,3}$/.test(part);
+
 /** An IPv4-mapped IPv6 address sorts as its IPv4 address. */
 const unmapped = (ip: string) => ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
 
@@ -88,15 +90,19 @@ function compareIp(a: string, b: string): number {
   // IPv4 numerically, octet by octet; everything else (IPv6) after, as text.
   const pa = unmapped(a).split('.');
   const pb = unmapped(b).split('.');
-  if (pa.length === 4 && pb.length === 4) {
+  // Four numbers: IPv4. Anything else with three dots (a broker's odd value) sorts as text, so
+  // the order stays an order (no NaN).
+  const v4a = pa.length === 4 && pa.every(isOctet);
+  const v4b = pb.length === 4 && pb.every(isOctet);
+  if (v4a && v4b) {
     for (let i = 0; i < 4; i++) {
       const d = Number(pa[i]) - Number(pb[i]);
       if (d !== 0) return d;
     }
     return 0;
   }
-  if (pa.length === 4) return -1;
-  if (pb.length === 4) return 1;
+  if (v4a) return -1;
+  if (v4b) return 1;
   return compareText(a, b, collationKey(a), collationKey(b));
 }
 
@@ -173,16 +179,21 @@ export function comparator(order: SortOrder): (a: Session, b: Session) => number
  * A sorted list after a refresh, without sorting it all again: the sessions of `previous` that
  * are still in `current` (the same objects) keep their order, and `added` (sorted) is merged in
  * at places found by binary search: O(k log n) comparisons for k added, and one copy.
+ *
+ * What left is said either by a test of every session, or (`ReadonlySet`) as the objects that
+ * left, which are found by binary search too when they are few.
  */
 export function mergeSorted(
   previous: readonly Session[],
-  stillThere: (s: Session) => boolean,
+  stillThere: ((s: Session) => boolean) | ReadonlySet<Session>,
   added: readonly Session[],
   order: SortOrder,
 ): Session[] {
   const compare = comparator(order);
-  const kept: Session[] = [];
-  for (const s of previous) if (stillThere(s)) kept.push(s);
+  const kept =
+    typeof stillThere === 'function'
+      ? previous.filter(stillThere)
+      : (withoutFew(previous, stillThere, compare) ?? previous.filter((s) => !stillThere.has(s)));
   if (added.length === 0) return kept;
   const fresh = sortSessions(added, order);
   const out: Session[] = [];
@@ -201,6 +212,47 @@ export function mergeSorted(
     from = lo;
   }
   for (let i = from; i < kept.length; i++) out.push(kept[i]!);
+  return out;
+}
+
+/**
+ * `sorted` without the objects of `gone`, each found by binary search: no test of every
+ * session. Undefined when `gone` is not few, or when one of them is not where its order puts it
+ * (then only a test of every session is sure to find it). Those not in `sorted` at all (another
+ * workspace, filtered out) must not sort equal to one that is: the order ends with the key, so
+ * no two sessions do.
+ */
+function withoutFew(
+  sorted: readonly Session[],
+  gone: ReadonlySet<Session>,
+  compare: (a: Session, b: Session) => number,
+): Session[] | undefined {
+  if (gone.size === 0) return sorted.slice();
+  if (gone.size * 64 > sorted.length) return undefined;
+  const at: number[] = [];
+  for (const g of gone) {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compare(sorted[mid]!, g);
+      // Not a number: the order cannot be trusted to find it.
+      if (c !== c) return undefined;
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (sorted[lo] === g) at.push(lo);
+    // Another session where it would stand, sorting the same (the same key twice): not sure.
+    else if (lo < sorted.length && !(compare(sorted[lo]!, g) > 0)) return undefined;
+  }
+  at.sort((a, b) => a - b);
+  const out: Session[] = [];
+  let from = 0;
+  for (const i of at) {
+    for (let j = from; j < i; j++) out.push(sorted[j]!);
+    from = i + 1;
+  }
+  for (let j = from; j < sorted.length; j++) out.push(sorted[j]!);
   return out;
 }
 

@@ -1,29 +1,47 @@
 /**
  * Search as the user types, over up to hundreds of thousands of sessions: each session's
- * lower-cased client ID and usernames are computed once per session object (the store keeps
- * objects that did not change across refreshes), a query that extends the previous one narrows
- * the previous result instead of the whole list, and clearing the query hands back the list
- * itself. No allocation per row per keystroke: one result array per query.
+ * lower-cased client ID and usernames are worked out once per list (the store keeps objects that
+ * did not change across refreshes), a query that extends the previous one narrows the previous
+ * result instead of the whole list, and clearing the query hands back the list itself. No
+ * allocation per row per keystroke: one result array per query.
  */
 import type { Session } from './session.js';
 
-const haystacks = new WeakMap<Session, string>();
+/** The usernames of sessions whose lower-cased form is a new string, remembered per object. */
+const usernames = new WeakMap<Session, string>();
 
-/** What a query is looked for in: client ID, username as sent, username shown; lower-cased. */
-export function haystackOf(s: Session): string {
-  let h = haystacks.get(s);
+/**
+ * The client ID, lower-cased. Most are already: `toLowerCase` then hands back the string itself,
+ * so nothing is copied or kept for them.
+ */
+export function clientIdNeedle(s: Session): string {
+  return s.clientId.toLowerCase();
+}
+
+/**
+ * The username as sent, lower-cased, and the username shown after a NUL where the one sent does
+ * not hold it (whatever is found in a part of it is found in the whole); usually the session's
+ * own string. A query (typed text) cannot match across the NUL, nor across the client ID.
+ */
+export function usernameNeedle(s: Session): string {
+  const user = (s.username ?? '').toLowerCase();
+  if (user === s.username) {
+    const shown = s.displayUsername ?? '';
+    if (shown === '' || user.includes(shown)) return user;
+  }
+  let h = usernames.get(s);
   if (h === undefined) {
-    // NUL between fields: a query (typed text) cannot match across two of them.
-    const id = s.clientId.toLowerCase();
-    const user = (s.username ?? '').toLowerCase();
     const shown = (s.displayUsername ?? '').toLowerCase();
-    // One flat string (`join`), not a rope of the parts: read on every keystroke. The username
-    // shown is left out where the one sent holds it (nearly always): whatever is found in it is
-    // found there too.
-    h = (user.includes(shown) ? [id, user] : [id, user, shown]).join('\u0000');
-    haystacks.set(s, h);
+    // One flat string (`join`), not a rope of its parts: read on every keystroke.
+    h = user.includes(shown) ? user : [user, shown].join('\u0000');
+    usernames.set(s, h);
   }
   return h;
+}
+
+/** Whether a session's client ID or username contains `needle` (lower case). */
+export function matchesNeedle(s: Session, needle: string): boolean {
+  return clientIdNeedle(s).includes(needle) || usernameNeedle(s).includes(needle);
 }
 
 /**
@@ -37,9 +55,10 @@ export class IncrementalSearch {
   #result: readonly Session[] = [];
   /** Where each session of `#result` stands in `#base`. */
   #at: number[] = [];
-  /** `haystackOf` of each session of `#hayOf`, by index; filled up to `#filled`. */
+  /** What each session of `#hayOf` is searched in, by index; filled up to `#filled`. */
   #hayOf: readonly Session[] | undefined;
-  #hay: string[] = [];
+  #ids: string[] = [];
+  #users: string[] = [];
   #filled = 0;
 
   /**
@@ -49,15 +68,21 @@ export class IncrementalSearch {
   prepare(base: readonly Session[], until = Infinity): boolean {
     if (this.#hayOf !== base) {
       this.#hayOf = base;
-      this.#hay = new Array<string>(base.length);
+      this.#ids = new Array<string>(base.length);
+      this.#users = new Array<string>(base.length);
       this.#filled = 0;
     }
-    const hay = this.#hay;
+    const ids = this.#ids;
+    const users = this.#users;
     const n = base.length;
     let i = this.#filled;
     while (i < n) {
       const end = Math.min(n, i + 512);
-      for (; i < end; i++) hay[i] = haystackOf(base[i]!);
+      for (; i < end; i++) {
+        const s = base[i]!;
+        ids[i] = clientIdNeedle(s);
+        users[i] = usernameNeedle(s);
+      }
       if (performance.now() >= until) break;
     }
     this.#filled = i;
@@ -78,19 +103,20 @@ export class IncrementalSearch {
     const narrow = base === this.#base && this.#needle !== '' && needle.includes(this.#needle);
     if (narrow && needle === this.#needle) return this.#result;
     this.prepare(base);
-    const hay = this.#hay;
+    const ids = this.#ids;
+    const users = this.#users;
     const out: Session[] = [];
     const at: number[] = [];
     if (narrow) {
       for (const i of this.#at) {
-        if (hay[i]!.includes(needle)) {
+        if (ids[i]!.includes(needle) || users[i]!.includes(needle)) {
           out.push(base[i]!);
           at.push(i);
         }
       }
     } else {
-      for (let i = 0; i < hay.length; i++) {
-        if (hay[i]!.includes(needle)) {
+      for (let i = 0; i < ids.length; i++) {
+        if (ids[i]!.includes(needle) || users[i]!.includes(needle)) {
           out.push(base[i]!);
           at.push(i);
         }

@@ -196,7 +196,12 @@ export class SessionStore {
         slot.round = REMOVED;
       }
     }
-    this.#change = { from: this.#sessions, added, gone };
+    // Everything new (a first poll): the list itself, not a second array of it.
+    this.#change = {
+      from: this.#sessions,
+      added: added.length === list.length ? list : added,
+      gone,
+    };
     this.#sessions = list;
     this.#order = order;
     this.#updatedAt = at;
