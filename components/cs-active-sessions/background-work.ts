@@ -1,50 +1,112 @@
 /**
  * Work on large lists that must not hold up a frame or a keystroke (diagnosis, counts, search
- * keys): it starts after the next paint and runs a few milliseconds at a time, yielding to
- * rendering and input between slices.
+ * keys, the store's index): it starts after the next paint and runs a few milliseconds at a
+ * time, yielding to rendering and input between slices.
+ *
+ * Every job shares one budget: each turn runs the jobs in turn for `SLICE_MS` in all, then
+ * yields. Jobs that each took their own slice per turn would hold a frame up by a slice for
+ * every job (five jobs after a first load: five slices before the rows could be painted).
  */
 
-/** Milliseconds of work per slice: well inside a 16.7 ms frame. */
+/** Milliseconds of work per turn, all jobs together: well inside a 16.7 ms frame. */
 export const SLICE_MS = 4;
+
+interface Job {
+  work: (until: number) => boolean;
+  done?: () => void;
+  cancelled: boolean;
+}
+
+/** Jobs started and not finished, in the order they are given turns. */
+const jobs: Job[] = [];
+let channel: MessageChannel | undefined;
+let posted = false;
+
+/** `scheduler.postTask` where the browser has it (Chromium): see `post`. */
+const scheduler = (
+  globalThis as {
+    scheduler?: { postTask?: (task: () => void, options: { priority: string }) => unknown };
+  }
+).scheduler;
+
+function post(): void {
+  if (posted || jobs.length === 0) return;
+  posted = true;
+  if (scheduler?.postTask) {
+    // Background priority: a turn waits for rendering and for the page's own tasks (a list's
+    // rows, painted a frame after their host, come before its diagnosis).
+    void scheduler.postTask(turn, { priority: 'background' });
+    return;
+  }
+  if (!channel) {
+    // A message is not clamped as nested timeouts are (4 ms after five of them).
+    channel = new MessageChannel();
+    channel.port1.onmessage = turn;
+  }
+  channel.port2.postMessage(null);
+}
+
+/** One turn: the jobs in order, each until it finishes or the shared time is up. */
+function turn(): void {
+  posted = false;
+  const until = performance.now() + SLICE_MS;
+  while (jobs.length > 0 && performance.now() < until) {
+    const job = jobs[0]!;
+    if (job.cancelled) {
+      jobs.shift();
+      continue;
+    }
+    let finished: boolean;
+    try {
+      finished = job.work(until);
+    } catch (error) {
+      // A failing job is dropped, not the others: the error is reported as uncaught.
+      jobs.shift();
+      job.cancelled = true;
+      queueMicrotask(() => {
+        throw error;
+      });
+      continue;
+    }
+    if (!finished) {
+      // Its time is up: it goes to the back, so the next turn starts with another job.
+      jobs.push(jobs.shift()!);
+      break;
+    }
+    jobs.shift();
+    job.cancelled = true;
+    try {
+      job.done?.();
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+  post();
+}
 
 /**
  * Runs `work` in slices after the next paint until it returns true, then `done`. `work` gets the
  * `performance.now()` by which to yield and returns whether it finished. Returns a cancel.
  */
-export function inBackground(
-  work: (until: number) => boolean,
-  done?: () => void,
-  sliceMs = SLICE_MS,
-): () => void {
-  let cancelled = false;
+export function inBackground(work: (until: number) => boolean, done?: () => void): () => void {
+  const job: Job = { work, done, cancelled: false };
   let started = false;
-  // A message is not clamped as nested timeouts are (4 ms after five of them).
-  const channel = new MessageChannel();
-  const finish = () => {
-    cancelled = true;
-    channel.port1.onmessage = null;
-    channel.port1.close();
-    cancelAnimationFrame(frame);
-    clearTimeout(fallback);
-  };
-  channel.port1.onmessage = () => {
-    if (cancelled) return;
-    if (!work(performance.now() + sliceMs)) {
-      channel.port2.postMessage(null);
-      return;
-    }
-    finish();
-    done?.();
-  };
   const start = () => {
-    if (started || cancelled) return;
+    if (started || job.cancelled) return;
     started = true;
-    channel.port2.postMessage(null);
+    jobs.push(job);
+    post();
   };
   // After the next paint; a hidden page paints no frames, so a timer starts it there.
   const frame = requestAnimationFrame(() => setTimeout(start, 0));
   const fallback = setTimeout(start, 250);
-  return finish;
+  return () => {
+    job.cancelled = true;
+    cancelAnimationFrame(frame);
+    clearTimeout(fallback);
+  };
 }
 
 /**

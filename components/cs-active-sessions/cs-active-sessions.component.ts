@@ -477,6 +477,9 @@ export class CsActiveSessions extends LitElement {
   #health = new HealthView(new HealthTracker(), new SessionStore(), 0);
   #cancelCount: (() => void) | undefined;
   #cancelSearchIndex: (() => void) | undefined;
+  #cancelPerSessions: (() => void) | undefined;
+  /** The list `#perSessions` is counting between frames. */
+  #perSessionsCounting: readonly Session[] | undefined;
   #searchIndexedFrom: readonly Session[] | undefined;
   #renderedHealth: HealthView | undefined;
   #healthFrom: unknown[] = [];
@@ -528,6 +531,8 @@ export class CsActiveSessions extends LitElement {
     this.#cancelCount?.();
     this.#cancelSearchIndex?.();
     this.#searchIndexedFrom = undefined;
+    this.#cancelPerSessions?.();
+    this.#perSessionsCounting = undefined;
     clearInterval(this.#clock);
     this.#clock = undefined;
     this.#actions.abort();
@@ -758,7 +763,7 @@ export class CsActiveSessions extends LitElement {
         this._sessions.mode === 'server'
           ? (this._sessions.server.offsets[this._sessions.server.index] ?? 0)
           : 0,
-      flagsOf: (key) => flagsOf(health.get(key), t),
+      flagsOf: (session) => flagsOf(health.of(session), t),
       workspaceLabel: (id) => this.#workspaceLabel(id),
       texts: t,
     };
@@ -1692,7 +1697,7 @@ export class CsActiveSessions extends LitElement {
       const blob = await buildExport(sessions, {
         format,
         workspace,
-        health: (s) => health.get(s.key) ?? (server ? tracker.healthOf(s, now) : undefined),
+        health: (s) => (server ? tracker.healthOf(s, now) : health.of(s)),
         workspaceLabel: (id) => this.#workspaceList().find((w) => w.id === id)?.label,
         signal: run.signal,
         onProgress: (done, total) => {
@@ -2047,14 +2052,36 @@ export class CsActiveSessions extends LitElement {
       if (s.node) nodeCounts.set(s.node, (nodeCounts.get(s.node) ?? 0) + by);
       if (s.workspace) counts.set(s.workspace, (counts.get(s.workspace) ?? 0) + by);
     };
+    const done = () => {
+      for (const map of [nodeCounts, counts]) for (const [k, n] of map) if (n <= 0) map.delete(k);
+      const nodes = [...nodeCounts.keys()].sort();
+      return (this.#perSessionsOf = { sessions, nodes, nodeCounts, counts });
+    };
     if (delta) {
       for (const s of change.gone) count(s, -1);
       for (const s of change.added) count(s, 1);
-    } else for (const s of sessions) count(s, 1);
-    for (const map of [nodeCounts, counts]) for (const [k, n] of map) if (n <= 0) map.delete(k);
-    const nodes = [...nodeCounts.keys()].sort();
-    this.#perSessionsOf = { sessions, nodes, nodeCounts, counts };
-    return this.#perSessionsOf;
+      return done();
+    }
+    if (sessions.length <= COUNT_AT_ONCE) {
+      for (const s of sessions) count(s, 1);
+      return done();
+    }
+    // A large list counted afresh: between frames, after its rows are painted; the node filter
+    // and workspace counts show what was counted before (nothing, on a first load) meanwhile.
+    if (this.#perSessionsCounting !== sessions) {
+      this.#perSessionsCounting = sessions;
+      this.#cancelPerSessions?.();
+      this.#cancelPerSessions = inBackground(
+        sliced(sessions, (s) => count(s, 1)),
+        () => {
+          this.#cancelPerSessions = undefined;
+          this.#perSessionsCounting = undefined;
+          done();
+          this.requestUpdate();
+        },
+      );
+    }
+    return before ?? { nodes: [], counts: new Map() };
   }
 
   /**
@@ -2069,8 +2096,7 @@ export class CsActiveSessions extends LitElement {
     const counts = new Map<HealthFilter, number>(HEALTH_FILTERS.map((f) => [f.id, 0]));
     const count = (s: Session) => {
       if (workspace !== undefined && s.workspace !== workspace) return;
-      const h = health.get(s.key);
-      if (!h) return;
+      const h = health.of(s);
       for (const f of HEALTH_FILTERS) {
         if (matchesHealth(h, f.id)) counts.set(f.id, counts.get(f.id)! + 1);
       }

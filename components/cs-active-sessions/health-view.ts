@@ -1,5 +1,6 @@
 import type { HealthTracker, SessionHealth } from '../../src/analysis/health.js';
 import type { SessionStore } from '../../src/model/session-store.js';
+import type { Session } from '../../src/model/session.js';
 
 /**
  * The health of each session as the tracker last saw them, worked out when first asked: the
@@ -16,6 +17,19 @@ export class HealthView {
     this.#tracker = tracker;
     this.#store = store;
     this.#now = now;
+  }
+
+  /**
+   * The health of a session of the list, from the object itself: no lookup of its key in the
+   * store (a large first list is shown before its keys are indexed).
+   */
+  of(session: Session): SessionHealth {
+    let h = this.#cache.get(session.key);
+    if (h === undefined) {
+      h = this.#tracker.healthOf(session, this.#now);
+      if (!Object.isFrozen(h)) this.#cache.set(session.key, h);
+    }
+    return h;
   }
 
   get(key: string): SessionHealth | undefined {

@@ -60,7 +60,7 @@ export interface RowState {
   /** Whether this row may be selected (its source may act); every row when absent. */
   canSelect?: (session: Session) => boolean;
   /** Short health markers (`stuck`, `duplicate`...). */
-  flagsOf(key: string): string[];
+  flagsOf(session: Session): string[];
   /** The label of a workspace, for the workspace column. */
   workspaceLabel(id: string | undefined): string;
   /** Strings and number and date formatting (default: English in the browser's locale). */
@@ -93,7 +93,7 @@ function cell(column: Column, s: Session, state: RowState): TemplateResult {
     case 'clientId':
       return html`<div role="gridcell" part="cell" class="cell" title=${s.clientId}>
         <bdi>${s.clientId}</bdi>${state
-          .flagsOf(s.key)
+          .flagsOf(s)
           .map((f) => html` <span class="flag" part="flag">${f}</span>`)}
       </div>`;
     case 'workspace':

@@ -541,9 +541,20 @@ export class SessionsController implements ReactiveController {
       return;
     }
     // A large list: a few milliseconds at a time between frames, after its rows are painted.
+    // A large first list is given its slots first (see `SessionStore.index`).
     let from = 0;
+    let again = false;
     this.#cancelHealth = inBackground(
       (until) => {
+        if (!this.store.indexed) {
+          const before = this.store.sessions;
+          if (!this.store.index(until)) return false;
+          if (this.store.sessions !== before) {
+            // A key was listed twice: the list changed, and is looked at again.
+            again = true;
+            return true;
+          }
+        }
         while (from < sessions.length) {
           this.health.observeSlice(sessions, from, from + HEALTH_SLICE, now);
           from += HEALTH_SLICE;
@@ -553,6 +564,11 @@ export class SessionsController implements ReactiveController {
       },
       () => {
         this.#cancelHealth = undefined;
+        if (again) {
+          this.#observeHealth();
+          this.#host.requestUpdate();
+          return;
+        }
         this.health.finishObserve(sessions, now, (key) => this.store.get(key) !== undefined);
         this.healthVersion++;
         this.#host.requestUpdate();

@@ -106,6 +106,11 @@ export class SessionStore {
   #slots = new Map<string, Slot>();
   /** The slots of `sessions`, in its order (what the next poll is compared with first). */
   #order: Slot[] = [];
+  /** A large first list not yet given slots, from `#indexedUpTo` on (see `index`). */
+  #unindexed: readonly Session[] | undefined;
+  #indexedUpTo = 0;
+  /** Sessions of it whose key came earlier in it. */
+  #twice: Session[] = [];
   /** Which poll last saw each slot: a slot not seen by the newest poll has left. */
   #round = 0;
   #updatedAt: number | undefined;
@@ -132,7 +137,52 @@ export class SessionStore {
   }
 
   get(key: string): Session | undefined {
+    if (this.#unindexed !== undefined) this.index();
     return this.#slots.get(key)?.session;
+  }
+
+  /** Whether every session has its slot (see `index`). */
+  get indexed(): boolean {
+    return this.#unindexed === undefined;
+  }
+
+  /**
+   * Gives the sessions of a large first list their slots, until `until` (a `performance.now()`;
+   * all of them without it). Such a list is shown before it is indexed: its rows can be painted
+   * first, and this runs between frames. Anything that needs a key looked up (`get`, a poll, a
+   * patch) finishes it at once. Returns whether it is done. A key listed twice (which the
+   * sources do not send) keeps its first entry then, and the change says what left.
+   */
+  index(until = Infinity): boolean {
+    const pending = this.#unindexed;
+    if (pending === undefined) return true;
+    const slots = this.#slots;
+    const order = this.#order;
+    const round = this.#round;
+    let i = this.#indexedUpTo;
+    while (i < pending.length) {
+      const end = Math.min(pending.length, i + 1024);
+      for (; i < end; i++) {
+        const s = pending[i]!;
+        if (slots.get(s.key) !== undefined) {
+          this.#twice.push(s);
+          continue;
+        }
+        const slot: Slot = { session: s, round, index: order.length };
+        slots.set(s.key, slot);
+        order.push(slot);
+      }
+      if (performance.now() >= until) break;
+    }
+    this.#indexedUpTo = i;
+    if (i < pending.length) return false;
+    this.#unindexed = undefined;
+    if (this.#twice.length > 0) {
+      this.#change = { from: this.#sessions, added: [], gone: new Set(this.#twice) };
+      this.#sessions = order.map((slot) => slot.session);
+    }
+    this.#twice = [];
+    return true;
   }
 
   /**
@@ -146,6 +196,17 @@ export class SessionStore {
    * sessions hashes the keys of those that moved, not of all of them.
    */
   replace(sessions: readonly Session[], at: number = Date.now()): void {
+    if (this.#unindexed !== undefined) this.index();
+    if (sessions.length > INDEX_LATER_FROM && this.#order.length === 0) {
+      // A large first list: shown now, indexed between frames (`index`).
+      ++this.#round;
+      this.#unindexed = sessions;
+      this.#indexedUpTo = 0;
+      this.#change = { from: this.#sessions, added: sessions, gone: new Set() };
+      this.#sessions = sessions;
+      this.#updatedAt = at;
+      return;
+    }
     const round = ++this.#round;
     const slots = this.#slots;
     const previous = this.#order;
@@ -214,6 +275,7 @@ export class SessionStore {
 
   /** Puts many sessions in and takes others out, in one pass over the list. */
   patch(upserts: readonly Session[], removes: ReadonlySet<string>): void {
+    if (this.#unindexed !== undefined) this.index();
     const slots = this.#slots;
     const appended: Slot[] = [];
     const changed: Session[] = [];
@@ -255,6 +317,7 @@ export class SessionStore {
 
   /** Removes a session; returns whether it was there. */
   remove(key: string): boolean {
+    if (this.#unindexed !== undefined) this.index();
     const slot = this.#slots.get(key);
     if (slot === undefined) return false;
     this.#slots.delete(key);
@@ -291,3 +354,6 @@ interface Slot {
 }
 
 const REMOVED = -1;
+
+/** A first list longer than this is shown before its sessions get their slots. */
+const INDEX_LATER_FROM = 5000;

@@ -136,6 +136,52 @@ describe('session store', () => {
     });
   }
 
+  it('shows a large first list before indexing it, a slice at a time', () => {
+    const store = new SessionStore();
+    const first = Array.from({ length: 6000 }, (_, i) => make('a', i, 1));
+    // Listed twice (no source sends it; a custom one might): the first entry stays.
+    const twice = make('a', 17, 9);
+    const list = [...first.slice(0, 3000), twice, ...first.slice(3000)];
+    store.replace(list);
+    assert.equal(store.sessions, list, 'shown as given, at once');
+    assert.equal(store.indexed, false);
+    assert.equal(store.lastChange!.added, list);
+    let slices = 0;
+    while (!store.index(performance.now() - 1)) slices++;
+    assert.ok(slices > 1, 'indexed a slice at a time');
+    assert.equal(store.indexed, true);
+    assert.deepEqual(store.sessions, first);
+    assert.deepEqual([...store.lastChange!.gone], [twice]);
+    assert.equal(store.get(first[17]!.key), first[17]);
+    // A poll after it is matched as any other.
+    const second = first.map((_, i) => make('a', i, i === 5 ? 2 : 1));
+    store.replace(second);
+    assert.equal(store.lastChange!.added.length, 1);
+    assert.equal(store.sessions[4], first[4]);
+  });
+
+  it('finishes indexing at once when a key is looked up, or a patch or poll comes', () => {
+    for (const act of ['get', 'patch', 'remove', 'replace'] as const) {
+      const store = new SessionStore();
+      const first = Array.from({ length: 6000 }, (_, i) => make('a', i, 1));
+      store.replace(first);
+      assert.equal(store.indexed, false);
+      if (act === 'get') assert.equal(store.get(first[5999]!.key), first[5999]);
+      if (act === 'patch') store.patch([make('a', 7000, 1)], new Set([first[0]!.key]));
+      if (act === 'remove') assert.equal(store.remove(first[1]!.key), true);
+      if (act === 'replace') store.replace(first.slice(1));
+      assert.equal(store.indexed, true, act);
+      const expected =
+        act === 'patch'
+          ? first.length
+          : act === 'remove' || act === 'replace'
+            ? first.length - 1
+            : first.length;
+      assert.equal(store.sessions.length, expected, act);
+      for (const x of store.sessions) assert.equal(store.get(x.key), x, act);
+    }
+  });
+
   it('looks up only the sessions that moved when a poll keeps the order', () => {
     const store = new SessionStore();
     const first = Array.from({ length: 1000 }, (_, i) => make('a', i, 1));
