@@ -58,15 +58,40 @@ export function generatedSessions(n: number, sourceId?: string): Session[] {
  * compare and hash). The benchmark times the table's work on what a broker's answer gives it.
  */
 export function asReceived(sessions: readonly Session[]): Session[] {
-  // One session at a time, as pages come: no text of every session at once.
+  // One session at a time, as pages come; each made as the sources make theirs, by an object
+  // literal in one order of fields (so every session has the same shape).
   return sessions.map((x) => {
-    const parsed = JSON.parse(JSON.stringify(x)) as Session;
-    // What JSON leaves out (undefined), back as the sources give it.
+    const p = JSON.parse(JSON.stringify(x)) as Session;
     return {
-      ...parsed,
-      username: parsed.username ?? undefined,
-      displayUsername: parsed.displayUsername ?? undefined,
+      key: p.key,
+      clientId: p.clientId,
+      username: p.username ?? undefined,
+      displayUsername: p.displayUsername ?? undefined,
       workspace: undefined,
+      node: p.node,
+      connected: p.connected,
+      connectedAt: p.connectedAt,
+      ip: p.ip,
+      port: p.port,
+      protocol: p.protocol,
+      transport: p.transport,
+      tls: p.tls,
+      listener: p.listener,
+      subscriptions: p.subscriptions,
+      cleanSession: p.cleanSession,
+      keepAlive: p.keepAlive,
+      expiryInterval: p.expiryInterval,
+      queuedMessages: p.queuedMessages,
+      queueMax: p.queueMax,
+      queueDropped: p.queueDropped,
+      inflight: p.inflight,
+      inflightMax: p.inflightMax,
+      recvMessages: p.recvMessages,
+      sentMessages: p.sentMessages,
+      recvPackets: p.recvPackets,
+      sentPackets: p.sentPackets,
+      recvBytes: p.recvBytes,
+      sentBytes: p.sentBytes,
     };
   });
 }
