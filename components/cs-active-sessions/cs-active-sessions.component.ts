@@ -1154,7 +1154,11 @@ export class CsActiveSessions extends LitElement {
 
   /** Whether a row may be selected: its own source may act (workspaces can mix sources). */
   #rowSelectable = (session: Session): boolean =>
-    this.#canAct(this._sessions.sourceOf(session) ?? this._sessions.source());
+    // One source: every row is its own, with no lookup of the row's key (asked for each row).
+    this.#canAct(
+      (this._sessions.sourceCount > 1 ? this._sessions.sourceOf(session) : undefined) ??
+        this._sessions.source(),
+    );
 
   /** Whether rows can be selected: selection serves only bulk disconnect. */
   #selectable(): boolean {

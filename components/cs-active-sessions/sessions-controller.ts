@@ -231,6 +231,11 @@ export class SessionsController implements ReactiveController {
     this.#hidden.add(clientId);
   }
 
+  /** How many sources there are. */
+  get sourceCount(): number {
+    return this.#entries.length;
+  }
+
   /** Every source. */
   sources(): SessionSource[] {
     return this.#entries.map((e) => e.source);

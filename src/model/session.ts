@@ -233,11 +233,13 @@ export function formatBoolean(value: boolean | undefined): string {
   return value === undefined ? UNKNOWN : value ? 'yes' : 'no';
 }
 
-const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+const formats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, { format: Intl.DateTimeFormat; english: boolean }>();
 
 /** A cached `Intl.NumberFormat` (undefined locale: the runtime's). */
-function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions = {}) {
-  const key = `n|${locale ?? ''}|${JSON.stringify(options)}`;
+function numberFormat(locale: string | undefined, options?: Intl.NumberFormatOptions) {
+  // Counts (no options) are asked for on every row painted: no key built for them.
+  const key = options ? `n|${locale ?? ''}|${JSON.stringify(options)}` : (locale ?? '');
   let f = formats.get(key) as Intl.NumberFormat | undefined;
   if (!f) formats.set(key, (f = new Intl.NumberFormat(locale, options)));
   return f;
@@ -271,10 +273,10 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function formatDateTime(ms: number | undefined, locale?: string): string {
   if (ms === undefined) return UNKNOWN;
   const d = new Date(ms);
-  const key = `d|${locale ?? ''}`;
-  let f = formats.get(key) as Intl.DateTimeFormat | undefined;
+  // Asked for every row painted: the format and whether it is English are worked out once.
+  let f = dateFormats.get(locale ?? '');
   if (!f) {
-    f = new Intl.DateTimeFormat(locale, {
+    const format = new Intl.DateTimeFormat(locale, {
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
@@ -283,9 +285,10 @@ export function formatDateTime(ms: number | undefined, locale?: string): string 
       second: '2-digit',
       hourCycle: 'h23',
     });
-    formats.set(key, f);
+    f = { format, english: format.resolvedOptions().locale.toLowerCase().startsWith('en') };
+    dateFormats.set(locale ?? '', f);
   }
-  if (!f.resolvedOptions().locale.toLowerCase().startsWith('en')) return f.format(d);
+  if (!f.english) return f.format.format(d);
   return (
     `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
     `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
