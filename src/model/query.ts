@@ -189,7 +189,7 @@ export function mergeSorted(
   added: readonly Session[],
   order: SortOrder,
 ): Session[] {
-  const compare = comparator(order);
+  const compare = keyedComparator(order);
   const kept =
     typeof stillThere === 'function'
       ? previous.filter(stillThere)
@@ -200,11 +200,12 @@ export function mergeSorted(
   let from = 0;
   for (const f of fresh) {
     // The first kept session that sorts after `f`, searching only past the last one placed.
+    const key = compare.keyOf(f);
     let lo = from;
     let hi = kept.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compare(kept[mid]!, f) <= 0) lo = mid + 1;
+      if (compare(kept[mid]!, f, key) <= 0) lo = mid + 1;
       else hi = mid;
     }
     for (let i = from; i < lo; i++) out.push(kept[i]!);
@@ -213,6 +214,34 @@ export function mergeSorted(
   }
   for (let i = from; i < kept.length; i++) out.push(kept[i]!);
   return out;
+}
+
+/**
+ * `comparator(order)` for many comparisons against one session `b` at a time (a binary search):
+ * `b`'s sort key is looked up once (`keyOf`), and sessions whose keys differ are ordered by them
+ * alone; the rest (equal keys, text only the collator can place) by the full comparator.
+ */
+type KeyedComparator = ((a: Session, b: Session, keyOfB: string | undefined) => number) & {
+  keyOf: (s: Session) => string | undefined;
+};
+
+function keyedComparator(order: SortOrder): KeyedComparator {
+  const full = comparator(order);
+  const { column } = order;
+  if (!isText(column)) {
+    return Object.assign((a: Session, b: Session) => full(a, b), { keyOf: () => undefined });
+  }
+  const sign = order.direction === 'ascending' ? 1 : -1;
+  return Object.assign(
+    (a: Session, b: Session, keyOfB: string | undefined) => {
+      if (keyOfB !== undefined) {
+        const keyOfA = sortKeyOf(column, a);
+        if (keyOfA !== undefined && keyOfA !== keyOfB) return keyOfA < keyOfB ? -sign : sign;
+      }
+      return full(a, b);
+    },
+    { keyOf: (s: Session) => sortKeyOf(column, s) },
+  );
 }
 
 /**
@@ -225,17 +254,18 @@ export function mergeSorted(
 function withoutFew(
   sorted: readonly Session[],
   gone: ReadonlySet<Session>,
-  compare: (a: Session, b: Session) => number,
+  compare: KeyedComparator,
 ): Session[] | undefined {
   if (gone.size === 0) return sorted.slice();
   if (gone.size * 64 > sorted.length) return undefined;
   const at: number[] = [];
   for (const g of gone) {
+    const key = compare.keyOf(g);
     let lo = 0;
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const c = compare(sorted[mid]!, g);
+      const c = compare(sorted[mid]!, g, key);
       // Not a number: the order cannot be trusted to find it.
       if (c !== c) return undefined;
       if (c < 0) lo = mid + 1;
@@ -243,7 +273,7 @@ function withoutFew(
     }
     if (sorted[lo] === g) at.push(lo);
     // Another session where it would stand, sorting the same (the same key twice): not sure.
-    else if (lo < sorted.length && !(compare(sorted[lo]!, g) > 0)) return undefined;
+    else if (lo < sorted.length && !(compare(sorted[lo]!, g, key) > 0)) return undefined;
   }
   at.sort((a, b) => a - b);
   const out: Session[] = [];
