@@ -276,6 +276,10 @@ export const styles = css`
     height: var(--cs-table-height);
     width: 100%;
   }
+  lit-virtualizer.empty {
+    height: 0;
+    overflow: hidden;
+  }
   .message {
     padding: calc(var(--cs-spacing) * 2);
     color: var(--cs-color-muted);

@@ -89,7 +89,7 @@ export interface ServerPaging {
 }
 
 /** From this many sessions, the health tracker looks at a new list after its rows are painted. */
-const DEFER_HEALTH_FROM = 5_000;
+const DEFER_HEALTH_FROM = 500;
 /** Sessions the health tracker looks at per slice of work. */
 const HEALTH_SLICE = 500;
 
