@@ -446,11 +446,11 @@ export class CsActiveSessions extends LitElement {
   #visible: readonly Session[] = [];
   #keysOf: readonly Session[] | undefined;
   #keys: string[] = [];
-  /** The keys of the rows, in order: made when asked for (a selection), not per keystroke. */
   /** How many of the rows are selected: no keys are made while nothing is. */
   #selectedInView(): number {
     return this.#selection.size === 0 ? 0 : this.#selection.countIn(this.#visibleKeys);
   }
+  /** The keys of the rows, in order: made when asked for (a selection), not per keystroke. */
   get #visibleKeys(): string[] {
     if (this.#keysOf !== this.#visible) {
       this.#keys = this.#visible.map((s) => s.key);
@@ -2451,6 +2451,7 @@ export class CsActiveSessions extends LitElement {
 
   private _renderGrid(columns: readonly Column[]): TemplateResult {
     const { store, loading, stale } = this._sessions;
+    const rows = store.loaded && this.#visible.length > 0;
     return html`<div
       class="grid ${stale ? 'stale' : ''}"
       part="table"
@@ -2468,16 +2469,15 @@ export class CsActiveSessions extends LitElement {
         // There before any row is: set up (and its layout loaded) while the list is on its
         // way, so the first rows need only be rendered. Without rows it takes no room and is
         // no rowgroup.
-        ((rows) =>
-          html`<lit-virtualizer
-            role=${rows ? 'rowgroup' : nothing}
-            class=${rows ? '' : 'empty'}
-            scroller
-            .items=${rows ? this.#visible : NO_ROWS}
-            .keyFunction=${keyOf}
-            .renderItem=${this.#renderItem}
-            @visibilityChanged=${this._onVisibilityChanged}
-          ></lit-virtualizer>`)(store.loaded && this.#visible.length > 0)
+        html`<lit-virtualizer
+          role=${rows ? 'rowgroup' : nothing}
+          class=${rows ? '' : 'empty'}
+          scroller
+          .items=${rows ? this.#visible : NO_ROWS}
+          .keyFunction=${keyOf}
+          .renderItem=${this.#renderItem}
+          @visibilityChanged=${this._onVisibilityChanged}
+        ></lit-virtualizer>`
       }
     </div>`;
   }

@@ -1,5 +1,28 @@
 import { css } from 'lit';
 
+/** The dark theme's colours: forced by `theme="dark"`, or followed from the system. */
+const darkPalette = css`
+  --cs-color-text: #e7eaf0;
+  --cs-color-muted: #a8b0bf;
+  --cs-color-background: #14181f;
+  --cs-color-surface: #1e242e;
+  --cs-color-border: #3a4352;
+  --cs-color-control-border: #6b7587;
+  --cs-color-accent: #8ab4ff;
+  --cs-color-on-accent: #14181f;
+  --cs-color-selected: #243b5e;
+  --cs-color-danger: #ff9a90;
+  --cs-color-on-danger: #14181f;
+  --cs-color-warning-bg: #3b2c12;
+  --cs-color-warning-text: #ffd58f;
+  --cs-color-ok: #6fd38f;
+  --cs-color-warning: #f2b85b;
+  --cs-color-switch-thumb: #e7eaf0;
+  --cs-shadow: 0 4px 12px rgb(0 0 0 / 50%);
+
+  color-scheme: dark;
+`;
+
 export const styles = css`
   /* Design tokens. Every colour, font, spacing, radius and size the element uses is one of
      these custom properties; a page overrides them on the element (the page's rules win over
@@ -52,47 +75,11 @@ export const styles = css`
 
   /* Dark: forced by theme="dark", or followed from the system while the theme is unset. */
   :host([theme='dark']) {
-    --cs-color-text: #e7eaf0;
-    --cs-color-muted: #a8b0bf;
-    --cs-color-background: #14181f;
-    --cs-color-surface: #1e242e;
-    --cs-color-border: #3a4352;
-    --cs-color-control-border: #6b7587;
-    --cs-color-accent: #8ab4ff;
-    --cs-color-on-accent: #14181f;
-    --cs-color-selected: #243b5e;
-    --cs-color-danger: #ff9a90;
-    --cs-color-on-danger: #14181f;
-    --cs-color-warning-bg: #3b2c12;
-    --cs-color-warning-text: #ffd58f;
-    --cs-color-ok: #6fd38f;
-    --cs-color-warning: #f2b85b;
-    --cs-color-switch-thumb: #e7eaf0;
-    --cs-shadow: 0 4px 12px rgb(0 0 0 / 50%);
-
-    color-scheme: dark;
+    ${darkPalette}
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light']):not([theme='dark'])) {
-      --cs-color-text: #e7eaf0;
-      --cs-color-muted: #a8b0bf;
-      --cs-color-background: #14181f;
-      --cs-color-surface: #1e242e;
-      --cs-color-border: #3a4352;
-      --cs-color-control-border: #6b7587;
-      --cs-color-accent: #8ab4ff;
-      --cs-color-on-accent: #14181f;
-      --cs-color-selected: #243b5e;
-      --cs-color-danger: #ff9a90;
-      --cs-color-on-danger: #14181f;
-      --cs-color-warning-bg: #3b2c12;
-      --cs-color-warning-text: #ffd58f;
-      --cs-color-ok: #6fd38f;
-      --cs-color-warning: #f2b85b;
-      --cs-color-switch-thumb: #e7eaf0;
-      --cs-shadow: 0 4px 12px rgb(0 0 0 / 50%);
-
-      color-scheme: dark;
+      ${darkPalette}
     }
   }
 

@@ -27,21 +27,18 @@ export class HealthView {
     let h = this.#cache.get(session.key);
     if (h === undefined) {
       h = this.#tracker.healthOf(session, this.#now);
+      // A session with nothing to report shares one frozen object: not worth a cache entry
+      // for each of 100,000 of them.
       if (!Object.isFrozen(h)) this.#cache.set(session.key, h);
     }
     return h;
   }
 
+  /** The health of the session the store holds for `key`; undefined when it holds none. */
   get(key: string): SessionHealth | undefined {
-    let h = this.#cache.get(key);
-    if (h === undefined) {
-      const session = this.#store.get(key);
-      if (!session) return undefined;
-      h = this.#tracker.healthOf(session, this.#now);
-      // A session with nothing to report shares one frozen object: not worth a cache entry
-      // for each of 100,000 of them.
-      if (!Object.isFrozen(h)) this.#cache.set(key, h);
-    }
-    return h;
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached;
+    const session = this.#store.get(key);
+    return session && this.of(session);
   }
 }

@@ -257,34 +257,22 @@ export class HealthTracker {
       this.#naming.set(s.clientId, naming);
     }
     const h: SessionHealth = { naming };
-    let found = false;
     const group = this.#duplicates.get(s.key);
     if (group) {
       h.duplicate = { count: group.length, peers: group.map((p) => ({ node: p.node, ip: p.ip })) };
-      found = true;
     }
     const takeover = this.#takeover(s, now);
-    if (takeover) {
-      h.takeover = takeover;
-      found = true;
-    }
-    if (s.keepAlive === 0) {
-      h.noKeepAlive = true;
-      found = true;
-    }
-    if ((s.queuedMessages ?? 0) > 0) {
-      h.queued = s.queuedMessages;
-      found = true;
-    }
+    if (takeover) h.takeover = takeover;
+    if (s.keepAlive === 0) h.noKeepAlive = true;
+    if ((s.queuedMessages ?? 0) > 0) h.queued = s.queuedMessages;
     const t = this.#traffic.get(s.key);
     if (s.keepAlive !== undefined && s.keepAlive > 0 && t) {
       if (t.seenAt - t.changedAt > STUCK_FACTOR * s.keepAlive * 1000) {
         h.stuck = { lastTraffic: t.changedAt + this.#epoch!, sinceFirstSeen: !t.moved };
-        found = true;
       }
     }
     // Nothing to report (nearly every session): the one shared, frozen object of its naming.
-    return found ? h : plain(naming);
+    return h.duplicate || h.takeover || h.noKeepAlive || h.queued || h.stuck ? h : plain(naming);
   }
 
   #observeConnection(s: Session, now: number): void {

@@ -229,7 +229,7 @@ function keyedComparator(order: SortOrder): KeyedComparator {
   const full = comparator(order);
   const { column } = order;
   if (!isText(column)) {
-    return Object.assign((a: Session, b: Session) => full(a, b), { keyOf: () => undefined });
+    return Object.assign(full, { keyOf: () => undefined });
   }
   const sign = order.direction === 'ascending' ? 1 : -1;
   return Object.assign(

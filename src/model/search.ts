@@ -1,3 +1,4 @@
+import { matchesNeedle } from './search-index.js';
 import type { Session } from './session.js';
 
 /**
@@ -7,10 +8,5 @@ import type { Session } from './session.js';
 export function searchSessions(sessions: readonly Session[], query: string): readonly Session[] {
   const needle = query.trim().toLowerCase();
   if (needle === '') return sessions;
-  return sessions.filter(
-    (s) =>
-      s.clientId.toLowerCase().includes(needle) ||
-      (s.username !== undefined && s.username.toLowerCase().includes(needle)) ||
-      (s.displayUsername !== undefined && s.displayUsername.toLowerCase().includes(needle)),
-  );
+  return sessions.filter((s) => matchesNeedle(s, needle));
 }

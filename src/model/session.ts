@@ -240,7 +240,7 @@ const dateFormats = new Map<string, { format: Intl.DateTimeFormat; english: bool
 function numberFormat(locale: string | undefined, options?: Intl.NumberFormatOptions) {
   // Counts (no options) are asked for on every row painted: no key built for them.
   const key = options ? `n|${locale ?? ''}|${JSON.stringify(options)}` : (locale ?? '');
-  let f = formats.get(key) as Intl.NumberFormat | undefined;
+  let f = formats.get(key);
   if (!f) formats.set(key, (f = new Intl.NumberFormat(locale, options)));
   return f;
 }
