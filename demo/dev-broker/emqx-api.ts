@@ -405,6 +405,21 @@ export function createEmqxApi(options: EmqxApiOptions) {
     return r;
   }
 
+  /**
+   * Kicks a client now, or after the answer when the `kickDelayMs` fault is set (the client
+   * stays connected and listed until then).
+   */
+  async function kickAsAnswered(clientId: string): Promise<void> {
+    const delay = faults.kickDelayMs;
+    if (!delay) {
+      await kick(clientId);
+      return;
+    }
+    setTimeout(() => {
+      kick(clientId).catch(() => undefined);
+    }, delay);
+  }
+
   /** Kicks a client on every node that holds it (a kick discards the session, as in EMQX). */
   async function kick(clientId: string): Promise<boolean> {
     const records = recordsOf(clientId);
@@ -638,7 +653,7 @@ export function createEmqxApi(options: EmqxApiOptions) {
         throw new ApiError(400, 'BAD_REQUEST', 'expected a JSON array of client IDs');
       }
       // Like EMQX, 204 whatever happened to each client: callers confirm from the list.
-      await Promise.all(ids.filter((id) => !faults.kickFailures.includes(id)).map(kick));
+      await Promise.all(ids.filter((id) => !faults.kickFailures.includes(id)).map(kickAsAnswered));
       return { status: 204, body: undefined };
     }
     if (path === '/api/v5/subscriptions') {
@@ -700,7 +715,7 @@ export function createEmqxApi(options: EmqxApiOptions) {
         if (faults.kickFailures.includes(clientId)) {
           throw new ApiError(500, 'INTERNAL_ERROR', 'Kick failed (injected fault)');
         }
-        await kick(clientId);
+        await kickAsAnswered(clientId);
         return { status: 204, body: undefined };
       }
       throw notAllowed();

@@ -13,6 +13,11 @@ export interface Faults {
   /** Milliseconds each client-list page waits before it answers (a slow, busy broker). */
   listDelayMs?: number;
   /**
+   * Milliseconds a kick takes to land after the API has answered it: the client stays
+   * connected and listed that long, as on a busy broker that closes the connection later.
+   */
+  kickDelayMs?: number;
+  /**
    * Management API answers to break, first match first: an error status with an EMQX-shaped
    * body, a hang, or both, for some paths and methods, a number of times (then healthy again).
    */
@@ -116,10 +121,11 @@ export function updateFaults(faults: Faults, body: unknown): string | undefined 
         : `${key}: expected an array of client IDs`;
     }
   }
-  if ('listDelayMs' in b) {
-    const ms = b['listDelayMs'];
+  for (const key of ['listDelayMs', 'kickDelayMs'] as const) {
+    if (!(key in b)) continue;
+    const ms = b[key];
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 60_000) {
-      return 'listDelayMs: expected milliseconds from 0 to 60000';
+      return `${key}: expected milliseconds from 0 to 60000`;
     }
   }
   if ('apiFaults' in b) {
@@ -134,6 +140,7 @@ export function updateFaults(faults: Faults, body: unknown): string | undefined 
     if (key in b) faults[key] = [...(b[key] as string[])];
   }
   if ('listDelayMs' in b) faults.listDelayMs = b['listDelayMs'] as number;
+  if ('kickDelayMs' in b) faults.kickDelayMs = b['kickDelayMs'] as number;
   if ('apiFaults' in b) faults.apiFaults = (b['apiFaults'] as ApiFault[]).map((f) => ({ ...f }));
   return undefined;
 }

@@ -111,7 +111,8 @@ export async function bulkDisconnect(
     if (b < batches.length - 1) await sleep(1000, signal);
   }
 
-  await confirmFromList(source, byId, results);
+  // Not cancelled with the run: the kicks already sent are confirmed all the same.
+  await confirmFromList(source, byId, results, (ms) => sleep(ms));
   for (const id of ids) {
     if (!results.has(id)) {
       results.set(id, {
@@ -126,38 +127,51 @@ export async function bulkDisconnect(
 }
 
 /**
+ * Waits before each new look at a client that still seemed connected: a broker can answer a kick
+ * before the connection has closed (RabbitMQ closes it from the connection's own process, EMQX
+ * from the node that holds it), most so when it is busy.
+ */
+const CONFIRM_AGAIN_AFTER_MS = [500, 1000, 2000];
+
+/**
  * Checks each kicked client against a fresh list: still there with the connection the user saw
  * means the kick did not take; there with a newer connection means it reconnected (the kick
- * worked). A client that was not there when we started is `already-gone`.
+ * worked). A client that was not there when we started is `already-gone`. One still there is
+ * looked for again a few times over about 3.5 s before it counts as failed.
  */
 async function confirmFromList(
   source: SessionSource,
   seen: ReadonlyMap<string, DisconnectTarget[]>,
   results: Map<string, DisconnectResult>,
+  sleep: (ms: number) => Promise<void>,
 ): Promise<void> {
-  const kicked = [...results.values()].filter((r) => r.outcome === 'disconnected');
-  if (kicked.length === 0) return;
-  let now: Session[];
-  try {
-    now = (await source.list()).sessions;
-  } catch {
-    // Without a list the kicks' own answers stand.
-    return;
-  }
-  const current = new Map<string, Session[]>();
-  for (const s of now) current.set(s.clientId, [...(current.get(s.clientId) ?? []), s]);
-  for (const r of kicked) {
-    const before = seen.get(r.clientId) ?? [];
-    const after = current.get(r.clientId) ?? [];
-    const stillThere = after.some((s) =>
-      before.some((b) => b.connectedAt !== undefined && s.connectedAt === b.connectedAt),
-    );
-    if (stillThere) {
-      results.set(r.clientId, {
-        clientId: r.clientId,
-        outcome: 'failed',
-        error: 'Still connected after the disconnect request',
-      });
+  let doubtful = [...results.values()].filter((r) => r.outcome === 'disconnected');
+  for (let attempt = 0; doubtful.length > 0; attempt++) {
+    let now: Session[];
+    try {
+      now = (await source.list()).sessions;
+    } catch {
+      // Without a list the kicks' own answers stand.
+      return;
     }
+    const current = new Map<string, Session[]>();
+    for (const s of now) current.set(s.clientId, [...(current.get(s.clientId) ?? []), s]);
+    doubtful = doubtful.filter((r) => {
+      const before = seen.get(r.clientId) ?? [];
+      const after = current.get(r.clientId) ?? [];
+      return after.some((s) =>
+        before.some((b) => b.connectedAt !== undefined && s.connectedAt === b.connectedAt),
+      );
+    });
+    const wait = CONFIRM_AGAIN_AFTER_MS[attempt];
+    if (wait === undefined) break;
+    if (doubtful.length > 0) await sleep(wait);
+  }
+  for (const r of doubtful) {
+    results.set(r.clientId, {
+      clientId: r.clientId,
+      outcome: 'failed',
+      error: 'Still connected after the disconnect request',
+    });
   }
 }

@@ -31,6 +31,7 @@ describe('dev broker: API faults, request log, restart', () => {
       [{ apiFaults: [{ status: 500, path: 'clients' }] }, /path: expected a path/],
       [{ apiFaults: [{ status: 500, colour: 'red' }] }, /unknown field "colour"/],
       [{ kickFailures: ['a'], mqttRefuse: 'x' }, /mqttRefuse: expected an array/],
+      [{ kickFailures: ['a'], kickDelayMs: -1 }, /kickDelayMs: expected milliseconds/],
     ] as const) {
       const res = await put(body);
       assert.equal(res.status, 400);

@@ -77,6 +77,49 @@ describe('bulkDisconnect against the dev broker', () => {
     );
   });
 
+  it('should look again before it calls a kick that closes late failed', async () => {
+    const clients = await t.connect(
+      ...['a', 'b', 'c'].map((x) => ({ clientId: `set5-${x}`, reconnect: false })),
+    );
+    // The broker answers each kick at once and closes the connection 1.2 s later.
+    await faults({ kickDelayMs: 1200 });
+    try {
+      const targets = await current('set5-');
+      const sleeps: number[] = [];
+      const sleep = (ms: number) => {
+        sleeps.push(ms);
+        return new Promise<void>((resolve) => setTimeout(resolve, ms));
+      };
+      // Through the bulk endpoint, and one by one.
+      const bulk = await bulkDisconnect(source, targets.slice(0, 2), { sleep });
+      const bulkSleeps = sleeps.splice(0);
+      const single = await bulkDisconnect(
+        {
+          label: 'one by one',
+          list: (o) => source.list(o),
+          get: (id) => source.get(id),
+          subscriptions: (id) => source.subscriptions(id),
+          disconnect: (id) => source.disconnect(id),
+        },
+        targets.slice(2),
+        { sleep },
+      );
+      assert.deepEqual(
+        [...bulk, ...single].map((r) => [r.clientId, r.outcome, r.error]),
+        [
+          ['set5-a', 'disconnected', undefined],
+          ['set5-b', 'disconnected', undefined],
+          ['set5-c', 'disconnected', undefined],
+        ],
+      );
+      // Each run found its clients still listed at the first look, and looked again.
+      for (const waits of [bulkSleeps, sleeps]) assert.equal(waits[0], 500, `${waits}`);
+      await waitFor(() => clients.every((c) => c.closes > 0), 'both clients to close');
+    } finally {
+      await faults({ kickDelayMs: 0 });
+    }
+  });
+
   it('should count a client that reconnected at once as disconnected', async () => {
     await t.connect({ clientId: 'set2-bouncer', reconnect: true });
     const before = await current('set2-');

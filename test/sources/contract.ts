@@ -159,8 +159,11 @@ export function sourceContract(name: string, harness: () => ContractHarness): vo
         source,
         clients.map((c) => c.clientId),
       );
+      // The sessions as listed, with the connected-at the confirmation compares against, as
+      // the element passes them.
+      const { sessions } = await source.list();
       const results = await bulkDisconnect(source, [
-        ...clients.map((c) => ({ clientId: c.clientId, connectedAt: undefined })),
+        ...clients.map((c) => sessions.find((s) => s.clientId === c.clientId)!),
         { clientId: id('bulk-gone'), connectedAt: undefined },
       ]);
       assert.deepEqual(
