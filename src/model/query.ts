@@ -66,14 +66,29 @@ const keys: Record<TextColumn, WeakMap<Session, string | null>> = {
 
 /** The collation key of a session's text in a column, computed once per session object. */
 export function sortKeyOf(column: TextColumn, s: Session): string | undefined {
+  return keyOrNull(column, s) ?? undefined;
+}
+
+/** `sortKeyOf`, with null for a text that has no key (only the collator can place it). */
+function keyOrNull(column: TextColumn, s: Session): string | null {
   const cache = keys[column];
   let k = cache.get(s);
   if (k === undefined) {
     k = collationKey(textOf[column](s)) ?? null;
     cache.set(s, k);
   }
-  return k ?? undefined;
+  return k;
 }
+
+/**
+ * The collation keys of a list sorted by a text column here, in the list's order: a refresh
+ * merges into it comparing keys it reads from an array, not looking each one up again (a
+ * lookup per comparison, in a table of 100,000 sessions, was most of a refresh's merge).
+ */
+const keysOfSorted = new WeakMap<
+  readonly Session[],
+  { column: TextColumn; keys: readonly (string | null)[] }
+>();
 
 const compareTextOf = (column: TextColumn, a: Session, b: Session) =>
   compareText(textOf[column](a), textOf[column](b), sortKeyOf(column, a), sortKeyOf(column, b));
@@ -162,7 +177,12 @@ export function sortSessions(
     );
   });
   const out: Session[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = sessions[index[i]!]!;
+  const outKeys: (string | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = sessions[index[i]!]!;
+    outKeys[i] = own[index[i]!] ?? null;
+  }
+  keysOfSorted.set(out, { column, keys: outKeys });
   return out;
 }
 
@@ -190,57 +210,123 @@ export function mergeSorted(
   order: SortOrder,
 ): Session[] {
   const compare = keyedComparator(order);
+  const before = compare.keysOf(previous);
   const kept =
     typeof stillThere === 'function'
-      ? previous.filter(stillThere)
-      : (withoutFew(previous, stillThere, compare) ?? previous.filter((s) => !stillThere.has(s)));
-  if (added.length === 0) return kept;
+      ? keep(previous, before, stillThere)
+      : (withoutFew(previous, before, stillThere, compare) ??
+        keep(previous, before, (s) => !stillThere.has(s)));
+  if (added.length === 0) return compare.sorted(kept.list, kept.keys);
   const fresh = sortSessions(added, order);
-  const out: Session[] = [];
-  let from = 0;
-  for (const f of fresh) {
-    // The first kept session that sorts after `f`, searching only past the last one placed.
-    const key = compare.keyOf(f);
-    let lo = from;
-    let hi = kept.length;
+  const freshKeys = compare.keysOf(fresh);
+  // Made at their full length and filled in place: 100,000 pushes cost more than the merge.
+  const out: Session[] = new Array(kept.list.length + fresh.length);
+  const outKeys: (string | null)[] | undefined = kept.keys && new Array(out.length);
+  let next = 0;
+  let w = 0;
+  const copyUpTo = (end: number) => {
+    for (let i = next; i < end; i++, w++) {
+      out[w] = kept.list[i]!;
+      if (outKeys) outKeys[w] = kept.keys![i]!;
+    }
+    next = end;
+  };
+  for (let f = 0; f < fresh.length; f++) {
+    const session = fresh[f]!;
+    // The first kept session that sorts after it, searching only past the last one placed.
+    const key = freshKeys?.[f];
+    let lo = next;
+    let hi = kept.list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compare(kept[mid]!, f, key) <= 0) lo = mid + 1;
+      if (compare(kept.list[mid]!, kept.keys?.[mid], session, key) <= 0) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = from; i < lo; i++) out.push(kept[i]!);
-    out.push(f);
-    from = lo;
+    copyUpTo(lo);
+    out[w] = session;
+    if (outKeys) outKeys[w] = key!;
+    w++;
   }
-  for (let i = from; i < kept.length; i++) out.push(kept[i]!);
-  return out;
+  copyUpTo(kept.list.length);
+  return compare.sorted(out, outKeys);
+}
+
+/** A sorted list and, for a text column, its collation keys in the same order. */
+interface Keyed {
+  list: Session[];
+  keys: readonly (string | null)[] | undefined;
+}
+
+/** The sessions of a sorted list that pass `test`, with their keys. */
+function keep(
+  sorted: readonly Session[],
+  keys: readonly (string | null)[] | undefined,
+  test: (s: Session) => boolean,
+): Keyed {
+  const list: Session[] = [];
+  const kept: (string | null)[] | undefined = keys && [];
+  for (let i = 0; i < sorted.length; i++) {
+    if (!test(sorted[i]!)) continue;
+    list.push(sorted[i]!);
+    kept?.push(keys![i]!);
+  }
+  return { list, keys: kept };
 }
 
 /**
- * `comparator(order)` for many comparisons against one session `b` at a time (a binary search):
- * `b`'s sort key is looked up once (`keyOf`), and sessions whose keys differ are ordered by them
- * alone; the rest (equal keys, text only the collator can place) by the full comparator.
+ * `comparator(order)` for many comparisons of sessions whose sort keys are known (read from the
+ * arrays kept beside sorted lists; undefined: look it up). Sessions whose keys differ are
+ * ordered by them alone; the rest (equal keys, text only the collator can place) by the full
+ * comparator. Non-text columns have no keys and compare in full.
  */
-type KeyedComparator = ((a: Session, b: Session, keyOfB: string | undefined) => number) & {
-  keyOf: (s: Session) => string | undefined;
+type KeyedComparator = ((
+  a: Session,
+  keyOfA: string | null | undefined,
+  b: Session,
+  keyOfB: string | null | undefined,
+) => number) & {
+  /** A session's key (null: none); undefined for a column that sorts without keys. */
+  keyOf: (s: Session) => string | null | undefined;
+  /** The keys of a list sorted here, in its order, or undefined (also for non-text columns). */
+  keysOf: (sorted: readonly Session[]) => readonly (string | null)[] | undefined;
+  /** Remembers a merged list's keys for the next merge into it; gives back the list. */
+  sorted: (list: Session[], keys: readonly (string | null)[] | undefined) => Session[];
 };
 
 function keyedComparator(order: SortOrder): KeyedComparator {
   const full = comparator(order);
   const { column } = order;
   if (!isText(column)) {
-    return Object.assign(full, { keyOf: () => undefined });
+    return Object.assign((a: Session, _ka: unknown, b: Session) => full(a, b), {
+      keyOf: () => undefined,
+      keysOf: () => undefined,
+      sorted: (list: Session[]) => list,
+    });
   }
   const sign = order.direction === 'ascending' ? 1 : -1;
   return Object.assign(
-    (a: Session, b: Session, keyOfB: string | undefined) => {
-      if (keyOfB !== undefined) {
-        const keyOfA = sortKeyOf(column, a);
-        if (keyOfA !== undefined && keyOfA !== keyOfB) return keyOfA < keyOfB ? -sign : sign;
-      }
+    (
+      a: Session,
+      keyOfA: string | null | undefined,
+      b: Session,
+      keyOfB: string | null | undefined,
+    ) => {
+      const ka = keyOfA === undefined ? keyOrNull(column, a) : keyOfA;
+      const kb = keyOfB === undefined ? keyOrNull(column, b) : keyOfB;
+      if (ka !== null && kb !== null && ka !== kb) return ka < kb ? -sign : sign;
       return full(a, b);
     },
-    { keyOf: (s: Session) => sortKeyOf(column, s) },
+    {
+      keyOf: (s: Session) => keyOrNull(column, s),
+      keysOf: (sorted: readonly Session[]) => {
+        const known = keysOfSorted.get(sorted);
+        return known?.column === column ? known.keys : sorted.map((s) => keyOrNull(column, s));
+      },
+      sorted: (list: Session[], keys: readonly (string | null)[] | undefined) => {
+        if (keys) keysOfSorted.set(list, { column, keys });
+        return list;
+      },
+    },
   );
 }
 
@@ -253,10 +339,11 @@ function keyedComparator(order: SortOrder): KeyedComparator {
  */
 function withoutFew(
   sorted: readonly Session[],
+  keys: readonly (string | null)[] | undefined,
   gone: ReadonlySet<Session>,
   compare: KeyedComparator,
-): Session[] | undefined {
-  if (gone.size === 0) return sorted.slice();
+): Keyed | undefined {
+  if (gone.size === 0) return { list: sorted.slice(), keys };
   if (gone.size * 64 > sorted.length) return undefined;
   const at: number[] = [];
   for (const g of gone) {
@@ -265,7 +352,7 @@ function withoutFew(
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const c = compare(sorted[mid]!, g, key);
+      const c = compare(sorted[mid]!, keys?.[mid], g, key);
       // Not a number: the order cannot be trusted to find it.
       if (c !== c) return undefined;
       if (c < 0) lo = mid + 1;
@@ -273,17 +360,27 @@ function withoutFew(
     }
     if (sorted[lo] === g) at.push(lo);
     // Another session where it would stand, sorting the same (the same key twice): not sure.
-    else if (lo < sorted.length && !(compare(sorted[lo]!, g, key) > 0)) return undefined;
+    else if (lo < sorted.length && !(compare(sorted[lo]!, keys?.[lo], g, key) > 0)) {
+      return undefined;
+    }
   }
   at.sort((a, b) => a - b);
-  const out: Session[] = [];
+  const list: Session[] = new Array(sorted.length - at.length);
+  const kept: (string | null)[] | undefined = keys && new Array(list.length);
   let from = 0;
+  let w = 0;
+  const copyUpTo = (end: number) => {
+    for (let j = from; j < end; j++, w++) {
+      list[w] = sorted[j]!;
+      if (kept) kept[w] = keys![j]!;
+    }
+  };
   for (const i of at) {
-    for (let j = from; j < i; j++) out.push(sorted[j]!);
+    copyUpTo(i);
     from = i + 1;
   }
-  for (let j = from; j < sorted.length; j++) out.push(sorted[j]!);
-  return out;
+  copyUpTo(sorted.length);
+  return { list, keys: kept };
 }
 
 /** The whole view: workspace, filters, search, order. */

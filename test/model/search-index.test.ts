@@ -111,6 +111,43 @@ describe('sorted merge after a refresh', () => {
     }
   });
 
+  it('keeps the order of a full sort over many merges into merged lists', async () => {
+    const { mergeSorted, sortSessions } = await import('../../src/model/query.js');
+    // Some IDs and usernames only the collator can place (no key), some equal but for case.
+    const ids = (i: number) =>
+      i % 9 === 0 ? `Ünit-${i % 50}` : i % 5 === 0 ? `C-${i % 70}` : `c-${(i * 7919) % 1000}`;
+    let serial = 0;
+    const make = (i: number) => ({
+      ...session(ids(i), i % 4 === 0 ? `Jürgen${i % 3}` : `user${i % 11}`),
+      key: `k-${serial++}`,
+    });
+    for (const column of ['clientId', 'username'] as const) {
+      for (const direction of ['ascending', 'descending'] as const) {
+        const order = { column, direction };
+        let all = Array.from({ length: 5000 }, (_, i) => make(i));
+        let sorted: readonly Session[] = sortSessions(all, order);
+        for (let round = 1; round <= 6; round++) {
+          // A few leave, a few change, a few are new; by a set or by a test, in turn.
+          const gone = new Set(all.filter((_, i) => (i + round) % 97 === 0));
+          const added: Session[] = [...gone]
+            .slice(0, 10)
+            .map((s) => ({ ...s, subscriptions: round }));
+          for (let i = 0; i < 5; i++) added.push(make(round * 100 + i));
+          all = [...all.filter((s) => !gone.has(s)), ...added];
+          sorted =
+            round % 2
+              ? mergeSorted(sorted, gone, added, order)
+              : mergeSorted(sorted, (s) => !gone.has(s), added, order);
+          assert.deepEqual(
+            sorted.map((s) => s.key),
+            sortSessions(all, order).map((s) => s.key),
+            `${column} ${direction}, round ${round}`,
+          );
+        }
+      }
+    }
+  });
+
   it('gives the order a full sort gives', async () => {
     const { mergeSorted, sortSessions } = await import('../../src/model/query.js');
     const order = { column: 'clientId' as const, direction: 'descending' as const };
