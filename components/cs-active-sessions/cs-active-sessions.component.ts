@@ -483,6 +483,8 @@ export class CsActiveSessions extends LitElement {
   #cancelCount: (() => void) | undefined;
   #cancelSearchIndex: (() => void) | undefined;
   #cancelPerSessions: (() => void) | undefined;
+  /** Cancels making the date format ahead of the first rows. */
+  #cancelWarmUp: (() => void) | undefined;
   /** The list `#perSessions` is counting between frames. */
   #perSessionsCounting: readonly Session[] | undefined;
   #searchIndexedFrom: readonly Session[] | undefined;
@@ -524,6 +526,12 @@ export class CsActiveSessions extends LitElement {
     super.connectedCallback();
     // Put back in the page: open the storage the removal closed.
     if (this.hasUpdated) void this._storage.use(this.storageKey || 'default');
+    // The date format of the rows (an `Intl.DateTimeFormat`, milliseconds to make) is made
+    // while the first list is on its way, not when its rows are rendered.
+    this.#cancelWarmUp = inBackground(() => {
+      this.#texts.dateTime(Date.now());
+      return true;
+    });
     this.#actions = new AbortController();
     this.#clock = setInterval(() => {
       if (document.visibilityState !== 'hidden') this._now = Date.now();
@@ -532,6 +540,7 @@ export class CsActiveSessions extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#cancelWarmUp?.();
     clearTimeout(this.#serverSearchTimer);
     this.#cancelCount?.();
     this.#cancelSearchIndex?.();
@@ -2050,11 +2059,14 @@ export class CsActiveSessions extends LitElement {
     const before = this.#perSessionsOf;
     if (before?.sessions === sessions) return before;
     const change = this._sessions.store.lastChange;
-    // One change since they were counted: count only what it added and took out.
+    // One small change since they were counted: count only what it added and took out. A
+    // large one (a first list of 100,000 is one change from the empty list) is counted afresh,
+    // between frames, not while its rows wait.
     const delta =
       before !== undefined &&
       change?.from === before.sessions &&
-      sessions === this._sessions.store.sessions;
+      sessions === this._sessions.store.sessions &&
+      change.added.length + change.gone.size <= COUNT_AT_ONCE;
     const nodeCounts = delta ? new Map(before.nodeCounts) : new Map<string, number>();
     const counts = delta ? new Map(before.counts) : new Map<string, number>();
     const count = (s: Session, by: number) => {

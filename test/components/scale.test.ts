@@ -7,7 +7,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../support/benign-errors.js';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
-import { getByRole } from '../support/by-role.js';
+import { getByRole, queryByRole } from '../support/by-role.js';
 import { rowFor, sessionRows, tick } from '../support/element.js';
 import { GeneratedSource } from '../support/generated.js';
 
@@ -28,6 +28,14 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
     expect(rows().length).to.be.below(100);
     expect(el.shadowRoot!.querySelectorAll('*').length).to.be.below(2000);
     expect(rows()[0]!.getAttribute('aria-rowindex')).to.equal('2');
+    // The node filter's choices: the whole list counted, between frames after the first rows.
+    const nodes = () => {
+      const node = queryByRole(el.shadowRoot!, 'combobox', 'Node') as HTMLSelectElement | null;
+      return node ? [...node.options].map((o) => o.value).filter(Boolean) : [];
+    };
+    const fleetNodes = ['node0@cluster', 'node1@cluster', 'node2@cluster'];
+    await waitUntil(() => nodes().length === 3, 'the nodes counted', { timeout: 20_000 });
+    expect(nodes()).to.deep.equal(fleetNodes);
 
     // Select the third row, and give the fourth the keyboard focus.
     const third = rows()[2]!;
@@ -58,6 +66,8 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
     source.change(0.01);
     await el.refresh();
     await el.updateComplete;
+    // Counted again from what the refresh changed alone.
+    expect(nodes()).to.deep.equal(fleetNodes);
 
     // Back to the top: the selected row is still selected.
     await sendKeys({ press: 'Home' });
