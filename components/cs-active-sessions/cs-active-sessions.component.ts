@@ -116,14 +116,15 @@ const ALL = '';
 /** Up to this many sessions the node and workspace counts are made at once; beyond, in the background. */
 const COUNT_AT_ONCE = 5_000;
 
+/** Up to this many sessions the health counts are made at once; beyond, in the background. */
+const HEALTH_AT_ONCE = 500;
+
 /**
  * The virtualizer's layout, given rather than left to it: it would import its default layout
  * when it is first connected, and rows that arrive before that import has loaded would wait for
  * it and a frame more. One object, so no update reconfigures it.
  */
 const FLOW_LAYOUT = flow({ direction: 'vertical' });
-/** Up to this many sessions the health counts are made at once; beyond, in the background. */
-const HEALTH_AT_ONCE = 500;
 
 /**
  * Shows and manages the clients connected to an MQTT broker.
