@@ -82,7 +82,7 @@ describe('session store merge', () => {
 
 describe('sorted merge after a refresh', () => {
   it('finds what left by binary search, in every column, also where values are odd', async () => {
-    const { mergeSorted, sortSessions } = await import('../../src/model/query.js');
+    const { comparator, mergeSorted, sortSessions } = await import('../../src/model/query.js');
     const ips = ['10.0.0.1', '10.0.0.10', 'a.b.c.d', '::1', '', '10.0.0.2', '1.2.3', 'x.1.2.3'];
     const all = Array.from({ length: 10_000 }, (_, i) => ({
       ...session(`c-${(i * 7919) % 10_000}`, `user${i % 13}`),
@@ -95,6 +95,12 @@ describe('sorted merge after a refresh', () => {
       for (const direction of ['ascending', 'descending'] as const) {
         const order = { column, direction } as Parameters<typeof sortSessions>[1] & object;
         const before = sortSessions(all, order);
+        // The sort (keys made once per session) orders as its comparator does.
+        assert.deepEqual(
+          before.map((s) => s.key),
+          [...all].sort(comparator(order)).map((s) => s.key),
+          `sort by ${column} ${direction}`,
+        );
         // A few left (some of them never in this view), a few changed.
         const gone = new Set([...all.filter((_, i) => i % 397 === 0), session('not-in-view')]);
         const changed = all.filter((_, i) => i % 389 === 0 && i % 397 !== 0);
@@ -112,7 +118,7 @@ describe('sorted merge after a refresh', () => {
   });
 
   it('keeps the order of a full sort over many merges into merged lists', async () => {
-    const { mergeSorted, sortSessions } = await import('../../src/model/query.js');
+    const { comparator, mergeSorted, sortSessions } = await import('../../src/model/query.js');
     // Some IDs and usernames only the collator can place (no key), some equal but for case.
     const ids = (i: number) =>
       i % 9 === 0 ? `Ünit-${i % 50}` : i % 5 === 0 ? `C-${i % 70}` : `c-${(i * 7919) % 1000}`;
@@ -126,6 +132,11 @@ describe('sorted merge after a refresh', () => {
         const order = { column, direction };
         let all = Array.from({ length: 5000 }, (_, i) => make(i));
         let sorted: readonly Session[] = sortSessions(all, order);
+        assert.deepEqual(
+          sorted.map((s) => s.key),
+          [...all].sort(comparator(order)).map((s) => s.key),
+          `sort by ${column} ${direction}`,
+        );
         for (let round = 1; round <= 6; round++) {
           // A few leave, a few change, a few are new; by a set or by a test, in turn.
           const gone = new Set(all.filter((_, i) => (i + round) % 97 === 0));
