@@ -59,6 +59,9 @@ describe('classifyClientId', () => {
     assert.match(classifyClientId('client1').reason, /one word|no descriptive/);
     assert.match(classifyClientId('8139b733bedb').reason, /random/);
     assert.equal(classifyClientId('agent-summarizer-prod-001').reason, 'descriptive words');
+    // Generated tokens are 8 characters or more: `abc1234` is a placeholder and a number.
+    assert.equal(classifyClientId('abcd1234').reasonId, 'random');
+    assert.equal(classifyClientId('abc1234').reasonId, 'noWords');
   });
 
   it('should split IDs at separators, camelCase humps and digits', () => {
