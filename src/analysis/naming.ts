@@ -131,18 +131,27 @@ function eachPart(id: string, each: (start: number, end: number) => void): void 
   }
 }
 
+/**
+ * The ID's tokens (split at separators, camelCase humps and between letters and digits), as
+ * `[start, end)` pairs passed to `each`, which returns true to stop.
+ */
+function eachToken(id: string, each: (start: number, end: number) => boolean | void): void {
+  let stopped = false;
+  eachPart(id, (start, end) => {
+    let from = start;
+    for (let i = start + 1; i <= end && !stopped; i++) {
+      if (i < end && !splitsAt(id.charCodeAt(i - 1), id.charCodeAt(i))) continue;
+      stopped = each(from, i) === true;
+      from = i;
+    }
+  });
+}
+
 /** The ID's tokens: split at separators, camelCase humps and between letters and digits. */
 export function tokenize(clientId: string): string[] {
   const tokens: string[] = [];
-  eachPart(clientId, (start, end) => {
-    let from = start;
-    for (let i = start + 1; i < end; i++) {
-      if (splitsAt(clientId.charCodeAt(i - 1), clientId.charCodeAt(i))) {
-        tokens.push(clientId.slice(from, i));
-        from = i;
-      }
-    }
-    tokens.push(clientId.slice(from, end));
+  eachToken(clientId, (start, end) => {
+    tokens.push(clientId.slice(start, end));
   });
   return tokens;
 }
@@ -205,20 +214,12 @@ export function classifyClientId(clientId: string): NamingHint {
   if (random > 0 && other <= 1) return hint('unclear', 'random');
   let first: string | undefined;
   let second = false;
-  eachPart(id, (start, end) => {
-    if (second) return;
-    let from = start;
-    for (let i = start + 1; i <= end; i++) {
-      if (i < end && !splitsAt(id.charCodeAt(i - 1), id.charCodeAt(i))) continue;
-      const word = wordAt(id, from, i);
-      from = i;
-      if (word === undefined) continue;
-      if (first === undefined) first = word;
-      else if (word !== first) {
-        second = true;
-        return;
-      }
-    }
+  eachToken(id, (start, end) => {
+    const word = wordAt(id, start, end);
+    if (word === undefined) return false;
+    if (first === undefined) first = word;
+    else if (word !== first) second = true;
+    return second;
   });
   if (second) return hint('clear', 'words');
   if (first !== undefined) return hint('unclear', 'oneWord');
