@@ -1,7 +1,7 @@
 import type { MessageRef } from '../../src/sources/messages.js';
 import { inBackground, sliced } from './background-work.js';
 import '@lit-labs/virtualizer';
-import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
+import { ROWS_LAYOUT } from './rows-layout.js';
 import type { VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
 import { Task, TaskStatus } from '@lit/task';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
@@ -118,13 +118,6 @@ const COUNT_AT_ONCE = 5_000;
 
 /** Up to this many sessions the health counts are made at once; beyond, in the background. */
 const HEALTH_AT_ONCE = 500;
-
-/**
- * The virtualizer's layout, given rather than left to it: it would import its default layout
- * when it is first connected, and rows that arrive before that import has loaded would wait for
- * it and a frame more. One object, so no update reconfigures it.
- */
-const FLOW_LAYOUT = flow({ direction: 'vertical' });
 
 /**
  * Shows and manages the clients connected to an MQTT broker.
@@ -2494,7 +2487,7 @@ export class CsActiveSessions extends LitElement {
           role=${rows ? 'rowgroup' : nothing}
           class=${rows ? '' : 'empty'}
           scroller
-          .layout=${FLOW_LAYOUT}
+          .layout=${ROWS_LAYOUT}
           .items=${rows ? this.#visible : NO_ROWS}
           .keyFunction=${keyOf}
           .renderItem=${this.#renderItem}

@@ -4,7 +4,7 @@
  * subscriptions with QoS, and disconnect.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
+import { executeServerCommand, setViewport } from '@web/test-runner-commands';
 import '../support/benign-errors.js';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
@@ -47,9 +47,12 @@ describe('<cs-active-sessions> on HiveMQ', () => {
         { id: 'hive-sleeping', connected: false, sessionExpiryInterval: 3600 },
       ],
     });
+    // Tall enough for all 32 rows to be rendered (only those on screen and a little beyond are).
+    await setViewport({ width: 1200, height: 1600 });
     const el = await fixture<CsActiveSessions>(
       html`<cs-active-sessions
         refresh-interval="0"
+        style="--cs-table-height: 1300px"
         .source=${new HiveMQSource({
           baseUrl: hive.apiUrl,
           username: hive.user,
