@@ -9,6 +9,8 @@
  * - `cs-active-sessions.csv.js`: Papa Parse, for CSV exports;
  * - `cs-active-sessions.demo.js`: the simulated fleet (`demo`).
  *
+ * The script's CSS (the `css` templates) is minified too (scripts/minify-css.ts).
+ *
  * In the script, each loader module of src/ (`import('mqtt')`, ...) is swapped for its counterpart
  * in scripts/iife/, which imports the companion file instead. A check fails the build if a part
  * ended up inside the script after all.
@@ -18,6 +20,7 @@ import { basename, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'vite';
+import { minifyCssPlugin } from './minify-css.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const src = (...path: string[]) => normalize(join(root, ...path));
@@ -83,6 +86,7 @@ export async function buildCdn(
     configFile: false,
     logLevel: 'warn',
     plugins: [
+      minifyCssPlugin(),
       swap('cs-companion-mqtt', src('src', 'live', 'load-mqtt.ts'), iife('load-mqtt.ts')),
       swap(
         'cs-companion-csv',

@@ -19,6 +19,7 @@ const NODE_TEST_DIRS = [
   'test/watch',
   'test/extension',
   'test/e2e',
+  'test/build',
 ];
 const work = mkdtempSync(join(tmpdir(), 'cs-test-'));
 // Every hardening test appends its figures here (test/support/hardening-report.ts).
