@@ -198,6 +198,8 @@ const LAZY_CHUNKS: [RegExp, string][] = [
   [/^mqtt/, 'MQTT.js, loaded for live events'],
   [/^papaparse/, 'Papa Parse, loaded for CSV exports'],
   [/^demo-/, 'the simulated fleet, loaded for `demo`'],
+  [/^rabbitmq-/, 'the RabbitMQ source, loaded for its workspaces'],
+  [/^hivemq-/, 'the HiveMQ source, loaded for its workspaces'],
   [/^flow-/, "the virtualizer's layout, loaded by it"],
 ];
 
@@ -265,6 +267,8 @@ async function bundleSizes(): Promise<Record<string, number>> {
     [COMPANIONS.mqtt]: 'companion, MQTT.js for live events',
     [COMPANIONS.csv]: 'companion, Papa Parse for CSV exports',
     [COMPANIONS.demo]: 'companion, the simulated fleet for `demo`',
+    [COMPANIONS.rabbitmq]: 'companion, the RabbitMQ source',
+    [COMPANIONS.hivemq]: 'companion, the HiveMQ source',
   };
   for (const [file, bytes] of Object.entries(cdn)) {
     sizes[`${file} (${label[file] ?? 'companion'}, gzip)`] = bytes;

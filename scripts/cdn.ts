@@ -7,7 +7,9 @@
  *   only when used;
  * - `cs-active-sessions.mqtt.js`: MQTT.js, for live updates;
  * - `cs-active-sessions.csv.js`: Papa Parse, for CSV exports;
- * - `cs-active-sessions.demo.js`: the simulated fleet (`demo`).
+ * - `cs-active-sessions.demo.js`: the simulated fleet (`demo`);
+ * - `cs-active-sessions.rabbitmq.js`, `cs-active-sessions.hivemq.js`: the RabbitMQ and HiveMQ
+ *   sources, for workspaces of those brokers.
  *
  * The script's CSS (the `css` templates) is minified too (scripts/minify-css.ts).
  *
@@ -31,6 +33,8 @@ export const COMPANIONS = {
   mqtt: 'cs-active-sessions.mqtt.js',
   csv: 'cs-active-sessions.csv.js',
   demo: 'cs-active-sessions.demo.js',
+  rabbitmq: 'cs-active-sessions.rabbitmq.js',
+  hivemq: 'cs-active-sessions.hivemq.js',
 } as const;
 
 /** Resolves imports of module `from` (an absolute path, whoever imports it) to module `to`. */
@@ -94,6 +98,11 @@ export async function buildCdn(
         iife('load-papaparse.ts'),
       ),
       swap('cs-companion-demo', src('src', 'sources', 'load-demo.ts'), iife('load-demo.ts')),
+      swap(
+        'cs-companion-brokers',
+        src('src', 'sources', 'load-brokers.ts'),
+        iife('load-brokers.ts'),
+      ),
     ],
     define,
     build: {
@@ -115,15 +124,22 @@ export async function buildCdn(
     join(outDir, COMPANIONS.mqtt),
   );
   await buildCompanion(outDir, iife('papaparse-entry.ts'), COMPANIONS.csv, sourcemap);
-  // The fleet's errors must be the script's own `SourceError`: the companion gets it from there.
-  await buildCompanion(outDir, iife('demo-entry.ts'), COMPANIONS.demo, sourcemap, [
-    swap('cs-demo-shared', src('src', 'sources', 'source.ts'), iife('demo-shared.ts')),
-  ]);
+  // The errors of the companions' sources must be the script's own `SourceError`: each gets it
+  // from there.
+  const sourceCompanions = [
+    ['demo-entry.ts', COMPANIONS.demo],
+    ['rabbitmq-entry.ts', COMPANIONS.rabbitmq],
+    ['hivemq-entry.ts', COMPANIONS.hivemq],
+  ] as const;
+  for (const [entry, file] of sourceCompanions) {
+    await buildCompanion(outDir, iife(entry), file, sourcemap, [
+      swap('cs-source-shared', src('src', 'sources', 'source.ts'), iife('source-shared.ts')),
+    ]);
+  }
 
   const text = (file: string) => readFileSync(join(outDir, file), 'utf8');
   const script = text(SCRIPT);
   const csv = text(COMPANIONS.csv);
-  const demo = text(COMPANIONS.demo);
   if (/MqttClient|mqtt\.js/i.test(script) && /connack/i.test(script)) {
     throw new Error('MQTT.js ended up inside the single-file script');
   }
@@ -131,13 +147,21 @@ export async function buildCdn(
   if (!csv.includes('UndetectableDelimiter') || script.includes('UndetectableDelimiter')) {
     throw new Error('Papa Parse is not in its companion file only');
   }
-  // The simulated cluster's node names appear only in demo.ts.
-  if (!demo.includes('emqx@10.0.1.11') || script.includes('emqx@10.0.1.11')) {
-    throw new Error('The simulated fleet (DemoSource) is not in its companion file only');
-  }
-  // A copy of the class would break the element's `instanceof SourceError` checks.
-  if (/["'`]SourceError["'`]/.test(demo)) {
-    throw new Error('The demo companion carries its own SourceError');
+  // Strings found only in demo.ts (the simulated cluster's node names), rabbitmq.ts and hivemq.ts.
+  const markers = [
+    [COMPANIONS.demo, 'emqx@10.0.1.11', 'The simulated fleet (DemoSource)'],
+    [COMPANIONS.rabbitmq, 'columns=name,vhost,messages', 'The RabbitMQ source'],
+    [COMPANIONS.hivemq, '/mqtt/clients?', 'The HiveMQ source'],
+  ] as const;
+  for (const [file, marker, what] of markers) {
+    const companion = text(file);
+    if (!companion.includes(marker) || script.includes(marker)) {
+      throw new Error(`${what} is not in its companion file only`);
+    }
+    // A copy of the class would break the element's `instanceof SourceError` checks.
+    if (/["'`]SourceError["'`]/.test(companion)) {
+      throw new Error(`${file} carries its own SourceError`);
+    }
   }
 
   const sizes: Record<string, number> = {};

@@ -1,14 +1,23 @@
 import type { SourceConfig } from '../model/workspace.js';
+import {
+  brokerLabel,
+  brokerSourceId,
+  HIVEMQ_CAPABILITIES,
+  RABBITMQ_CAPABILITIES,
+} from './broker-info.js';
 import { EmqxSource } from './emqx.js';
-import { HiveMQSource } from './hivemq.js';
 import { LazyDemoSource } from './lazy-demo.js';
-import { RabbitMQSource } from './rabbitmq.js';
+import { LazySource } from './lazy-source.js';
+import { importHiveMQ, importRabbitMQ } from './load-brokers.js';
 import type { SessionSource } from './source.js';
 
 /**
  * A source for a workspace's plain-data source config. The key and secret are the API key
  * (EMQX), or the user name and password (EMQX dashboard login, RabbitMQ management, HiveMQ
  * REST API).
+ *
+ * The code of a RabbitMQ or HiveMQ source, like the simulated fleet's, loads on its first call
+ * (lazy-source.ts): a page carries only the sources it uses.
  */
 export function createSource(config: SourceConfig, id?: string): SessionSource {
   // The simulated fleet needs no broker; its code loads when it is first asked for sessions.
@@ -25,10 +34,26 @@ export function createSource(config: SourceConfig, id?: string): SessionSource {
         role: config.role,
         id,
       });
-    case 'rabbitmq':
-      return new RabbitMQSource({ baseUrl: config.baseUrl, ...user, id });
-    case 'hivemq':
-      return new HiveMQSource({ baseUrl: config.baseUrl, ...user, id });
+    case 'rabbitmq': {
+      const options = { baseUrl: config.baseUrl, ...user, id };
+      return new LazySource({
+        label: brokerLabel('RabbitMQ', config.baseUrl),
+        id: id ?? brokerSourceId(config.baseUrl),
+        capabilities: RABBITMQ_CAPABILITIES,
+        methods: [],
+        load: async () => new (await importRabbitMQ()).RabbitMQSource(options),
+      });
+    }
+    case 'hivemq': {
+      const options = { baseUrl: config.baseUrl, ...user, id };
+      return new LazySource({
+        label: brokerLabel('HiveMQ', config.baseUrl),
+        id: id ?? brokerSourceId(config.baseUrl),
+        capabilities: HIVEMQ_CAPABILITIES,
+        methods: ['hydrate'],
+        load: async () => new (await importHiveMQ()).HiveMQSource(options),
+      });
+    }
     default:
       throw new Error(`Sources of kind ${JSON.stringify(config.kind)} are not available yet`);
   }

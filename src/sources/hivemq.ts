@@ -6,6 +6,7 @@
  * time, the rows on screen first. A cursor that expires (410) restarts the walk.
  */
 import { isRecord } from '../model/json.js';
+import { brokerLabel, brokerSourceId, HIVEMQ_CAPABILITIES, trimmedBaseUrl } from './broker-info.js';
 import {
   pendingSession,
   sessionFromHive,
@@ -13,14 +14,7 @@ import {
   type HiveNormalizeOptions,
 } from '../model/hivemq-client.js';
 import type { Session, Subscription } from '../model/session.js';
-import {
-  basicApi,
-  clientIdSegment,
-  excerpt,
-  type HttpApi,
-  safeForDisplay,
-  type BrokerErrorBody,
-} from './http.js';
+import { basicApi, clientIdSegment, excerpt, type HttpApi, type BrokerErrorBody } from './http.js';
 import {
   SourceError,
   type DisconnectOutcome,
@@ -67,14 +61,7 @@ function readHiveError(body: unknown): BrokerErrorBody {
 export class HiveMQSource implements SessionSource {
   readonly label: string;
   readonly id: string;
-  readonly capabilities: SourceCapabilities = {
-    serverSearch: false,
-    bulkDisconnect: false,
-    banList: false,
-    liveEvents: false,
-    counts: false,
-    lazyDetails: true,
-  };
+  readonly capabilities: SourceCapabilities = { ...HIVEMQ_CAPABILITIES };
   readonly #api: HttpApi;
   readonly #pageSize: number;
   readonly #concurrency: number;
@@ -86,8 +73,8 @@ export class HiveMQSource implements SessionSource {
   readonly #generation = new Map<string, number>();
 
   constructor(options: HiveMQSourceOptions) {
-    const baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.label = `HiveMQ at ${safeForDisplay(baseUrl)}`;
+    const baseUrl = trimmedBaseUrl(options.baseUrl);
+    this.label = brokerLabel('HiveMQ', baseUrl);
     this.#api = basicApi({
       baseUrl,
       label: this.label,
@@ -101,8 +88,7 @@ export class HiveMQSource implements SessionSource {
     this.#pageSize = Math.min(2500, Math.max(50, Math.floor(options.pageSize ?? 500)));
     this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
     this.#ttlMs = options.detailsTtlMs ?? 5 * 60_000;
-    // Never the URL's user info: the id ends up in session keys and attributes.
-    this.id = options.id ?? safeForDisplay(baseUrl);
+    this.id = options.id ?? brokerSourceId(baseUrl);
     this.#normalize = { sourceId: this.id, usernameSuffix: options.usernameSuffix };
   }
 

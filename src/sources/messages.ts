@@ -76,6 +76,8 @@ export const SOURCE_MESSAGES_EN = {
   simulatedTimeout: (v: MessageValues) => `${v['label']} did not answer in time (simulated).`,
   simulatedRateLimit: (v: MessageValues) => `${v['label']} is asking us to slow down (simulated).`,
   simulationNotLoaded: (v: MessageValues) => `${v['label']} could not be loaded (${v['text']}).`,
+  sourceNotLoaded: (v: MessageValues) =>
+    `The code that talks to ${v['label']} could not be loaded (${v['text']}).`,
 } satisfies Record<string, (v: MessageValues) => string>;
 
 export type SourceMessageId = keyof typeof SOURCE_MESSAGES_EN;

@@ -7,6 +7,12 @@
  */
 import { isRecord } from '../model/json.js';
 import {
+  brokerLabel,
+  brokerSourceId,
+  RABBITMQ_CAPABILITIES,
+  trimmedBaseUrl,
+} from './broker-info.js';
+import {
   connectionFromRabbit,
   parseSubscriptionQueue,
   subscriptionQueues,
@@ -14,7 +20,7 @@ import {
   type RabbitConnection,
 } from '../model/rabbitmq-connection.js';
 import type { Session, Subscription } from '../model/session.js';
-import { basicApi, type HttpApi, safeForDisplay, type BrokerErrorBody } from './http.js';
+import { basicApi, type HttpApi, type BrokerErrorBody } from './http.js';
 import {
   SourceError,
   type DisconnectOutcome,
@@ -59,14 +65,7 @@ const vhostPath = (vhost: string) => encodeURIComponent(vhost);
 export class RabbitMQSource implements SessionSource {
   readonly label: string;
   readonly id: string;
-  readonly capabilities: SourceCapabilities = {
-    serverSearch: false,
-    bulkDisconnect: false,
-    banList: false,
-    liveEvents: false,
-    counts: true,
-    lazyDetails: false,
-  };
+  readonly capabilities: SourceCapabilities = { ...RABBITMQ_CAPABILITIES };
   readonly #api: HttpApi;
   readonly #options: RabbitMQSourceOptions;
   readonly #pageSize: number;
@@ -74,8 +73,8 @@ export class RabbitMQSource implements SessionSource {
   #names = new Map<string, { name: string; vhost: string | undefined }[]>();
 
   constructor(options: RabbitMQSourceOptions) {
-    const baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.label = `RabbitMQ at ${safeForDisplay(baseUrl)}`;
+    const baseUrl = trimmedBaseUrl(options.baseUrl);
+    this.label = brokerLabel('RabbitMQ', baseUrl);
     this.#options = options;
     this.#api = basicApi({
       baseUrl,
@@ -88,8 +87,7 @@ export class RabbitMQSource implements SessionSource {
       credentials: 'management',
     });
     this.#pageSize = Math.min(500, Math.max(1, Math.floor(options.pageSize ?? 500)));
-    // Never the URL's user info: the id ends up in session keys and attributes.
-    this.id = options.id ?? safeForDisplay(baseUrl);
+    this.id = options.id ?? brokerSourceId(baseUrl);
   }
 
   /** Every MQTT connection, page by page, with subscription counts and queued messages. */

@@ -1,8 +1,9 @@
 /**
  * The packages as a portal or docs page uses them: `npm run build`, then each demo page loaded
  * from the built files in Chromium, with no backend (`demo`). The single-file script leaves
- * MQTT.js, Papa Parse and the simulated fleet out and loads each from its companion file, beside
- * the script, only when used: live updates, a CSV export, `demo`.
+ * MQTT.js, Papa Parse, the simulated fleet and the RabbitMQ and HiveMQ sources out and loads
+ * each from its companion file, beside the script, only when used: live updates, a CSV export,
+ * `demo`, a workspace of that broker.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -46,6 +47,8 @@ const COMPANION = {
   mqtt: '/cdn/cs-active-sessions.mqtt.js',
   csv: '/cdn/cs-active-sessions.csv.js',
   demo: '/cdn/cs-active-sessions.demo.js',
+  rabbitmq: '/cdn/cs-active-sessions.rabbitmq.js',
+  hivemq: '/cdn/cs-active-sessions.hivemq.js',
 };
 
 /** The text of the element's live region (what it announced last). */
@@ -309,6 +312,52 @@ describe('packages', () => {
         }
       })()`);
       assert.equal(result, 'auth');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('loads the RabbitMQ source from beside the script for a RabbitMQ workspace, and shows its errors', async () => {
+    const page = await browser.newPage();
+    try {
+      // The broker's management API, refusing the credentials as RabbitMQ does.
+      const asked: string[] = [];
+      await page.route(`${base}/rabbit/api/**`, (route) => {
+        asked.push(new URL(route.request().url()).pathname);
+        return route.fulfill({
+          status: 401,
+          contentType: 'application/json',
+          body: '{"error":"not_authorized","reason":"Login failed"}',
+        });
+      });
+      await page.goto(`${base}/demo/iife.html`);
+      await rowsOf(page);
+      requests.length = 0;
+      await page.evaluate(`(() => {
+        const element = document.querySelector('cs-active-sessions');
+        element.demo = false;
+        element.workspaces = [
+          { id: 'rabbit', label: 'Rabbit', source: { kind: 'rabbitmq', baseUrl: '/rabbit/api', apiKey: 'ops', apiSecret: 'wrong' } },
+        ];
+      })()`);
+      const banner = page.locator('cs-active-sessions [part="error"]');
+      await banner.waitFor();
+      // The element's own words for the source's error: it is the script's `SourceError` (an
+      // error of another class would read `Unexpected error: …`).
+      const text = await banner.innerText();
+      assert.doesNotMatch(text, /Unexpected error/);
+      assert.match(
+        text,
+        /RabbitMQ at \/rabbit\/api refused the credentials .*management user name and password/,
+      );
+      assert.ok(
+        asked.some((p) => p.startsWith('/rabbit/api/connections')),
+        asked.join(', '),
+      );
+      assert.ok(requests.includes(COMPANION.rabbitmq), requests.join(', '));
+      assert.ok(!requests.includes(COMPANION.hivemq), requests.join(', '));
+      const script = readFileSync(join(dist, 'cdn', 'cs-active-sessions.iife.js'), 'utf8');
+      assert.ok(!script.includes('columns=name,vhost,messages'), 'RabbitMQ is not in the script');
     } finally {
       await page.close();
     }
