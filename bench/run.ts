@@ -200,6 +200,8 @@ const LAZY_CHUNKS: [RegExp, string][] = [
   [/^demo-/, 'the simulated fleet, loaded for `demo`'],
   [/^rabbitmq-/, 'the RabbitMQ source, loaded for its workspaces'],
   [/^hivemq-/, 'the HiveMQ source, loaded for its workspaces'],
+  [/^rules-/, 'the evaluation of alert rules, loaded once there are rules'],
+  [/^ip-match-/, 'IP matching, loaded for the IP filter'],
   [/^flow-/, "the virtualizer's layout, loaded by it"],
 ];
 
@@ -269,6 +271,8 @@ async function bundleSizes(): Promise<Record<string, number>> {
     [COMPANIONS.demo]: 'companion, the simulated fleet for `demo`',
     [COMPANIONS.rabbitmq]: 'companion, the RabbitMQ source',
     [COMPANIONS.hivemq]: 'companion, the HiveMQ source',
+    [COMPANIONS.alerts]: 'companion, the evaluation of alert rules',
+    [COMPANIONS.ip]: 'companion, IP matching for the IP filter',
   };
   for (const [file, bytes] of Object.entries(cdn)) {
     sizes[`${file} (${label[file] ?? 'companion'}, gzip)`] = bytes;

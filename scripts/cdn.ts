@@ -9,7 +9,9 @@
  * - `cs-active-sessions.csv.js`: Papa Parse, for CSV exports;
  * - `cs-active-sessions.demo.js`: the simulated fleet (`demo`);
  * - `cs-active-sessions.rabbitmq.js`, `cs-active-sessions.hivemq.js`: the RabbitMQ and HiveMQ
- *   sources, for workspaces of those brokers.
+ *   sources, for workspaces of those brokers;
+ * - `cs-active-sessions.alerts.js`: the evaluation of alert rules, once there are rules;
+ * - `cs-active-sessions.ip.js`: IP and CIDR matching (ipaddr.js), for the IP filter.
  *
  * The script's CSS (the `css` templates) is minified too (scripts/minify-css.ts).
  *
@@ -35,6 +37,8 @@ export const COMPANIONS = {
   demo: 'cs-active-sessions.demo.js',
   rabbitmq: 'cs-active-sessions.rabbitmq.js',
   hivemq: 'cs-active-sessions.hivemq.js',
+  alerts: 'cs-active-sessions.alerts.js',
+  ip: 'cs-active-sessions.ip.js',
 } as const;
 
 /** Resolves imports of module `from` (an absolute path, whoever imports it) to module `to`. */
@@ -103,6 +107,8 @@ export async function buildCdn(
         src('src', 'sources', 'load-brokers.ts'),
         iife('load-brokers.ts'),
       ),
+      swap('cs-companion-alerts', src('src', 'alerts', 'load-rules.ts'), iife('load-rules.ts')),
+      swap('cs-companion-ip', src('src', 'model', 'load-ip-match.ts'), iife('load-ip-match.ts')),
     ],
     define,
     build: {
@@ -124,6 +130,8 @@ export async function buildCdn(
     join(outDir, COMPANIONS.mqtt),
   );
   await buildCompanion(outDir, iife('papaparse-entry.ts'), COMPANIONS.csv, sourcemap);
+  await buildCompanion(outDir, iife('alerts-entry.ts'), COMPANIONS.alerts, sourcemap);
+  await buildCompanion(outDir, iife('ip-entry.ts'), COMPANIONS.ip, sourcemap);
   // The errors of the companions' sources must be the script's own `SourceError`: each gets it
   // from there.
   const sourceCompanions = [
@@ -146,6 +154,17 @@ export async function buildCdn(
   // Papa Parse's delimiter guessing (`unparse` needs none of the element's code).
   if (!csv.includes('UndetectableDelimiter') || script.includes('UndetectableDelimiter')) {
     throw new Error('Papa Parse is not in its companion file only');
+  }
+  // The state the evaluation of alert rules keeps (rules.ts).
+  const alerts = text(COMPANIONS.alerts);
+  if (!alerts.includes('learningSince') || script.includes('learningSince')) {
+    throw new Error('The evaluation of alert rules is not in its companion file only');
+  }
+  // ipaddr.js, in the IP companion and the alerts one (rules with allowed networks).
+  for (const file of [COMPANIONS.ip, COMPANIONS.alerts]) {
+    if (!text(file).includes('isIPv4MappedAddress') || script.includes('isIPv4MappedAddress')) {
+      throw new Error(`ipaddr.js is not in ${file} only`);
+    }
   }
   // Strings found only in demo.ts (the simulated cluster's node names), rabbitmq.ts and hivemq.ts.
   const markers = [

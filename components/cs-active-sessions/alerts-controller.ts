@@ -1,21 +1,20 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import {
-  evaluateAlerts,
-  initialAlertState,
-  type Alert,
-  type AlertRule,
-  type AlertState,
-  type Observation,
-} from '../../src/alerts/rules.js';
+import { importAlertEngine, type AlertEngine } from '../../src/alerts/load-rules.js';
+import type { Alert, AlertRule, AlertState, Observation } from '../../src/alerts/rules.js';
 import type { ListedAlert, StoredAlerts } from '../../src/storage/db.js';
 
 /** Alerts kept in the list; older ones drop off. */
 const LIST_MAX = 200;
+/** Observations kept while the evaluation loads; after a failed load, the newest this many. */
+const WAITING_MAX = 100;
 
 /**
  * Evaluates the alert rules on every snapshot and live event (the pure code in `src/alerts`,
  * which the extension's background worker runs too), keeps the alert list with
  * acknowledgements, and stores rules, state and list through the element's storage.
+ *
+ * The evaluation loads with the first observation there are rules for (load-rules.ts): a page
+ * without rules never loads it. Observations made meanwhile wait and are evaluated in order.
  */
 export class AlertsController implements ReactiveController {
   /** Rules in force: the page's (`alertRules`) or the stored ones. */
@@ -24,11 +23,17 @@ export class AlertsController implements ReactiveController {
   list: ListedAlert[] = [];
   /** Whether the page set the rules (then the rules panel edits a copy it does not store). */
   rulesFromPage = false;
+  /** Why rules are not evaluated: their code could not be loaded (tried again with the next observation). */
+  notice: string | undefined;
 
   readonly #host: ReactiveControllerHost;
   readonly #onAlert: (alert: Alert) => void;
   readonly #save: (data: StoredAlerts) => Promise<void>;
-  #state: AlertState = initialAlertState();
+  /** Undefined until the first evaluation or a stored state. */
+  #state: AlertState | undefined;
+  #engine: AlertEngine | undefined;
+  #loading = false;
+  #waiting: Observation[] = [];
   /** The stored rules, kept while the page's rules are in force. */
   #storedRules: AlertRule[] | undefined;
   #observed = false;
@@ -84,8 +89,43 @@ export class AlertsController implements ReactiveController {
 
   observe(observation: Observation): void {
     if (this.rules.length === 0) return;
+    if (this.#engine) {
+      this.#evaluate(this.#engine, observation);
+      return;
+    }
+    this.#waiting.push(observation);
+    if (this.#waiting.length > WAITING_MAX) this.#waiting.shift();
+    this.#load();
+  }
+
+  #load(): void {
+    if (this.#loading) return;
+    this.#loading = true;
+    importAlertEngine().then(
+      (engine) => {
+        this.#loading = false;
+        this.#engine = engine;
+        this.notice = undefined;
+        const waiting = this.#waiting;
+        this.#waiting = [];
+        for (const observation of waiting) this.#evaluate(engine, observation);
+        this.#host.requestUpdate();
+      },
+      (error: unknown) => {
+        this.#loading = false;
+        this.notice = error instanceof Error ? error.message : String(error);
+        this.#host.requestUpdate();
+      },
+    );
+  }
+
+  #evaluate(engine: AlertEngine, observation: Observation): void {
     this.#observed = true;
-    const { state, alerts } = evaluateAlerts(this.rules, this.#state, observation);
+    const { state, alerts } = engine.evaluateAlerts(
+      this.rules,
+      this.#state ?? engine.initialAlertState(),
+      observation,
+    );
     this.#state = state;
     if (alerts.length) {
       this.list = [
@@ -121,7 +161,7 @@ export class AlertsController implements ReactiveController {
   #persist(): Promise<void> {
     return this.#save({
       rules: this.rulesFromPage ? this.#storedRules : this.rules,
-      state: this.#state,
+      ...(this.#state && { state: this.#state }),
       list: this.list,
     });
   }

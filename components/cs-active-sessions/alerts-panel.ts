@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { ruleText, type Alert, type AlertKind, type AlertRule } from '../../src/alerts/rules.js';
+import { ruleText } from '../../src/alerts/rule-text.js';
+import type { Alert, AlertKind, AlertRule } from '../../src/alerts/rules.js';
 import type { ListedAlert } from '../../src/storage/db.js';
 import { EN_TEXTS, type Texts } from './strings.js';
 

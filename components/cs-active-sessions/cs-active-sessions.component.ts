@@ -7,7 +7,7 @@ import { Task, TaskStatus } from '@lit/task';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { matchesHealth, type HealthFilter, type SessionHealth } from '../../src/analysis/health.js';
-import { parseIpPattern } from '../../src/model/ip-match.js';
+import { ipMatchLoaded, loadIpMatch, type IpMatch } from '../../src/model/ip-filter.js';
 import {
   mergeSorted,
   querySessions,
@@ -914,10 +914,30 @@ export class CsActiveSessions extends LitElement {
     };
   }
 
+  /** Adds the typed IP filter; IP matching loads first if it has not (see ip-filter.ts). */
   private _onAddIp(): void {
     const text = this._ipDraft.trim();
     if (!text) return;
-    const pattern = parseIpPattern(text);
+    const loaded = ipMatchLoaded();
+    if (loaded) {
+      this.#addIp(loaded, text);
+      return;
+    }
+    loadIpMatch().then(
+      (ipMatch) => {
+        // Still what the box says (typing went on while it loaded: the next Add reads it).
+        if (this._ipDraft.trim() === text) this.#addIp(ipMatch, text);
+      },
+      (error: unknown) => {
+        this._ipError = this.#texts.s.ipMatchNotLoaded(
+          error instanceof Error ? error.message : String(error),
+        );
+      },
+    );
+  }
+
+  #addIp(ipMatch: IpMatch, text: string): void {
+    const pattern = ipMatch.parseIpPattern(text);
     if (!pattern.ok) {
       this._ipError = pattern.error;
       return;
@@ -1581,7 +1601,8 @@ export class CsActiveSessions extends LitElement {
         protocol: f.protocol,
         transport: f.transport,
         tls: f.tls,
-        ip: f.ip?.map((p) => p.text),
+        // Remembered ones still being restored stay remembered.
+        ip: f.ip?.length ? f.ip.map((p) => p.text) : this.#restoringIp,
       },
       columns: COLUMNS.filter((c) => !this._hiddenColumns.includes(c.id)).map((c) => c.id),
       trendRange: this._trendRange,
@@ -1630,8 +1651,9 @@ export class CsActiveSessions extends LitElement {
         protocol: f.protocol as SessionFilters['protocol'],
         transport: f.transport as SessionFilters['transport'],
         tls: f.tls,
-        ip: f.ip?.map(parseIpPattern).filter((p) => p.ok),
+        ip: undefined,
       };
+      if (f.ip?.length) this.#restoreIpFilters(f.ip);
     }
     if (settings.columns) {
       this._hiddenColumns = COLUMNS.filter((c) => !settings.columns!.includes(c.id)).map(
@@ -1658,6 +1680,32 @@ export class CsActiveSessions extends LitElement {
   }
 
   /** Closes the open menu and gives focus back to its button. */
+  /** IP filters the settings remembered, while IP matching loads for them. */
+  #restoringIp: string[] | undefined;
+
+  /**
+   * Puts back remembered IP filters once IP matching has loaded (see ip-filter.ts). Until then,
+   * or if it cannot load, they stay in the saved settings; filters the user adds meanwhile win.
+   */
+  #restoreIpFilters(texts: string[]): void {
+    this.#restoringIp = texts;
+    loadIpMatch().then(
+      (ipMatch) => {
+        if (this.#restoringIp !== texts) return;
+        this.#restoringIp = undefined;
+        if (this._filters.ip?.length) return;
+        const ip = texts.map(ipMatch.parseIpPattern).filter((p) => p.ok);
+        if (ip.length) this._filters = { ...this._filters, ip };
+      },
+      (error: unknown) => {
+        if (this.#restoringIp !== texts) return;
+        this._ipError = this.#texts.s.ipMatchNotLoaded(
+          error instanceof Error ? error.message : String(error),
+        );
+      },
+    );
+  }
+
   #closeMenu(): void {
     const menu = this._menu;
     this._menu = undefined;
@@ -2595,6 +2643,8 @@ export class CsActiveSessions extends LitElement {
           onIpDraft: (text) => {
             this._ipDraft = text;
             this._ipError = undefined;
+            // IP matching loads while the filter is typed, so adding it needs no wait.
+            void loadIpMatch().catch(() => undefined);
           },
           onAddIp: () => this._onAddIp(),
         },
@@ -2623,6 +2673,13 @@ export class CsActiveSessions extends LitElement {
         this._storage.notice
           ? html`<p class="banner" part="notice">
               ${this.#texts.s.storageInMemory(this._storage.notice)}
+            </p>`
+          : nothing
+      }
+      ${
+        this._alerts.notice
+          ? html`<p class="banner" part="notice">
+              ${this.#texts.s.alertsNotLoaded(this._alerts.notice)}
             </p>`
           : nothing
       }

@@ -175,6 +175,8 @@ export interface CsStrings {
   tlsOnly: string;
   tlsWithout: string;
   ipLabel: string;
+  /** IP matching could not be loaded: `reason` is the browser's. */
+  ipMatchNotLoaded: (reason: string) => string;
   ipPlaceholder: string;
   addIpFilter: string;
   activeFilters: string;
@@ -316,6 +318,8 @@ export interface CsStrings {
   unnamedOperator: string;
 
   // Alerts
+  /** The code that evaluates alert rules could not be loaded: `reason` is the browser's. */
+  alertsNotLoaded: (reason: string) => string;
   acknowledgeAll: string;
   closeAlerts: string;
   noAlerts: string;
@@ -499,6 +503,8 @@ export const EN: CsStrings = {
   tlsOnly: 'TLS only',
   tlsWithout: 'Without TLS',
   ipLabel: 'IP or CIDR',
+  ipMatchNotLoaded: (reason) =>
+    `IP filters cannot be used: their code could not be loaded (${reason}). Try again.`,
   ipPlaceholder: 'IP or CIDR, e.g. 10.0.0.0/8',
   addIpFilter: 'Add IP filter',
   activeFilters: 'Active filters',
@@ -647,6 +653,8 @@ export const EN: CsStrings = {
     `Settings, history and the audit log are kept in memory only: ${reason}.`,
   unnamedOperator: 'unnamed operator',
 
+  alertsNotLoaded: (reason) =>
+    `Alert rules are not checked: their code could not be loaded (${reason}). It is tried again with the next refresh.`,
   acknowledgeAll: 'Acknowledge all',
   closeAlerts: 'Close alerts',
   noAlerts: 'No alerts.',

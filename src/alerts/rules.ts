@@ -12,6 +12,9 @@ import type { MessageValues } from '../sources/messages.js';
 import { englishAlert, type AlertMessageId, type AlertText } from './messages.js';
 import { ipMatches, parseIpPattern } from '../model/ip-match.js';
 
+// How rules read (for the rules panel), apart so the panel needs none of the evaluation.
+export { describeRule, ruleText } from './rule-text.js';
+
 interface RuleBase {
   id: string;
   /** Limit the rule to one workspace; all sessions when unset. */
@@ -375,48 +378,4 @@ export function evaluateAlerts(
     }
   }
   return { state, alerts };
-}
-
-/** A rule in one line, for the rules panel. */
-/** A rule's description by message id and values, for translation. */
-export function ruleText(rule: AlertRule): AlertText {
-  const workspace = rule.workspace;
-  switch (rule.kind) {
-    case 'count-below':
-      return { id: 'ruleCountBelow', values: { workspace, threshold: rule.threshold } };
-    case 'sudden-drop':
-      return {
-        id: 'ruleSuddenDrop',
-        values: { workspace, percent: rule.percent, minutes: rule.minutes },
-      };
-    case 'spike':
-      return {
-        id: 'ruleSpike',
-        values: { workspace, connections: rule.connections, minutes: rule.minutes },
-      };
-    case 'reconnect-storm':
-      return {
-        id: 'ruleReconnectStorm',
-        values: {
-          workspace,
-          clients: rule.clients,
-          reconnects: rule.reconnects,
-          minutes: rule.minutes,
-        },
-      };
-    case 'unexpected-network':
-      return rule.allowed.length
-        ? { id: 'ruleOutsideNetworks', values: { workspace, allowed: rule.allowed.join(', ') } }
-        : {
-            id: 'ruleNewAddresses',
-            values: { workspace, learningMinutes: rule.learningMinutes },
-          };
-    case 'critical-disconnect':
-      return { id: 'ruleCriticalDisconnect', values: { clients: rule.clients.join(', ') } };
-  }
-}
-
-/** A rule in one line of English. */
-export function describeRule(rule: AlertRule): string {
-  return englishAlert(ruleText(rule));
 }

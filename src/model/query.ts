@@ -3,7 +3,8 @@
  * chosen order. Pure functions, so a refresh re-applies the same view to fresh data.
  */
 import { collationKey, compareText } from './collation-key.js';
-import { ipMatches, type IpPattern } from './ip-match.js';
+import { ipMatches } from './ip-filter.js';
+import type { IpPattern } from './ip-match.js';
 import { searchSessions } from './search.js';
 import type { ProtocolVersion, Session, Transport } from './session.js';
 

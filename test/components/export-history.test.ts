@@ -392,6 +392,28 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     ).to.equal('true');
   });
 
+  it('should remember IP filters, put back once IP matching has loaded', async () => {
+    broker = await startBroker();
+    await connectClients(broker, [
+      plain('ten', { localAddress: '127.0.0.10' }),
+      plain('twenty', { localAddress: '127.0.0.20' }),
+    ]);
+    const key = uniqueKey();
+    const el = await render(broker, key);
+    await waitForRows(el, 2);
+    getByRole(el.shadowRoot!, 'textbox', 'IP or CIDR').focus();
+    await sendKeys({ type: '127.0.0.16/28' });
+    getByRole(el.shadowRoot!, 'button', 'Add IP filter').click();
+    await waitUntil(() => orderOf(el).join() === 'twenty', 'filtered by IP');
+    await new Promise((r) => setTimeout(r, 600)); // settings are saved after a short pause
+    fixtureCleanup();
+
+    const again = await render(broker, key);
+    await waitUntil(() => orderOf(again).join() === 'twenty', 'the remembered IP filter applied');
+    expect(queryByRole(again.shadowRoot!, 'button', 'Remove filter IP: 127.0.0.16/28')).to.exist;
+    expect(countText(again)).to.equal('1 of 2 active sessions');
+  });
+
   it('should fall back to memory with one notice when IndexedDB cannot be opened', async () => {
     broker = await startBroker();
     await connectClients(broker, [plain('m-1')]);

@@ -1,9 +1,10 @@
 /**
  * The packages as a portal or docs page uses them: `npm run build`, then each demo page loaded
  * from the built files in Chromium, with no backend (`demo`). The single-file script leaves
- * MQTT.js, Papa Parse, the simulated fleet and the RabbitMQ and HiveMQ sources out and loads
- * each from its companion file, beside the script, only when used: live updates, a CSV export,
- * `demo`, a workspace of that broker.
+ * MQTT.js, Papa Parse, the simulated fleet, the RabbitMQ and HiveMQ sources, the evaluation of
+ * alert rules and IP matching out and loads each from its companion file, beside the script, only
+ * when used: live updates, a CSV export, `demo`, a workspace of that broker, alert rules, an IP
+ * filter.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -49,6 +50,8 @@ const COMPANION = {
   demo: '/cdn/cs-active-sessions.demo.js',
   rabbitmq: '/cdn/cs-active-sessions.rabbitmq.js',
   hivemq: '/cdn/cs-active-sessions.hivemq.js',
+  alerts: '/cdn/cs-active-sessions.alerts.js',
+  ip: '/cdn/cs-active-sessions.ip.js',
 };
 
 /** The text of the element's live region (what it announced last). */
@@ -358,6 +361,77 @@ describe('packages', () => {
       assert.ok(!requests.includes(COMPANION.hivemq), requests.join(', '));
       const script = readFileSync(join(dist, 'cdn', 'cs-active-sessions.iife.js'), 'utf8');
       assert.ok(!script.includes('columns=name,vhost,messages'), 'RabbitMQ is not in the script');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('loads IP matching for an IP filter and the evaluation of alert rules for rules, from beside the script', async () => {
+    const page = await browser.newPage();
+    try {
+      requests.length = 0;
+      await page.goto(`${base}/demo/iife.html`);
+      await rowsOf(page);
+      assert.ok(!requests.includes(COMPANION.ip), requests.join(', '));
+      assert.ok(!requests.includes(COMPANION.alerts), requests.join(', '));
+
+      await page.getByRole('textbox', { name: 'IP or CIDR' }).fill('10.0.0.0/8');
+      await page.getByRole('button', { name: 'Add IP filter' }).click();
+      await page.getByRole('button', { name: 'Remove filter IP: 10.0.0.0/8' }).waitFor();
+      assert.ok(requests.includes(COMPANION.ip), requests.join(', '));
+      await page.getByRole('textbox', { name: 'IP or CIDR' }).fill('10.0.0.300');
+      await page.getByRole('button', { name: 'Add IP filter' }).click();
+      await page.getByText('"10.0.0.300" is not an IP address or CIDR range').waitFor();
+
+      // A rule that holds at once: the next poll raises its alert.
+      const alert = page.evaluate(`(async () => {
+        const element = document.querySelector('cs-active-sessions');
+        const raised = new Promise((resolve) =>
+          element.addEventListener('cs-alert', (e) => resolve(e.detail.message), { once: true }),
+        );
+        element.alertRules = [{ id: 'few', kind: 'count-below', threshold: 1000000 }];
+        await element.updateComplete;
+        await element.refresh();
+        return raised;
+      })()`) as Promise<string>;
+      assert.match(await alert, /below 1,000,000|below 1000000/);
+      assert.ok(requests.includes(COMPANION.alerts), requests.join(', '));
+      const script = readFileSync(join(dist, 'cdn', 'cs-active-sessions.iife.js'), 'utf8');
+      assert.ok(!script.includes('isIPv4MappedAddress'), 'ipaddr.js is not in the script');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('says so when the IP or alerts companion cannot be loaded, and uses it once it can', async () => {
+    const page = await browser.newPage();
+    try {
+      let blocked = true;
+      for (const file of [COMPANION.ip, COMPANION.alerts]) {
+        await page.route(`${base}${file}`, (route) => (blocked ? route.abort() : route.continue()));
+      }
+      await page.goto(`${base}/demo/iife.html`);
+      await rowsOf(page);
+      await page.getByRole('textbox', { name: 'IP or CIDR' }).fill('10.0.0.0/8');
+      await page.getByRole('button', { name: 'Add IP filter' }).click();
+      await page.getByText('IP filters cannot be used: their code could not be loaded').waitFor();
+      const rules = `(() => {
+        const element = document.querySelector('cs-active-sessions');
+        element.alertRules = [{ id: 'few', kind: 'count-below', threshold: 1000000 }];
+        return element.updateComplete.then(() => element.refresh());
+      })()`;
+      await page.evaluate(rules);
+      const notice = page.getByText('Alert rules are not checked: their code could not be loaded');
+      await notice.waitFor();
+
+      blocked = false;
+      const raised = page.evaluate(`new Promise((resolve) =>
+        document.querySelector('cs-active-sessions').addEventListener('cs-alert', (e) => resolve(e.detail.message), { once: true }))`);
+      await page.evaluate(`document.querySelector('cs-active-sessions').refresh()`);
+      assert.match((await raised) as string, /below 1000000/);
+      await notice.waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'Add IP filter' }).click();
+      await page.getByRole('button', { name: 'Remove filter IP: 10.0.0.0/8' }).waitFor();
     } finally {
       await page.close();
     }

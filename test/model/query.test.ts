@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { sessionFromEmqx } from '../../src/model/emqx-client.js';
+import { ipMatchLoaded, loadIpMatch } from '../../src/model/ip-filter.js';
 import { ipMatches, parseIpPattern } from '../../src/model/ip-match.js';
 import { filterSessions, querySessions, sortSessions } from '../../src/model/query.js';
 import type { Session } from '../../src/model/session.js';
@@ -67,7 +68,28 @@ describe('parseIpPattern and ipMatches', () => {
   });
 });
 
+describe('IP matching as the element loads it (ip-filter.ts)', () => {
+  it('loads once, on first use, the module that makes the patterns; matching needs it loaded', async () => {
+    assert.equal(ipMatchLoaded(), undefined);
+    assert.throws(
+      () => filterSessions(fleet, { ip: [parseIpPattern('10.0.0.0/8')] }),
+      /before IP matching was loaded/,
+    );
+    const [a, b] = await Promise.all([loadIpMatch(), loadIpMatch()]);
+    assert.equal(a, b);
+    assert.equal(ipMatchLoaded(), a);
+    assert.equal(a.parseIpPattern, parseIpPattern);
+    assert.deepEqual(ids(filterSessions(fleet, { ip: [a.parseIpPattern('10.0.0.0/8')] })), [
+      'b-2',
+      'a-10',
+    ]);
+  });
+});
+
 describe('filterSessions', () => {
+  // The element loads IP matching before it makes IP filters (see ip-filter.ts).
+  before(() => loadIpMatch());
+
   it('should combine node, protocol, transport, TLS and IP filters', () => {
     assert.deepEqual(ids(filterSessions(fleet, { node: 'n2' })), ['a-10']);
     assert.deepEqual(ids(filterSessions(fleet, { protocol: '5.0' })), ['a-9']);
