@@ -5,7 +5,10 @@ import type { ListedAlert, StoredAlerts } from '../../src/storage/db.js';
 
 /** Alerts kept in the list; older ones drop off. */
 const LIST_MAX = 200;
-/** Observations kept while the evaluation loads; after a failed load, the newest this many. */
+/**
+ * Live events kept while the evaluation loads (after a failed load, the newest this many). Of the
+ * snapshots (each a copy of every session), only the newest waits.
+ */
 const WAITING_MAX = 100;
 
 /**
@@ -93,8 +96,13 @@ export class AlertsController implements ReactiveController {
       this.#evaluate(this.#engine, observation);
       return;
     }
-    this.#waiting.push(observation);
-    if (this.#waiting.length > WAITING_MAX) this.#waiting.shift();
+    const waiting =
+      observation.kind === 'snapshot'
+        ? this.#waiting.filter((o) => o.kind !== 'snapshot')
+        : this.#waiting;
+    waiting.push(observation);
+    if (waiting.length > WAITING_MAX) waiting.splice(waiting[0]!.kind === 'snapshot' ? 1 : 0, 1);
+    this.#waiting = waiting;
     this.#load();
   }
 
