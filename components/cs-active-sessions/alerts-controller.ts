@@ -6,10 +6,12 @@ import type { ListedAlert, StoredAlerts } from '../../src/storage/db.js';
 /** Alerts kept in the list; older ones drop off. */
 const LIST_MAX = 200;
 /**
- * Live events kept while the evaluation loads (after a failed load, the newest this many). Of the
- * snapshots (each a copy of every session), only the newest waits.
+ * Observations kept while the evaluation loads, in order: all of them while it loads as it should
+ * (a few), and while it cannot load, the newest snapshots (each a copy of every session) and live
+ * events up to these numbers.
  */
-const WAITING_MAX = 100;
+const WAITING_SNAPSHOTS = 5;
+const WAITING_EVENTS = 100;
 
 /**
  * Evaluates the alert rules on every snapshot and live event (the pure code in `src/alerts`,
@@ -96,13 +98,17 @@ export class AlertsController implements ReactiveController {
       this.#evaluate(this.#engine, observation);
       return;
     }
-    const waiting =
-      observation.kind === 'snapshot'
-        ? this.#waiting.filter((o) => o.kind !== 'snapshot')
-        : this.#waiting;
+    const waiting = this.#waiting;
     waiting.push(observation);
-    if (waiting.length > WAITING_MAX) waiting.splice(waiting[0]!.kind === 'snapshot' ? 1 : 0, 1);
-    this.#waiting = waiting;
+    const snapshot = observation.kind === 'snapshot';
+    let count = 0;
+    for (const o of waiting) if ((o.kind === 'snapshot') === snapshot) count++;
+    if (count > (snapshot ? WAITING_SNAPSHOTS : WAITING_EVENTS)) {
+      waiting.splice(
+        waiting.findIndex((o) => (o.kind === 'snapshot') === snapshot),
+        1,
+      );
+    }
     this.#load();
   }
 

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AlertsController } from '../../components/cs-active-sessions/alerts-controller.js';
 import type { Alert, Observation, ObservedSession } from '../../src/alerts/rules.js';
-import type { StoredAlerts } from '../../src/storage/db.js';
 
 const host = () => ({
   updates: 0,
@@ -40,39 +39,56 @@ const settled = (controller: AlertsController) =>
   });
 
 describe('AlertsController (rules evaluated once their code has loaded)', () => {
-  it('evaluates what was observed while loading, in order, with only the newest snapshot', async () => {
+  it('evaluates what was observed while loading, in order', async () => {
     const raised: Alert[] = [];
-    const saved: StoredAlerts[] = [];
     const controller = new AlertsController(
       host(),
       (a) => raised.push(a),
-      async (d) => void saved.push(d),
+      async () => {},
     );
     controller.setPageRules([
-      { id: 'low', kind: 'count-below', threshold: 5 },
+      { id: 'drop', kind: 'sudden-drop', percent: 30, minutes: 5 },
       { id: 'crit', kind: 'critical-disconnect', clients: ['pump-*'] },
     ]);
-    // Nothing has loaded yet: all of these wait.
-    controller.observe(snapshot(1000, 2));
+    // Nothing has loaded yet: all of these wait, and the drop needs the first snapshot.
+    controller.observe(snapshot(1000, 10));
     controller.observe(event('disconnected', 2000, 'pump-1'));
-    controller.observe(snapshot(3000, 3));
+    controller.observe(snapshot(3000, 5));
     controller.observe(event('disconnected', 4000, 'pump-2'));
     assert.equal(controller.list.length, 0);
     await settled(controller);
     await new Promise((r) => setTimeout(r, 20));
-    // In the order observed; the first snapshot (2 sessions, below the threshold: it would have
-    // raised at 1000) gave way to the newest (3).
     assert.deepEqual(
       raised.map((a) => [a.ruleId, a.at]),
       [
         ['crit', 2000],
-        ['low', 3000],
+        ['drop', 3000],
         ['crit', 4000],
       ],
     );
     // Once loaded, an observation is evaluated at once.
     controller.observe(event('disconnected', 5000, 'pump-3'));
     assert.equal(raised.length, 4);
+  });
+
+  it('keeps only the newest five snapshots waiting', async () => {
+    const raised: Alert[] = [];
+    const controller = new AlertsController(
+      host(),
+      (a) => raised.push(a),
+      async () => {},
+    );
+    controller.setPageRules([{ id: 'low', kind: 'count-below', threshold: 5 }]);
+    // Below the threshold only in the first, which gives way: no alert.
+    controller.observe(snapshot(1000, 2));
+    for (let i = 1; i <= 5; i++) controller.observe(snapshot(1000 + i * 1000, 10));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(raised.length, 0);
+    controller.observe(snapshot(9000, 1));
+    assert.deepEqual(
+      raised.map((a) => [a.ruleId, a.at]),
+      [['low', 9000]],
+    );
   });
 
   it('evaluates nothing without rules, and loads nothing for it', () => {
