@@ -57,7 +57,7 @@ import {
 import { renderHealthBar, HEALTH_FILTERS } from './health-bar.js';
 import { renderAuditLog } from './audit-log.js';
 import { AlertsController } from './alerts-controller.js';
-import { alertLine, renderAlertsPanel, ruleFromForm } from './alerts-panel.js';
+import { alertLine, badNetwork, renderAlertsPanel, ruleFromForm } from './alerts-panel.js';
 import type { AlertKind, AlertRule } from '../../src/alerts/rules.js';
 import { renderTrendChart } from './trend-chart.js';
 import { ALL_WORKSPACES, StorageController, type TrendRange } from './storage-controller.js';
@@ -1680,6 +1680,18 @@ export class CsActiveSessions extends LitElement {
   }
 
   /** Closes the open menu and gives focus back to its button. */
+  /** Adds a rule from the panel's form; an `unexpected-network` rule's networks checked first. */
+  #addRule(rule: AlertRule, ipMatch?: IpMatch): void {
+    const bad = ipMatch && badNetwork(rule, ipMatch.parseIpPattern);
+    if (bad !== undefined) {
+      this._ruleError = this.#texts.s.errorAllowedNetwork(bad);
+      return;
+    }
+    this._ruleError = undefined;
+    this._alerts.setRules([...this._alerts.rules, rule]);
+    this._announce(this.#texts.s.announceRuleAdded);
+  }
+
   /** IP filters the settings remembered, while IP matching loads for them. */
   #restoringIp: string[] | undefined;
 
@@ -2392,6 +2404,8 @@ export class CsActiveSessions extends LitElement {
         onKind: (kind) => {
           this._ruleKind = kind;
           this._ruleError = undefined;
+          // Its allowed networks are checked on adding: IP matching loads while they are typed.
+          if (kind === 'unexpected-network') void loadIpMatch().catch(() => undefined);
         },
         onSubmit: (form) => {
           const rule = ruleFromForm(form, `rule-${Date.now().toString(36)}`, this.#texts);
@@ -2399,9 +2413,23 @@ export class CsActiveSessions extends LitElement {
             this._ruleError = rule;
             return;
           }
-          this._ruleError = undefined;
-          this._alerts.setRules([...this._alerts.rules, rule]);
-          this._announce(this.#texts.s.announceRuleAdded);
+          if (rule.kind !== 'unexpected-network' || rule.allowed.length === 0) {
+            this.#addRule(rule);
+            return;
+          }
+          const loaded = ipMatchLoaded();
+          if (loaded) {
+            this.#addRule(rule, loaded);
+            return;
+          }
+          loadIpMatch().then(
+            (ipMatch) => this.#addRule(rule, ipMatch),
+            (error: unknown) => {
+              this._ruleError = this.#texts.s.ipMatchNotLoaded(
+                error instanceof Error ? error.message : String(error),
+              );
+            },
+          );
         },
       },
       this.#texts,

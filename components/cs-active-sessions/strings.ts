@@ -354,6 +354,8 @@ export interface CsStrings {
   errorConnectionsMinutes: string;
   errorStorm: string;
   errorClientIds: string;
+  /** An allowed network of an `unexpected-network` rule is no IP address or CIDR range. */
+  errorAllowedNetwork: (text: string) => string;
   errorKind: string;
 
   // Trend chart
@@ -689,6 +691,8 @@ export const EN: CsStrings = {
   errorConnectionsMinutes: 'Connections and minutes must be positive.',
   errorStorm: 'Clients, reconnects and minutes must be positive.',
   errorClientIds: 'Name at least one client ID.',
+  errorAllowedNetwork: (text) =>
+    `${JSON.stringify(text)} is not an IP address or CIDR range: write networks like 10.0.0.0/8 or 2001:db8::/32, separated by commas.`,
   errorKind: 'Choose a kind of rule.',
 
   trendSummary: (range, now, lo, hi, samples) =>

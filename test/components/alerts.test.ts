@@ -248,4 +248,32 @@ describe('<cs-active-sessions> alerts', () => {
     await again.updateComplete;
     expect(queryByRole(region2, 'button', /^Remove rule/)).to.equal(null);
   });
+  it('should refuse an unexpected-network rule whose allowed networks are not all addresses or ranges', async () => {
+    broker = await startBroker();
+    await connectClients(broker, [plain('n-1')]);
+    const { el } = await render(broker, { key: uniqueKey() });
+    await waitForRows(el, 1);
+    alertsButton(el).click();
+    await el.updateComplete;
+    const region = getByRole(el.shadowRoot!, 'region', 'Alerts');
+    const form = getByRole(region, 'form', 'Add rule');
+    const kind = getByRole(form, 'combobox', 'Rule') as HTMLSelectElement;
+    kind.value = 'unexpected-network';
+    kind.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    const allowed = getByRole(form, 'textbox', 'Allowed networks') as HTMLInputElement;
+    allowed.focus();
+    await sendKeys({ type: '10.0.0.0/8, 10.0.0.0/33' });
+    getByRole(form, 'button', 'Add rule').click();
+    await waitUntil(() => queryByRole(form, 'alert')?.textContent?.includes('"10.0.0.0/33"'));
+    expect(getByRole(form, 'alert').textContent).to.include('is not an IP address or CIDR range');
+    expect(queryByRole(region, 'button', /^Remove rule/)).to.equal(null);
+
+    allowed.select();
+    await sendKeys({ type: '10.0.0.0/8, 2001:db8::/32' });
+    getByRole(form, 'button', 'Add rule').click();
+    await waitUntil(() => queryByRole(region, 'button', /^Remove rule/), 'the rule added');
+    expect(region.textContent).to.include('10.0.0.0/8, 2001:db8::/32');
+    expect(queryByRole(form, 'alert')).to.equal(null);
+  });
 });
