@@ -14,11 +14,37 @@ export const ROW_HEIGHT_GUESS = 28;
 /** Rows rendered beyond each edge of the viewport, in px. */
 export const ROWS_OVERHANG = 400;
 
+/** A row's height as measured in the current measuring pass of a virtualizer. */
+const passHeights = new WeakMap<object, number>();
+
+/**
+ * How the virtualizer measures a row: every row has the same fixed height (`--cs-row-height`),
+ * so one row is measured per pass (one forced layout) and the rest take its height, instead of a
+ * bounding box and a computed style for each row. Rows have no margins. Called with the
+ * virtualizer as `this`; a pass is one synchronous loop, so the height is forgotten at the next
+ * microtask.
+ */
+function measureRow(this: object, row: Element) {
+  let height = passHeights.get(this);
+  if (height === undefined) {
+    height = row.getBoundingClientRect().height;
+    passHeights.set(this, height);
+    queueMicrotask(() => passHeights.delete(this));
+  }
+  return { width: 0, height, marginTop: 0, marginRight: 0, marginBottom: 0, marginLeft: 0 };
+}
+
 export class RowsLayout extends FlowLayout {
   constructor(...args: ConstructorParameters<typeof FlowLayout>) {
     super(...args);
     this._itemSize = { width: 100, height: ROW_HEIGHT_GUESS };
     this._overhang = ROWS_OVERHANG;
+  }
+
+  // @ts-expect-error -- the virtualizer's Layout interface takes a function here
+  // (`MeasureChildFunction`); FlowLayout types its own getter as a boolean.
+  override get measureChildren() {
+    return measureRow;
   }
 }
 

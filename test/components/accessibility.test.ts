@@ -474,6 +474,18 @@ describe('theme, density and focus', () => {
     await waitUntil(() => sessionRows(el)[0]!.getBoundingClientRect().height < comfortable);
     expect(sessionRows(el)[0]!.getBoundingClientRect().height).to.be.closeTo(28, 1);
     expect(comfortable).to.be.closeTo(36, 1);
+    // Laid out again at the new height (the virtualizer measures one row per pass), and again
+    // for a row height the page sets.
+    const gaps = () => {
+      const tops = sessionRows(el)
+        .map((r) => r.getBoundingClientRect().top)
+        .sort((a, b) => a - b);
+      return tops.slice(1).map((top, i) => Math.round(top - tops[i]!));
+    };
+    await waitUntil(() => gaps().every((g) => g === 28), `rows 28 px apart: ${gaps().join()}`);
+    el.style.setProperty('--cs-row-height', '50px');
+    await waitUntil(() => gaps().every((g) => g === 50), `rows 50 px apart: ${gaps().join()}`);
+    expect(gaps()).to.have.length(5);
     expect(el.layout).to.equal('full');
     expect(queryByRole(el.shadowRoot!, 'switch', 'Auto-refresh')).to.exist;
   });
