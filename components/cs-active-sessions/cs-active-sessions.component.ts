@@ -929,9 +929,7 @@ export class CsActiveSessions extends LitElement {
         if (this._ipDraft.trim() === text) this.#addIp(ipMatch, text);
       },
       (error: unknown) => {
-        this._ipError = this.#texts.s.ipMatchNotLoaded(
-          error instanceof Error ? error.message : String(error),
-        );
+        this._ipError = this.#ipMatchNotLoaded(error);
       },
     );
   }
@@ -1679,7 +1677,6 @@ export class CsActiveSessions extends LitElement {
     if (!menu.contains(event.relatedTarget as Node | null)) this._menu = undefined;
   }
 
-  /** Closes the open menu and gives focus back to its button. */
   /** Adds a rule from the panel's form; an `unexpected-network` rule's networks checked first. */
   #addRule(rule: AlertRule, ipMatch?: IpMatch): void {
     const bad = ipMatch && badNetwork(rule, ipMatch.parseIpPattern);
@@ -1690,6 +1687,11 @@ export class CsActiveSessions extends LitElement {
     this._ruleError = undefined;
     this._alerts.setRules([...this._alerts.rules, rule]);
     this._announce(this.#texts.s.announceRuleAdded);
+  }
+
+  /** What the IP filter, or the alert rule form, says when IP matching could not be loaded. */
+  #ipMatchNotLoaded(error: unknown): string {
+    return this.#texts.s.ipMatchNotLoaded(error instanceof Error ? error.message : String(error));
   }
 
   /** IP filters the settings remembered, while IP matching loads for them. */
@@ -1711,13 +1713,12 @@ export class CsActiveSessions extends LitElement {
       },
       (error: unknown) => {
         if (this.#restoringIp !== texts) return;
-        this._ipError = this.#texts.s.ipMatchNotLoaded(
-          error instanceof Error ? error.message : String(error),
-        );
+        this._ipError = this.#ipMatchNotLoaded(error);
       },
     );
   }
 
+  /** Closes the open menu and gives focus back to its button. */
   #closeMenu(): void {
     const menu = this._menu;
     this._menu = undefined;
@@ -2425,9 +2426,7 @@ export class CsActiveSessions extends LitElement {
           loadIpMatch().then(
             (ipMatch) => this.#addRule(rule, ipMatch),
             (error: unknown) => {
-              this._ruleError = this.#texts.s.ipMatchNotLoaded(
-                error instanceof Error ? error.message : String(error),
-              );
+              this._ruleError = this.#ipMatchNotLoaded(error);
             },
           );
         },

@@ -175,7 +175,7 @@ export interface CsStrings {
   tlsOnly: string;
   tlsWithout: string;
   ipLabel: string;
-  /** IP matching could not be loaded: `reason` is the browser's. */
+  /** IP matching (the IP filter, allowed networks) could not be loaded: `reason` is the browser's. */
   ipMatchNotLoaded: (reason: string) => string;
   ipPlaceholder: string;
   addIpFilter: string;
@@ -506,7 +506,7 @@ export const EN: CsStrings = {
   tlsWithout: 'Without TLS',
   ipLabel: 'IP or CIDR',
   ipMatchNotLoaded: (reason) =>
-    `IP filters cannot be used: their code could not be loaded (${reason}). Try again.`,
+    `IP addresses and ranges cannot be read: the code that reads them could not be loaded (${reason}). Try again.`,
   ipPlaceholder: 'IP or CIDR, e.g. 10.0.0.0/8',
   addIpFilter: 'Add IP filter',
   activeFilters: 'Active filters',

@@ -414,7 +414,11 @@ describe('packages', () => {
       await rowsOf(page);
       await page.getByRole('textbox', { name: 'IP or CIDR' }).fill('10.0.0.0/8');
       await page.getByRole('button', { name: 'Add IP filter' }).click();
-      await page.getByText('IP filters cannot be used: their code could not be loaded').waitFor();
+      await page
+        .getByText(
+          'IP addresses and ranges cannot be read: the code that reads them could not be loaded',
+        )
+        .waitFor();
       const rules = `(() => {
         const element = document.querySelector('cs-active-sessions');
         element.alertRules = [{ id: 'few', kind: 'count-below', threshold: 1000000 }];
