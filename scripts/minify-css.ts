@@ -2,9 +2,9 @@
  * Minifies the CSS of the element's `css` tagged templates in the single-file script: its
  * comments and indentation are text that a minifier of JavaScript keeps (about 4 KB of the
  * script, 0.8 KB gzip). Only `css` templates are touched; in them, comments go, runs of
- * whitespace become one space, and spaces around `{ } ; ,` and after `:` go. Quoted strings (`'Segoe UI'`) and
- * the `${…}` parts are kept as they are; whitespace elsewhere is kept, since in a selector
- * (`.a :focus`) it is a combinator.
+ * whitespace become one space, and spaces around `{ } ; ,` and after `:` go. Quoted strings
+ * (`'Segoe UI'`) and the `${…}` parts are kept as they are; whitespace elsewhere is kept, since in
+ * a selector (`.a :focus`) it is a combinator.
  */
 import type { Plugin } from 'vite';
 
@@ -33,8 +33,8 @@ export function minifyCss(text: string): string {
 }
 
 /**
- * The `css` templates of a module, minified. A template whose text has a backtick, a backslash
- * or a comment opener inside a `${…}` part is left alone rather than misread.
+ * The `css` templates of a module, minified. A template with a backtick or a backslash in it is
+ * left alone; a `${…}` part is kept whole when it holds no braces (the element's hold a name).
  */
 export function minifyCssTemplates(code: string): string {
   return code.replace(/\bcss`([^`\\]*)`/g, (_template, body: string) => {

@@ -1,11 +1,11 @@
 /**
  * The table's layout: the virtualizer's flow layout, told what it would otherwise learn a frame
  * late. Its stock first guess is 100 px per item, so it renders a few rows, measures them, and
- * renders the rest of the screen in a second pass; rows are never taller than
- * `--cs-row-height`'s smallest default (28 px, `density="compact"`), so this guess renders at
- * least a screenful in the first pass. It also keeps fewer rows beyond the viewport (stock:
- * 1,000 px each side, about 30 rows at 36 px): each row rendered there is restyled, laid out
- * and measured again on every keystroke of a search.
+ * renders the rest of the screen in a second pass; rows are no shorter than `--cs-row-height`'s
+ * smallest default (28 px, `density="compact"`), so this guess renders at least a screenful in
+ * the first pass. It also keeps fewer rows beyond the viewport (stock: 1,000 px each side, about
+ * 30 rows at 36 px), and measures one row per pass instead of each (`measureRow`): every row
+ * rendered is restyled, laid out and measured again on every keystroke of a search.
  */
 import { FlowLayout } from '@lit-labs/virtualizer/layouts/flow.js';
 
