@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROME_ARGS, ensureChrome } from '../../scripts/find-chrome.mjs';
 import { startHiveFixture, type HiveFixture } from '../support/hivemq-fixture.js';
 import { useRabbitMQ } from '../support/rabbitmq.js';
@@ -18,6 +18,43 @@ async function freePort(): Promise<number> {
   const port = (server.address() as { port: number }).port;
   await new Promise<void>((r) => server.close(() => r()));
   return port;
+}
+
+/** `promise`, or an error naming `what` once `ms` have passed (page calls with no timeout). */
+function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** The element's status line, search text and first rows, or that the page did not answer. */
+async function pageState(page: Page, loads: number, errors: string[]): Promise<string> {
+  const state = await within(
+    5_000,
+    'reading the page',
+    // A string, not a function: tsx would name its inner functions with a helper the page lacks.
+    page.evaluate<Record<string, unknown>>(`(() => {
+      const root = document.querySelector('cs-active-sessions')?.shadowRoot;
+      const text = (selector) =>
+        [...(root?.querySelectorAll(selector) ?? [])].map((e) =>
+          (e.textContent ?? '').replace(/\\s+/g, ' ').trim(),
+        );
+      return {
+        status: text('[part="status"]'),
+        search: root?.querySelector('input[type="search"]')?.value,
+        rows: text('[role="row"]').slice(0, 6),
+        banner: text('[role="alert"], [role="status"]').slice(0, 4),
+      };
+    })()`),
+  ).then(
+    (s) => JSON.stringify(s, null, 1),
+    (e: unknown) => `the page did not answer (busy or crashed): ${String(e)}`,
+  );
+  return `page loads: ${loads}; page errors: ${JSON.stringify(errors)}\npage state: ${state}`;
 }
 
 interface Started {
@@ -100,52 +137,74 @@ describe('npm start', () => {
   });
 
   it('should show the fleet in the demo page, search it and open a session', async () => {
-    const page = await browser.newPage();
+    const page = await within(30_000, 'a new page', browser.newPage());
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(url);
-    const grid = page.getByRole('grid', { name: 'Active sessions' });
-    await grid.getByRole('row').nth(5).waitFor({ timeout: 20_000 });
-    const count = page.locator('[part="status"] .count');
-    await count.filter({ hasText: /^\d+ active sessions$/ }).waitFor();
-    const total = Number((await count.textContent())!.split(' ')[0]);
-    assert.ok(total >= 45 && total <= 48, `total ${total}`); // + the page's own live connection
-    await page
-      .locator('[part="live-status"]')
-      .filter({ hasText: /^Live$/ })
-      .waitFor();
-    await page
-      .getByRole('meter', { name: 'Plan usage' })
-      .getByText(/\d+ \/ 200 \(\d+%\)/)
-      .waitFor();
-    const workspace = page.getByRole('combobox', { name: 'Workspace' });
-    const options = (await workspace.locator('option').allTextContents()).map((t) =>
-      t.trim().replace(/\s+/g, ' '),
-    );
-    assert.deepEqual(
-      options.map((o) => o.replace(/ \(\d+\)$/, '')),
-      ['All workspaces', 'Acme', 'Globex', 'Initech', 'Other users'],
-    );
-    const nodes = await page
-      .getByRole('combobox', { name: 'Node' })
-      .locator('option')
-      .allTextContents();
-    assert.deepEqual(
-      nodes.map((t) => t.trim()),
-      ['Any node', 'dev2@127.0.0.1', 'dev@127.0.0.1'],
-    );
-    await page.getByRole('button', { name: /^Stuck \(/ }).waitFor();
-    await page.getByRole('searchbox', { name: 'Search sessions' }).fill('client1');
-    await page.getByText(/^1 of \d+ active sessions$/).waitFor();
-    await grid.getByRole('row').nth(1).click();
-    const details = page.getByRole('region', { name: 'Session details' });
-    await details.getByRole('heading', { name: 'Subscriptions' }).waitFor();
-    await details
-      .getByText(/\(QoS \d\)/)
-      .first()
-      .waitFor();
+    let loads = 0;
+    page.on('load', () => loads++);
+    let step = 'opening the page';
+    try {
+      await page.goto(url);
+      const grid = page.getByRole('grid', { name: 'Active sessions' });
+      step = 'the first rows';
+      await grid.getByRole('row').nth(5).waitFor({ timeout: 20_000 });
+      step = 'the count';
+      const count = page.locator('[part="status"] .count');
+      await count.filter({ hasText: /^\d+ active sessions$/ }).waitFor();
+      const total = Number((await count.textContent())!.split(' ')[0]);
+      assert.ok(total >= 45 && total <= 48, `total ${total}`); // + the page's own live connection
+      step = 'live updates';
+      await page
+        .locator('[part="live-status"]')
+        .filter({ hasText: /^Live$/ })
+        .waitFor();
+      step = 'the plan meter';
+      await page
+        .getByRole('meter', { name: 'Plan usage' })
+        .getByText(/\d+ \/ 200 \(\d+%\)/)
+        .waitFor();
+      step = 'the workspaces';
+      const workspace = page.getByRole('combobox', { name: 'Workspace' });
+      const options = (
+        await within(10_000, step, workspace.locator('option').allTextContents())
+      ).map((t) => t.trim().replace(/\s+/g, ' '));
+      assert.deepEqual(
+        options.map((o) => o.replace(/ \(\d+\)$/, '')),
+        ['All workspaces', 'Acme', 'Globex', 'Initech', 'Other users'],
+      );
+      step = 'the nodes';
+      const nodes = await within(
+        10_000,
+        step,
+        page.getByRole('combobox', { name: 'Node' }).locator('option').allTextContents(),
+      );
+      assert.deepEqual(
+        nodes.map((t) => t.trim()),
+        ['Any node', 'dev2@127.0.0.1', 'dev@127.0.0.1'],
+      );
+      step = 'the Stuck filter';
+      await page.getByRole('button', { name: /^Stuck \(/ }).waitFor();
+      step = 'searching client1';
+      await page.getByRole('searchbox', { name: 'Search sessions' }).fill('client1');
+      await page.getByText(/^1 of \d+ active sessions$/).waitFor();
+      step = 'opening its details';
+      await grid.getByRole('row').nth(1).click();
+      const details = page.getByRole('region', { name: 'Session details' });
+      await details.getByRole('heading', { name: 'Subscriptions' }).waitFor();
+      await details
+        .getByText(/\(QoS \d\)/)
+        .first()
+        .waitFor();
+    } catch (error) {
+      // What the page showed, so that a failure here says why (CI shows only this message).
+      throw new Error(
+        `${step}: ${String(error).split('\n')[0]}\n${await pageState(page, loads, errors)}\n` +
+          `npm start printed (last lines):\n${started.output().split('\n').slice(-15).join('\n')}`,
+        { cause: error },
+      );
+    }
     assert.deepEqual(errors, []);
-    await page.close();
+    await within(10_000, 'closing the page', page.close());
   });
 
   it('should name the variable to change when a port is taken', async () => {
