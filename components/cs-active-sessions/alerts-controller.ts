@@ -58,6 +58,11 @@ export class AlertsController implements ReactiveController {
   hostConnected(): void {}
 
   hostDisconnected(): void {
+    this.flush();
+  }
+
+  /** Saves now what waits to be saved (the host calls this before its storage closes). */
+  flush(): void {
     if (this.#saveTimer) {
       clearTimeout(this.#saveTimer);
       this.#saveTimer = undefined;

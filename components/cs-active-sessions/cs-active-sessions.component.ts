@@ -541,6 +541,14 @@ export class CsActiveSessions extends LitElement {
   }
 
   override disconnectedCallback(): void {
+    // A setting or an alert acknowledged a moment before the element was removed (a popup closed
+    // at once) is saved now, while storage is still open: the controllers close it next.
+    if (this.#saveTimer !== undefined) {
+      clearTimeout(this.#saveTimer);
+      this.#saveTimer = undefined;
+      void this._storage.saveSettings(this.#settings());
+    }
+    this._alerts.flush();
     super.disconnectedCallback();
     this.#cancelWarmUp?.();
     clearTimeout(this.#serverSearchTimer);
@@ -555,7 +563,6 @@ export class CsActiveSessions extends LitElement {
     this.#run?.abort();
     this.#exportRun?.abort();
     this._details.abort();
-    clearTimeout(this.#saveTimer);
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -834,7 +841,10 @@ export class CsActiveSessions extends LitElement {
     }
     if (this.#settingsLoaded && remembered.some((k) => changed.has(k))) {
       clearTimeout(this.#saveTimer);
-      this.#saveTimer = setTimeout(() => void this._storage.saveSettings(this.#settings()), 300);
+      this.#saveTimer = setTimeout(() => {
+        this.#saveTimer = undefined;
+        void this._storage.saveSettings(this.#settings());
+      }, 300);
     }
     if (changed.has('_workspace') || changed.has('_trendRange')) {
       void this._storage.showTrend(this.#trendSeries(), this._trendRange);

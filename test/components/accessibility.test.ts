@@ -10,6 +10,7 @@ import type { AxeResults, RunOptions, default as AxeCore } from 'axe-core';
 // axe's browser build registers itself as `window.axe`.
 import 'axe-core';
 import '../support/benign-errors.js';
+import '../support/fresh-storage.js';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { FleetClientSpec } from '../../demo/fleet.js';

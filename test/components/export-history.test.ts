@@ -1,4 +1,5 @@
 import '../support/benign-errors.js';
+import '../support/fresh-storage.js';
 import { expect, fixture, fixtureCleanup, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { openDB } from 'idb';
@@ -390,6 +391,34 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     expect(
       getByRole(third.shadowRoot!, 'switch', 'Auto-refresh').getAttribute('aria-checked'),
     ).to.equal('true');
+  });
+
+  it('should remember a setting changed just before the element is removed', async () => {
+    broker = await startBroker();
+    await connectClients(broker, [plain('b-2'), plain('a-1'), plain('c-3')]);
+    const key = uniqueKey();
+    const el = await render(broker, key);
+    await waitForRows(el, 3);
+    expect(orderOf(el).join()).not.to.equal('c-3,b-2,a-1');
+    getByRole(el.shadowRoot!, 'switch', 'Auto-refresh').click();
+    await new Promise((r) => setTimeout(r, 600)); // saved: the settings had been read back
+    const clientIdHeader = getByRole(
+      getByRole(el.shadowRoot!, 'grid', 'Active sessions'),
+      'button',
+      'Client ID',
+    );
+    clientIdHeader.click();
+    await el.updateComplete;
+    clientIdHeader.click(); // descending
+    await waitUntil(() => orderOf(el).join() === 'c-3,b-2,a-1', 'sorted descending');
+    fixtureCleanup(); // at once, as a popup closes
+
+    const again = await render(broker, key);
+    await waitForRows(again, 3);
+    await waitUntil(() => orderOf(again).join() === 'c-3,b-2,a-1', 'sorted as it was left');
+    expect(
+      getByRole(again.shadowRoot!, 'switch', 'Auto-refresh').getAttribute('aria-checked'),
+    ).to.equal('false');
   });
 
   it('should remember IP filters, put back once IP matching has loaded', async () => {

@@ -1,4 +1,5 @@
 import '../support/benign-errors.js';
+import '../support/fresh-storage.js';
 import { expect, fixture, fixtureCleanup, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import '../../components/cs-active-sessions/cs-active-sessions.js';

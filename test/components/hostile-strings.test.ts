@@ -1,4 +1,5 @@
 import '../support/benign-errors.js';
+import '../support/fresh-storage.js';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import { hostileBrokerSuite, MQTT_STRINGS } from '../support/hostile-broker-suite.js';
 

@@ -8,6 +8,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { executeServerCommand, setViewport } from '@web/test-runner-commands';
 import '../support/benign-errors.js';
+import '../support/fresh-storage.js';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { DisconnectDetail } from '../../components/cs-active-sessions/events.js';

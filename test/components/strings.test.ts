@@ -1,5 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../support/benign-errors.js';
+import '../support/fresh-storage.js';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsStringsOverrides } from '../../components/cs-active-sessions/strings.js';
