@@ -178,50 +178,92 @@ function looksRandom(id: string, start: number, end: number): boolean {
   return letters > 0 && digits > 0 && switches >= 3;
 }
 
+/** GENERIC as a list, to compare a word with in place. */
+const GENERIC_WORDS = [...GENERIC];
+
 /**
  * Whether `id[start..end)` (one token) is a word: three or more ASCII letters with a vowel, not
- * a generic placeholder. Returns the word in lower case, or undefined.
+ * a generic placeholder. Read in place: no string is made for it.
  */
-function wordAt(id: string, start: number, end: number): string | undefined {
-  if (end - start < 3) return undefined;
+function isWordAt(id: string, start: number, end: number): boolean {
+  if (end - start < 3) return false;
   let vowel = false;
   for (let i = start; i < end; i++) {
     const c = id.charCodeAt(i) | 0x20;
-    if (c < 0x61 || c > 0x7a) return undefined;
+    if (c < 0x61 || c > 0x7a) return false;
     if (c === 0x61 || c === 0x65 || c === 0x69 || c === 0x6f || c === 0x75 || c === 0x79) {
       vowel = true;
     }
   }
-  if (!vowel) return undefined;
-  const word = id.slice(start, end).toLowerCase();
-  return GENERIC.has(word) ? undefined : word;
+  if (!vowel) return false;
+  // An indexed loop: `for...of` may make an iterator per call.
+  for (let w = 0; w < GENERIC_WORDS.length; w++) {
+    const word = GENERIC_WORDS[w]!;
+    if (word.length === end - start && sameLetters(id, start, word, 0, word.length)) return false;
+  }
+  return true;
+}
+
+/** Whether `a[aStart..)` and `b[bStart..)` hold the same `length` ASCII letters, case aside. */
+function sameLetters(
+  a: string,
+  aStart: number,
+  b: string,
+  bStart: number,
+  length: number,
+): boolean {
+  for (let k = 0; k < length; k++) {
+    if ((a.charCodeAt(aStart + k) | 0x20) !== (b.charCodeAt(bStart + k) | 0x20)) return false;
+  }
+  return true;
 }
 
 /**
  * The naming hint of a client ID. Called for every session of a list (100,000 of them), so it
- * reads the ID character by character and makes no arrays: only the words it finds, two at most.
+ * reads the ID character by character, in plain loops: it makes no array, closure or string
+ * (a word is compared where it stands), only the trimmed ID where it had spaces around it.
  */
 export function classifyClientId(clientId: string): NamingHint {
   const id = clientId.trim();
   if (id === '') return hint('unclear', 'empty');
   if (UUID.test(id) || GENERATED.test(id)) return hint('unclear', 'random');
+  const n = id.length;
+  // Parts between separators that look generated, and the others.
   let random = 0;
   let other = 0;
-  eachPart(id, (start, end) => {
-    if (looksRandom(id, start, end)) random++;
-    else other++;
-  });
+  for (let i = 0; i < n;) {
+    while (i < n && isSeparator(id.charCodeAt(i))) i++;
+    const start = i;
+    while (i < n && !isSeparator(id.charCodeAt(i))) i++;
+    if (i > start) {
+      if (looksRandom(id, start, i)) random++;
+      else other++;
+    }
+  }
   if (random > 0 && other <= 1) return hint('unclear', 'random');
-  let first: string | undefined;
-  let second = false;
-  eachToken(id, (start, end) => {
-    const word = wordAt(id, start, end);
-    if (word === undefined) return false;
-    if (first === undefined) first = word;
-    else if (word !== first) second = true;
-    return second;
-  });
-  if (second) return hint('clear', 'words');
-  if (first !== undefined) return hint('unclear', 'oneWord');
-  return hint('unclear', 'noWords');
+  // The words among the tokens of each part: two different ones make it clear.
+  let firstStart = -1;
+  let firstEnd = -1;
+  for (let i = 0; i < n;) {
+    while (i < n && isSeparator(id.charCodeAt(i))) i++;
+    const start = i;
+    while (i < n && !isSeparator(id.charCodeAt(i))) i++;
+    let from = start;
+    for (let j = start + 1; j <= i; j++) {
+      if (j < i && !splitsAt(id.charCodeAt(j - 1), id.charCodeAt(j))) continue;
+      if (isWordAt(id, from, j)) {
+        if (firstStart < 0) {
+          firstStart = from;
+          firstEnd = j;
+        } else if (
+          j - from !== firstEnd - firstStart ||
+          !sameLetters(id, from, id, firstStart, j - from)
+        ) {
+          return hint('clear', 'words');
+        }
+      }
+      from = j;
+    }
+  }
+  return firstStart >= 0 ? hint('unclear', 'oneWord') : hint('unclear', 'noWords');
 }
