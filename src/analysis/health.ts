@@ -116,14 +116,16 @@ class BySource<T> {
 
   /** Calls `keep` on every entry; one it returns undefined for is dropped, another replaces it. */
   update(keep: (value: T) => T | undefined): void {
-    for (const [source, inner] of this.#sources) {
-      for (const [clientId, value] of inner) {
+    // `forEach`, not `for...of`: no entry array and result object per entry (one per session).
+    // A Map may drop or replace the entry it is visiting.
+    this.#sources.forEach((inner, source) => {
+      inner.forEach((value, clientId) => {
         const kept = keep(value);
         if (kept === undefined) inner.delete(clientId);
         else if (kept !== value) inner.set(clientId, kept);
-      }
+      });
       if (inner.size === 0) this.#sources.delete(source);
-    }
+    });
   }
 }
 
@@ -217,7 +219,10 @@ export class HealthTracker {
 
   /** What `observe` does for the whole list: forget sessions gone, group duplicates, prune. */
   finishObserve(sessions: readonly Session[], now: number, present: (key: string) => boolean) {
-    for (const key of this.#traffic.keys()) if (!present(key)) this.#traffic.delete(key);
+    const traffic = this.#traffic;
+    traffic.forEach((_, key) => {
+      if (!present(key)) traffic.delete(key);
+    });
     this.observeGroups(sessions);
     this.#prune(now);
   }
