@@ -641,7 +641,9 @@ export class CsActiveSessions extends LitElement {
       this._sort,
       this._healthFilters,
       this._topic,
-      this.#health,
+      // Only a health filter reads the health: without one, a new look of the health tracker
+      // (after every poll) does not remake the list, nor the search's keys over it.
+      this._healthFilters.length > 0 ? this.#health : undefined,
     ];
     if (baseInputs.some((v, i) => v !== this.#baseFrom[i])) {
       const previous = this.#baseFrom;
