@@ -53,8 +53,11 @@ export class IncrementalSearch {
   #base: readonly Session[] | undefined;
   #needle = '';
   #result: readonly Session[] = [];
-  /** Where each session of `#result` stands in `#base`. */
-  #at: number[] = [];
+  /**
+   * Where each session of `#result` stands in `#base`: its first `#result.length` entries. Kept
+   * between keystrokes; a narrowing search filters it in place.
+   */
+  #at = new Int32Array(0);
   /** What each session of `#hayOf` is searched in, by index; filled up to `#filled`. */
   #hayOf: readonly Session[] | undefined;
   #ids: string[] = [];
@@ -89,14 +92,17 @@ export class IncrementalSearch {
     return i >= n;
   }
 
-  /** The sessions of `base` (in its order) whose client ID or username contains `query`. */
+  /**
+   * The sessions of `base` (in its order) whose client ID or username contains `query`. The
+   * positions of matches go to a buffer kept between keystrokes, and the result is made at its
+   * size: no array grows match by match.
+   */
   search(base: readonly Session[], query: string): readonly Session[] {
     const needle = query.trim().toLowerCase();
     if (needle === '') {
       this.#base = base;
       this.#needle = '';
       this.#result = base;
-      this.#at = [];
       return base;
     }
     // Anything that contains the longer query contains the shorter one it extends.
@@ -105,27 +111,27 @@ export class IncrementalSearch {
     this.prepare(base);
     const ids = this.#ids;
     const users = this.#users;
-    const out: Session[] = [];
-    const at: number[] = [];
+    if (this.#at.length < base.length) this.#at = new Int32Array(base.length);
+    const at = this.#at;
+    let n = 0;
     if (narrow) {
-      for (const i of this.#at) {
-        if (ids[i]!.includes(needle) || users[i]!.includes(needle)) {
-          out.push(base[i]!);
-          at.push(i);
-        }
+      // In place: each position is read before any is written over it.
+      const count = this.#result.length;
+      for (let k = 0; k < count; k++) {
+        const i = at[k]!;
+        if (ids[i]!.includes(needle) || users[i]!.includes(needle)) at[n++] = i;
       }
     } else {
-      for (let i = 0; i < ids.length; i++) {
-        if (ids[i]!.includes(needle) || users[i]!.includes(needle)) {
-          out.push(base[i]!);
-          at.push(i);
-        }
+      const count = ids.length;
+      for (let i = 0; i < count; i++) {
+        if (ids[i]!.includes(needle) || users[i]!.includes(needle)) at[n++] = i;
       }
     }
+    const out = new Array<Session>(n);
+    for (let k = 0; k < n; k++) out[k] = base[at[k]!]!;
     this.#base = base;
     this.#needle = needle;
     this.#result = out;
-    this.#at = at;
     return out;
   }
 }

@@ -52,6 +52,38 @@ describe('incremental search', () => {
     );
   });
 
+  it('gives what a plain filter gives over a session of typing, backspacing and new lists', () => {
+    // Seeded, so a failure repeats.
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const letters = 'abcdep-01';
+    const word = (n: number) =>
+      Array.from({ length: n }, () => letters[Math.floor(rnd() * letters.length)]).join('');
+    const list = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        session(`${word(3 + (i % 5))}-${i}`, rnd() < 0.5 ? `${word(4)}@org` : undefined),
+      );
+    const plain = (sessions: readonly Session[], q: string) =>
+      sessions.filter((s) => matchesNeedle(s, q.trim().toLowerCase()));
+    const search = new IncrementalSearch();
+    let sessions = list(300);
+    let query = '';
+    for (let step = 0; step < 400; step++) {
+      const r = rnd();
+      if (r < 0.55) query += letters[Math.floor(rnd() * letters.length)];
+      else if (r < 0.8) query = query.slice(0, -1);
+      else if (r < 0.9) query = '';
+      // A refresh: a new list (of another length) under the same query.
+      else sessions = list(100 + Math.floor(rnd() * 400));
+      const expected = query.trim() === '' ? sessions : plain(sessions, query);
+      assert.deepEqual(
+        search.search(sessions, query).map((s) => s.key),
+        expected.map((s) => s.key),
+        `step ${step}, query "${query}"`,
+      );
+    }
+  });
+
   it('cannot match across two fields', () => {
     assert.equal(matchesNeedle(session('ab', 'cd'), 'bc'), false);
     assert.equal(matchesNeedle(session('ab', 'cd'), 'cd'), true);
