@@ -136,9 +136,8 @@ export function badNetwork(
     : undefined;
 }
 
-/** The rules in force, each with a `Remove` button. */
 /** A rule in one line, in the element's language. */
-const ruleLine = (rule: AlertRule, t: Texts) => {
+export const ruleLine = (rule: AlertRule, t: Texts) => {
   const text = ruleText(rule);
   return t.s.alertMessages[text.id](text.values);
 };

@@ -57,7 +57,13 @@ import {
 import { renderHealthBar, HEALTH_FILTERS } from './health-bar.js';
 import { renderAuditLog } from './audit-log.js';
 import { AlertsController } from './alerts-controller.js';
-import { alertLine, badNetwork, renderAlertsPanel, ruleFromForm } from './alerts-panel.js';
+import {
+  alertLine,
+  badNetwork,
+  renderAlertsPanel,
+  ruleFromForm,
+  ruleLine,
+} from './alerts-panel.js';
 import type { AlertKind, AlertRule } from '../../src/alerts/rules.js';
 import { renderTrendChart } from './trend-chart.js';
 import { ALL_WORKSPACES, StorageController, type TrendRange } from './storage-controller.js';
@@ -2719,6 +2725,16 @@ export class CsActiveSessions extends LitElement {
         this._alerts.notice
           ? html`<p class="banner" part="notice">
               ${this.#texts.s.alertsNotLoaded(this._alerts.notice)}
+            </p>`
+          : nothing
+      }
+      ${
+        this._alerts.unchecked
+          ? html`<p class="banner" part="notice">
+              ${this.#texts.s.ruleNotChecked(
+                ruleLine(this._alerts.unchecked.rule, this.#texts),
+                this._alerts.unchecked.entry,
+              )}
             </p>`
           : nothing
       }

@@ -320,6 +320,8 @@ export interface CsStrings {
   // Alerts
   /** The code that evaluates alert rules could not be loaded: `reason` is the browser's. */
   alertsNotLoaded: (reason: string) => string;
+  /** A rule with an allowed network that is not one: `rule` is the rule in one line. */
+  ruleNotChecked: (rule: string, entry: string) => string;
   acknowledgeAll: string;
   closeAlerts: string;
   noAlerts: string;
@@ -657,6 +659,8 @@ export const EN: CsStrings = {
 
   alertsNotLoaded: (reason) =>
     `Alert rules are not checked: their code could not be loaded (${reason}). It is tried again with the next refresh.`,
+  ruleNotChecked: (rule, entry) =>
+    `The alert rule “${rule}” is not checked: ${JSON.stringify(entry)} is not an IP address or CIDR range. Write networks like 10.0.0.0/8 or 2001:db8::/32.`,
   acknowledgeAll: 'Acknowledge all',
   closeAlerts: 'Close alerts',
   noAlerts: 'No alerts.',

@@ -4,12 +4,13 @@
  * script (`npm run build`) swaps this module for one that loads the companion file shipped beside
  * it (scripts/iife/load-rules.ts). The extension's background worker imports rules.ts itself.
  */
-import type { evaluateAlerts, initialAlertState } from './rules.js';
+import type { badAllowedNetwork, evaluateAlerts, initialAlertState } from './rules.js';
 
 /** What the element uses of rules.ts. */
 export interface AlertEngine {
   evaluateAlerts: typeof evaluateAlerts;
   initialAlertState: typeof initialAlertState;
+  badAllowedNetwork: typeof badAllowedNetwork;
 }
 
 export function importAlertEngine(): Promise<AlertEngine> {

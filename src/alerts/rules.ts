@@ -311,7 +311,10 @@ export function evaluateAlerts(
         break;
       }
       case 'unexpected-network': {
-        const allowed = rule.allowed.map(parseIpPattern).filter((p) => p.ok);
+        // A mistyped network is not left out: the rule would then flag the clients of the
+        // network meant to be allowed. Such a rule is not checked (see `badAllowedNetwork`).
+        if (badAllowedNetwork(rule) !== undefined) break;
+        const allowed = rule.allowed.map(parseIpPattern);
         // Each rule learns from when it first runs (a rule added later learns then).
         const since = (state.learningSince[rule.id] ??= now);
         const learning = allowed.length === 0 && now - since < rule.learningMinutes * MINUTE;
@@ -378,4 +381,14 @@ export function evaluateAlerts(
     }
   }
   return { state, alerts };
+}
+
+/**
+ * The first allowed network of an `unexpected-network` rule that is not an IP address or CIDR
+ * range, or undefined. Such a rule is not checked; the element says so.
+ */
+export function badAllowedNetwork(rule: AlertRule): string | undefined {
+  return rule.kind === 'unexpected-network'
+    ? rule.allowed.find((text) => !parseIpPattern(text).ok)
+    : undefined;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  badAllowedNetwork,
   COOLDOWN_MS,
   evaluateAlerts,
   initialAlertState,
@@ -169,6 +170,29 @@ describe('alert rules', () => {
       ['bad-v6', 'bad-v4'],
     );
     assert.match(alerts[0]!.message, /2001:dead::1, outside the allowed networks/);
+  });
+
+  it('unexpected network with a mistyped allowed network: not checked at all, and named', () => {
+    // `10.0.0.0/33` meant the 10.0.0.0 network: left out, the rule would flag its clients.
+    const rule: AlertRule = {
+      id: 'net',
+      kind: 'unexpected-network',
+      allowed: ['192.168.0.0/16', '10.0.0.0/33'],
+      learningMinutes: 0,
+    };
+    assert.equal(badAllowedNetwork(rule), '10.0.0.0/33');
+    assert.equal(badAllowedNetwork({ ...rule, allowed: ['10.0.0.0/8', '::1'] }), undefined);
+    assert.equal(badAllowedNetwork({ id: 'low', kind: 'count-below', threshold: 1 }), undefined);
+    const { alerts, state } = run(
+      [rule],
+      [
+        snap(0, [s('a', { ip: '10.0.0.1' })]),
+        { kind: 'connected', at: 1, session: s('b', { ip: '10.0.0.2' }) },
+        { kind: 'connected', at: 2, session: s('c', { ip: '172.16.0.9' }) },
+      ],
+    );
+    assert.deepEqual(alerts, []);
+    assert.deepEqual(state.knownIps, {});
   });
 
   it('unexpected network without a list: learn first, then flag addresses never seen', () => {

@@ -289,4 +289,32 @@ describe('<cs-active-sessions> alerts', () => {
     expect(region.textContent).to.include('10.0.0.0/8, 2001:db8::/32');
     expect(queryByRole(form, 'alert')).to.equal(null);
   });
+
+  it('should not check a page-set network rule with a mistyped network, and say so', async () => {
+    broker = await startBroker();
+    await connectClients(broker, [plain('n-1')]); // from 127.0.0.x
+    const typo: AlertRule = {
+      id: 'net',
+      kind: 'unexpected-network',
+      allowed: ['127.0.0.0/33'],
+      learningMinutes: 0,
+    };
+    const { el, alerts } = await render(broker, { rules: [typo] });
+    await waitForRows(el, 1);
+    const banner = () =>
+      [...el.shadowRoot!.querySelectorAll('[part="notice"]')].map((n) => n.textContent!.trim());
+    await waitUntil(() => banner().length === 1, 'the rule named');
+    expect(banner()[0]).to.equal(
+      'The alert rule “Connections from outside 127.0.0.0/33” is not checked: "127.0.0.0/33" is not an IP address or CIDR range. Write networks like 10.0.0.0/8 or 2001:db8::/32.',
+    );
+    // Left to run without the entry, it would flag a client of the network meant to be allowed.
+    await connectClients(broker, [plain('n-2')]);
+    await refresh(el);
+    await waitForRows(el, 2);
+    expect(alerts).to.deep.equal([]);
+
+    el.alertRules = [{ ...typo, allowed: ['127.0.0.0/8'] }];
+    await el.updateComplete;
+    expect(banner()).to.deep.equal([]);
+  });
 });
