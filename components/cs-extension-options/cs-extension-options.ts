@@ -17,12 +17,15 @@ import {
   type WatchedWorkspace,
   type WorkspaceProblems,
 } from '../../src/watch/config.js';
+import { parseIpPattern } from '../../src/model/ip-match.js';
 import {
+  badNetwork,
   renderRuleForm,
   renderRuleList,
   ruleFromForm,
   RULE_KINDS,
 } from '../cs-active-sessions/alerts-panel.js';
+import { EN } from '../cs-active-sessions/strings.js';
 import { styles } from './cs-extension-options.styles.js';
 
 const KINDS: { kind: SourceKind; label: string; example: string }[] = [
@@ -274,6 +277,12 @@ export class CsExtensionOptions extends LitElement {
     const rule = ruleFromForm(form, `rule-${Date.now().toString(36)}`);
     if (typeof rule === 'string') {
       this._ruleError = rule;
+      return;
+    }
+    // As the element's form does: a mistyped network would leave the rule unchecked.
+    const bad = badNetwork(rule, parseIpPattern);
+    if (bad !== undefined) {
+      this._ruleError = EN.errorAllowedNetwork(bad);
       return;
     }
     this._ruleError = undefined;
