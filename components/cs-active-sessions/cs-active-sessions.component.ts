@@ -547,9 +547,10 @@ export class CsActiveSessions extends LitElement {
   }
 
   override disconnectedCallback(): void {
-    // A setting or an alert acknowledged a moment before the element was removed (a popup closed
-    // at once) is saved now, while storage is still open: the controllers close it next.
-    if (this.#saveTimer !== undefined) {
+    // A setting changed or an alert acknowledged a moment before the element was removed is
+    // saved now, while storage is still open (the controllers close it next): one waiting for
+    // its save, or for the update that would schedule it (changed in the same task).
+    if (this.#saveTimer !== undefined || (this.#settingsLoaded && this.isUpdatePending)) {
       clearTimeout(this.#saveTimer);
       this.#saveTimer = undefined;
       void this._storage.saveSettings(this.#settings());

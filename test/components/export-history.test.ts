@@ -410,15 +410,25 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     clientIdHeader.click();
     await el.updateComplete;
     clientIdHeader.click(); // descending
-    await waitUntil(() => orderOf(el).join() === 'c-3,b-2,a-1', 'sorted descending');
-    fixtureCleanup(); // at once, as a popup closes
+    await el.updateComplete; // its save waits a moment
+    fixtureCleanup();
 
     const again = await render(broker, key);
     await waitForRows(again, 3);
     await waitUntil(() => orderOf(again).join() === 'c-3,b-2,a-1', 'sorted as it was left');
-    expect(
-      getByRole(again.shadowRoot!, 'switch', 'Auto-refresh').getAttribute('aria-checked'),
-    ).to.equal('false');
+    const autoRefresh = (e: CsActiveSessions) =>
+      getByRole(e.shadowRoot!, 'switch', 'Auto-refresh').getAttribute('aria-checked');
+    expect(autoRefresh(again)).to.equal('false');
+    await new Promise((r) => setTimeout(r, 600)); // nothing waits to be saved
+    // Changed and removed in the same task: not even rendered yet.
+    getByRole(again.shadowRoot!, 'switch', 'Auto-refresh').click();
+    fixtureCleanup();
+
+    const third = await render(broker, key);
+    await waitForRows(third, 3);
+    // The order says the settings are back (auto-refresh is on before they are, by default).
+    await waitUntil(() => orderOf(third).join() === 'c-3,b-2,a-1', 'the settings read back');
+    expect(autoRefresh(third)).to.equal('true');
   });
 
   it('should remember IP filters, put back once IP matching has loaded', async () => {
