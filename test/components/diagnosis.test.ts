@@ -163,7 +163,7 @@ describe('<cs-active-sessions> diagnosis and live updates', () => {
 
   it('should find an unreaped silent client stuck, and flag a client without keep-alive', async () => {
     broker = await startBroker();
-    await setFaults(broker, { unreaped: ['pump-controller-hall-b-3'] });
+    await setFaults(broker, { unreaped: ['pump-controller-hall-b-3', 'pump-controller-hall-b-4'] });
     await connectClients(broker, [
       plain('pump-controller-hall-b-3', { keepalive: 1, silent: true }),
       plain('legacy-meter-basement-1', { keepalive: 0 }),
@@ -186,9 +186,24 @@ describe('<cs-active-sessions> diagnosis and live updates', () => {
     expect(flagsIn(el, 'legacy-meter-basement-1')).to.deep.equal(['no keep-alive']);
     // The broker still lists it: it was never reaped.
     expect((await clientState(broker, 'pump-controller-hall-b-3')).closes).to.equal(0);
+    // With no filter on, a client found stuck by a later poll (the list itself unchanged) is
+    // flagged in its row all the same.
+    await connectClients(broker, [
+      plain('pump-controller-hall-b-4', { keepalive: 1, silent: true }),
+    ]);
+    await waitForRows(el, 4);
+    expect(flagsIn(el, 'pump-controller-hall-b-4')).to.deep.equal([]);
+    await waitUntil(
+      () => flagsIn(el, 'pump-controller-hall-b-4').includes('stuck'),
+      'the second silent client is flagged stuck',
+      { timeout: 10_000 },
+    );
 
     healthButton(el, 'Stuck').click();
-    await waitUntil(() => orderOf(el).join() === 'pump-controller-hall-b-3', 'the stuck filter');
+    await waitUntil(
+      () => orderOf(el).sort().join() === 'pump-controller-hall-b-3,pump-controller-hall-b-4',
+      'the stuck filter',
+    );
     const details = await openDetails(el, 'pump-controller-hall-b-3');
     expect(details.textContent).to.include('Stuck:');
     expect(details.textContent).to.include('If stuck, disconnect the session manually.');
