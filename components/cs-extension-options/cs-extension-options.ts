@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { AlertKind } from '../../src/alerts/rules.js';
+import type { AlertKind, AlertRule } from '../../src/alerts/rules.js';
 import { formatDateTime } from '../../src/model/session.js';
 import { matchesWorkspace, type SourceKind } from '../../src/model/workspace.js';
 import { createSource } from '../../src/sources/from-config.js';
@@ -23,9 +23,20 @@ import {
   renderRuleForm,
   renderRuleList,
   ruleFromForm,
+  ruleLine,
   RULE_KINDS,
 } from '../cs-active-sessions/alerts-panel.js';
-import { EN } from '../cs-active-sessions/strings.js';
+import { EN, EN_TEXTS } from '../cs-active-sessions/strings.js';
+
+/**
+ * Rules the background does not check: an allowed network that is not one (saved before this
+ * page refused them). Each with the entry, in the element's words.
+ */
+const uncheckedRules = (rules: readonly AlertRule[]): string[] =>
+  rules.flatMap((rule) => {
+    const entry = badNetwork(rule, parseIpPattern);
+    return entry === undefined ? [] : [EN.ruleNotChecked(ruleLine(rule, EN_TEXTS), entry)];
+  });
 import { styles } from './cs-extension-options.styles.js';
 
 const KINDS: { kind: SourceKind; label: string; example: string }[] = [
@@ -340,7 +351,15 @@ export class CsExtensionOptions extends LitElement {
               <td><bdi>${w.source.baseUrl ?? '\u2014'}</bdi></td>
               <td>${w.planLimit ?? '\u2014'}</td>
               <td>${w.refreshSeconds} s</td>
-              <td>${w.alertRules.length}</td>
+              <td>
+                ${w.alertRules.length}${
+                  uncheckedRules(w.alertRules).length
+                    ? html` <span class="error-text"
+                        >(${uncheckedRules(w.alertRules).length} not checked: edit to see why)</span
+                      >`
+                    : nothing
+                }
+              </td>
               <td>
                 <input
                   type="radio"
@@ -583,6 +602,7 @@ export class CsExtensionOptions extends LitElement {
       ${this._matchField('ws-usernameSuffix', 'Only usernames ending with (optional)', 'usernameSuffix', d, '@org_k7xm4pqr2n5t')}
       <section class="rules-section" aria-labelledby="rules-title">
         <h3 id="rules-title">Alert rules</h3>
+        ${uncheckedRules(d.alertRules).map((text) => html`<p class="error-text">${text}</p>`)}
         ${renderRuleList(d.alertRules, (id) =>
           this.#update((w) => (w.alertRules = w.alertRules.filter((r) => r.id !== id))),
         )}
