@@ -30,11 +30,6 @@ export class AlertsController implements ReactiveController {
   rulesFromPage = false;
   /** Why rules are not evaluated: their code could not be loaded (tried again with the next observation). */
   notice: string | undefined;
-  /**
-   * A rule that is not checked because an allowed network in it is not one (a page's rules are
-   * not checked as the form's are), and that entry; known once the evaluation has loaded.
-   */
-  unchecked: { rule: AlertRule; entry: string } | undefined;
 
   readonly #host: ReactiveControllerHost;
   readonly #onAlert: (alert: Alert) => void;
@@ -46,6 +41,9 @@ export class AlertsController implements ReactiveController {
   #waiting: Observation[] = [];
   /** The stored rules, kept while the page's rules are in force. */
   #storedRules: AlertRule[] | undefined;
+  /** The rules `unchecked` was worked out for, and what it found. */
+  #checked:
+    { rules: AlertRule[]; found: { rule: AlertRule; entry: string } | undefined } | undefined;
   #observed = false;
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -78,10 +76,7 @@ export class AlertsController implements ReactiveController {
   /** Puts back what storage remembered; page-set rules win over stored ones. */
   restore(stored: StoredAlerts): void {
     this.#storedRules = stored.rules;
-    if (!this.rulesFromPage && stored.rules) {
-      this.rules = stored.rules;
-      this.#checkRules();
-    }
+    if (!this.rulesFromPage && stored.rules) this.rules = stored.rules;
     // Storage may answer after the first observations: their state stays, their alerts join.
     if (stored.state && !this.#observed) this.#state = stored.state;
     if (stored.list) {
@@ -95,29 +90,36 @@ export class AlertsController implements ReactiveController {
   setPageRules(rules: AlertRule[] | undefined): void {
     this.rulesFromPage = rules !== undefined;
     this.rules = rules ?? this.#storedRules ?? [];
-    this.#checkRules();
     this.#host.requestUpdate();
   }
 
   /** Rules edited in the panel. */
   setRules(rules: AlertRule[]): void {
     this.rules = rules;
-    this.#checkRules();
     this.#scheduleSave();
     this.#host.requestUpdate();
   }
 
-  #checkRules(): void {
+  /**
+   * A rule that is not checked because an allowed network in it is not one (a page's rules are
+   * not checked as the form's are), and that entry; known once the evaluation has loaded.
+   * Worked out once per list of rules.
+   */
+  get unchecked(): { rule: AlertRule; entry: string } | undefined {
     const engine = this.#engine;
-    if (!engine) return;
-    this.unchecked = undefined;
-    for (const rule of this.rules) {
-      const entry = engine.badAllowedNetwork(rule);
-      if (entry !== undefined) {
-        this.unchecked = { rule, entry };
-        return;
+    if (!engine) return undefined;
+    if (this.#checked?.rules !== this.rules) {
+      let found: { rule: AlertRule; entry: string } | undefined;
+      for (const rule of this.rules) {
+        const entry = engine.badAllowedNetwork(rule);
+        if (entry !== undefined) {
+          found = { rule, entry };
+          break;
+        }
       }
+      this.#checked = { rules: this.rules, found };
     }
+    return this.#checked.found;
   }
 
   observe(observation: Observation): void {
@@ -148,7 +150,6 @@ export class AlertsController implements ReactiveController {
         this.#loading = false;
         this.#engine = engine;
         this.notice = undefined;
-        this.#checkRules();
         const waiting = this.#waiting;
         this.#waiting = [];
         for (const observation of waiting) this.#evaluate(engine, observation);

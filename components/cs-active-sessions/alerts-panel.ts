@@ -122,20 +122,6 @@ export function ruleFromForm(
   return rule;
 }
 
-/**
- * The first allowed network of an `unexpected-network` rule that is no IP address or CIDR range
- * (`parse` is the IP filter's, see ip-filter.ts), or undefined. Left unchecked, a mistyped
- * network would be dropped when the rule runs, and the rule would flag that network's clients.
- */
-export function badNetwork(
-  rule: AlertRule,
-  parse: (text: string) => { ok: boolean },
-): string | undefined {
-  return rule.kind === 'unexpected-network'
-    ? rule.allowed.find((text) => !parse(text).ok)
-    : undefined;
-}
-
 /** A rule in one line, in the element's language. */
 export const ruleLine = (rule: AlertRule, t: Texts) => {
   const text = ruleText(rule);

@@ -57,13 +57,8 @@ import {
 import { renderHealthBar, HEALTH_FILTERS } from './health-bar.js';
 import { renderAuditLog } from './audit-log.js';
 import { AlertsController } from './alerts-controller.js';
-import {
-  alertLine,
-  badNetwork,
-  renderAlertsPanel,
-  ruleFromForm,
-  ruleLine,
-} from './alerts-panel.js';
+import { alertLine, renderAlertsPanel, ruleFromForm, ruleLine } from './alerts-panel.js';
+import { badNetwork } from '../../src/alerts/rule-text.js';
 import type { AlertKind, AlertRule } from '../../src/alerts/rules.js';
 import { renderTrendChart } from './trend-chart.js';
 import { ALL_WORKSPACES, StorageController, type TrendRange } from './storage-controller.js';
@@ -551,9 +546,7 @@ export class CsActiveSessions extends LitElement {
     // saved now, while storage is still open (the controllers close it next): one waiting for
     // its save, or for the update that would schedule it (changed in the same task).
     if (this.#saveTimer !== undefined || (this.#settingsLoaded && this.isUpdatePending)) {
-      clearTimeout(this.#saveTimer);
-      this.#saveTimer = undefined;
-      void this._storage.saveSettings(this.#settings());
+      this.#saveSettings();
     }
     this._alerts.flush();
     super.disconnectedCallback();
@@ -850,10 +843,7 @@ export class CsActiveSessions extends LitElement {
     }
     if (this.#settingsLoaded && remembered.some((k) => changed.has(k))) {
       clearTimeout(this.#saveTimer);
-      this.#saveTimer = setTimeout(() => {
-        this.#saveTimer = undefined;
-        void this._storage.saveSettings(this.#settings());
-      }, 300);
+      this.#saveTimer = setTimeout(() => this.#saveSettings(), 300);
     }
     if (changed.has('_workspace') || changed.has('_trendRange')) {
       void this._storage.showTrend(this.#trendSeries(), this._trendRange);
@@ -1706,6 +1696,13 @@ export class CsActiveSessions extends LitElement {
     this._ruleError = undefined;
     this._alerts.setRules([...this._alerts.rules, rule]);
     this._announce(this.#texts.s.announceRuleAdded);
+  }
+
+  /** Saves the settings now, instead of with the save that may wait. */
+  #saveSettings(): void {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    void this._storage.saveSettings(this.#settings());
   }
 
   /** What the IP filter, or the alert rule form, says when IP matching could not be loaded. */
@@ -2636,6 +2633,7 @@ export class CsActiveSessions extends LitElement {
         <div class="visually-hidden" aria-live="polite">${this._announcement}</div>
       </section>`;
     }
+    const unchecked = this._alerts.unchecked;
     return html`<section class="root" aria-label=${t.s.activeSessions}>
       <div class="toolbar" part="toolbar">
         ${this._renderWorkspaces()} ${search} ${refresh}
@@ -2730,12 +2728,9 @@ export class CsActiveSessions extends LitElement {
           : nothing
       }
       ${
-        this._alerts.unchecked
+        unchecked
           ? html`<p class="banner" part="notice">
-              ${this.#texts.s.ruleNotChecked(
-                ruleLine(this._alerts.unchecked.rule, this.#texts),
-                this._alerts.unchecked.entry,
-              )}
+              ${this.#texts.s.ruleNotChecked(ruleLine(unchecked.rule, this.#texts), unchecked.entry)}
             </p>`
           : nothing
       }

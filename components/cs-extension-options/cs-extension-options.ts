@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { AlertKind, AlertRule } from '../../src/alerts/rules.js';
+import { badAllowedNetwork, type AlertKind, type AlertRule } from '../../src/alerts/rules.js';
 import { formatDateTime } from '../../src/model/session.js';
 import { matchesWorkspace, type SourceKind } from '../../src/model/workspace.js';
 import { createSource } from '../../src/sources/from-config.js';
@@ -17,9 +17,7 @@ import {
   type WatchedWorkspace,
   type WorkspaceProblems,
 } from '../../src/watch/config.js';
-import { parseIpPattern } from '../../src/model/ip-match.js';
 import {
-  badNetwork,
   renderRuleForm,
   renderRuleList,
   ruleFromForm,
@@ -27,6 +25,7 @@ import {
   RULE_KINDS,
 } from '../cs-active-sessions/alerts-panel.js';
 import { EN, EN_TEXTS } from '../cs-active-sessions/strings.js';
+import { styles } from './cs-extension-options.styles.js';
 
 /**
  * Rules the background does not check: an allowed network that is not one (saved before this
@@ -34,10 +33,9 @@ import { EN, EN_TEXTS } from '../cs-active-sessions/strings.js';
  */
 const uncheckedRules = (rules: readonly AlertRule[]): string[] =>
   rules.flatMap((rule) => {
-    const entry = badNetwork(rule, parseIpPattern);
+    const entry = badAllowedNetwork(rule);
     return entry === undefined ? [] : [EN.ruleNotChecked(ruleLine(rule, EN_TEXTS), entry)];
   });
-import { styles } from './cs-extension-options.styles.js';
 
 const KINDS: { kind: SourceKind; label: string; example: string }[] = [
   { kind: 'emqx', label: 'EMQX 5 (REST API v5)', example: 'https://emqx.example.com:18083/api/v5' },
@@ -291,7 +289,7 @@ export class CsExtensionOptions extends LitElement {
       return;
     }
     // As the element's form does: a mistyped network would leave the rule unchecked.
-    const bad = badNetwork(rule, parseIpPattern);
+    const bad = badAllowedNetwork(rule);
     if (bad !== undefined) {
       this._ruleError = EN.errorAllowedNetwork(bad);
       return;
@@ -344,61 +342,61 @@ export class CsExtensionOptions extends LitElement {
         </tr>
       </thead>
       <tbody>
-        ${workspaces.map(
-          (w) =>
-            html`<tr>
-              <th scope="row"><bdi>${w.label}</bdi></th>
-              <td><bdi>${w.source.baseUrl ?? '\u2014'}</bdi></td>
-              <td>${w.planLimit ?? '\u2014'}</td>
-              <td>${w.refreshSeconds} s</td>
-              <td>
-                ${w.alertRules.length}${
-                  uncheckedRules(w.alertRules).length
-                    ? html` <span class="error-text"
-                        >(${uncheckedRules(w.alertRules).length} not checked: edit to see why)</span
-                      >`
-                    : nothing
-                }
-              </td>
-              <td>
-                <input
-                  type="radio"
-                  name="badge"
-                  aria-label=${`Show ${w.label} on the badge`}
-                  .checked=${w.id === badge}
-                  @change=${() => void this._onBadge(w.id)}
-                />
-              </td>
-              <td class="actions">
-                ${
-                  this._confirmRemove === w.id
-                    ? html`<span role="group" aria-label=${`Remove ${w.label}?`}>
-                        Remove it?
-                        <button type="button" @click=${() => void this._onRemove(w.id)}>
-                          Remove
-                        </button>
-                        <button type="button" @click=${() => (this._confirmRemove = undefined)}>
-                          Keep
-                        </button>
-                      </span>`
-                    : html`<button
-                          type="button"
-                          aria-label=${`Edit ${w.label}`}
-                          @click=${() => this.#edit(w)}
-                        >
-                          Edit
-                        </button>
-                        <button
-                          type="button"
-                          aria-label=${`Remove ${w.label}`}
-                          @click=${() => (this._confirmRemove = w.id)}
-                        >
-                          Remove
-                        </button>`
-                }
-              </td>
-            </tr>`,
-        )}
+        ${workspaces.map((w) => {
+          const unchecked = uncheckedRules(w.alertRules).length;
+          return html`<tr>
+            <th scope="row"><bdi>${w.label}</bdi></th>
+            <td><bdi>${w.source.baseUrl ?? '\u2014'}</bdi></td>
+            <td>${w.planLimit ?? '\u2014'}</td>
+            <td>${w.refreshSeconds} s</td>
+            <td>
+              ${w.alertRules.length}${
+                unchecked
+                  ? html` <span class="error-text"
+                      >(${unchecked} not checked: edit to see why)</span
+                    >`
+                  : nothing
+              }
+            </td>
+            <td>
+              <input
+                type="radio"
+                name="badge"
+                aria-label=${`Show ${w.label} on the badge`}
+                .checked=${w.id === badge}
+                @change=${() => void this._onBadge(w.id)}
+              />
+            </td>
+            <td class="actions">
+              ${
+                this._confirmRemove === w.id
+                  ? html`<span role="group" aria-label=${`Remove ${w.label}?`}>
+                      Remove it?
+                      <button type="button" @click=${() => void this._onRemove(w.id)}>
+                        Remove
+                      </button>
+                      <button type="button" @click=${() => (this._confirmRemove = undefined)}>
+                        Keep
+                      </button>
+                    </span>`
+                  : html`<button
+                        type="button"
+                        aria-label=${`Edit ${w.label}`}
+                        @click=${() => this.#edit(w)}
+                      >
+                        Edit
+                      </button>
+                      <button
+                        type="button"
+                        aria-label=${`Remove ${w.label}`}
+                        @click=${() => (this._confirmRemove = w.id)}
+                      >
+                        Remove
+                      </button>`
+              }
+            </td>
+          </tr>`;
+        })}
       </tbody>
     </table>`;
   }

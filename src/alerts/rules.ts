@@ -11,6 +11,7 @@
 import type { MessageValues } from '../sources/messages.js';
 import { englishAlert, type AlertMessageId, type AlertText } from './messages.js';
 import { ipMatches, parseIpPattern } from '../model/ip-match.js';
+import { badNetwork } from './rule-text.js';
 
 // How rules read (for the rules panel), apart so the panel needs none of the evaluation.
 export { describeRule, ruleText } from './rule-text.js';
@@ -388,7 +389,5 @@ export function evaluateAlerts(
  * range, or undefined. Such a rule is not checked; the element says so.
  */
 export function badAllowedNetwork(rule: AlertRule): string | undefined {
-  return rule.kind === 'unexpected-network'
-    ? rule.allowed.find((text) => !parseIpPattern(text).ok)
-    : undefined;
+  return badNetwork(rule, parseIpPattern);
 }

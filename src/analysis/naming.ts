@@ -47,8 +47,8 @@ const hint = (quality: NamingQuality, reasonId: NamingReasonId): NamingHint => {
   return h;
 };
 
-/** Placeholders that say nothing about the client. */
-const GENERIC = new Set([
+/** Placeholders that say nothing about the client (a list: a word is compared with each in place). */
+const GENERIC = [
   'client',
   'clients',
   'device',
@@ -73,7 +73,7 @@ const GENERIC = new Set([
   'tmp',
   'new',
   'my',
-]);
+];
 
 /** Prefixes MQTT libraries put before a random suffix when no client ID is given. */
 const GENERATED = /^(mqttjs_|paho|mqttx_|mqtt_|auto-|emqx_|aedes_)[0-9a-f-]{4,}$/i;
@@ -119,40 +119,37 @@ const isHex = (c: number) => isDigit(c) || (c >= 0x61 && c <= 0x66) || (c >= 0x4
 const splitsAt = (prev: number, c: number) =>
   (isLower(prev) && isUpper(c)) || (isLetter(prev) && isDigit(c)) || (isDigit(prev) && isLetter(c));
 
-/** The parts of an ID between separators, as `[start, end)` pairs, passed to `each`. */
-function eachPart(id: string, each: (start: number, end: number) => void): void {
-  const n = id.length;
-  let i = 0;
-  while (i < n) {
-    while (i < n && isSeparator(id.charCodeAt(i))) i++;
-    const start = i;
-    while (i < n && !isSeparator(id.charCodeAt(i))) i++;
-    if (i > start) each(start, i);
-  }
+/** Where the part of an ID at or after `i` starts: past any separators (`id.length` if none). */
+function partStart(id: string, i: number): number {
+  while (i < id.length && isSeparator(id.charCodeAt(i))) i++;
+  return i;
 }
 
-/**
- * The ID's tokens (split at separators, camelCase humps and between letters and digits), as
- * `[start, end)` pairs passed to `each`, which returns true to stop.
- */
-function eachToken(id: string, each: (start: number, end: number) => boolean | void): void {
-  let stopped = false;
-  eachPart(id, (start, end) => {
-    let from = start;
-    for (let i = start + 1; i <= end && !stopped; i++) {
-      if (i < end && !splitsAt(id.charCodeAt(i - 1), id.charCodeAt(i))) continue;
-      stopped = each(from, i) === true;
-      from = i;
-    }
-  });
+/** Where the part of an ID that starts at `i` ends: at a separator or the end. */
+function partEnd(id: string, i: number): number {
+  while (i < id.length && !isSeparator(id.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Where the token that starts at `from`, in a part ending at `end`, ends. */
+function tokenEnd(id: string, from: number, end: number): number {
+  let i = from + 1;
+  while (i < end && !splitsAt(id.charCodeAt(i - 1), id.charCodeAt(i))) i++;
+  return i;
 }
 
 /** The ID's tokens: split at separators, camelCase humps and between letters and digits. */
 export function tokenize(clientId: string): string[] {
   const tokens: string[] = [];
-  eachToken(clientId, (start, end) => {
-    tokens.push(clientId.slice(start, end));
-  });
+  for (let start = partStart(clientId, 0); start < clientId.length;) {
+    const end = partEnd(clientId, start);
+    for (let from = start; from < end;) {
+      const to = tokenEnd(clientId, from, end);
+      tokens.push(clientId.slice(from, to));
+      from = to;
+    }
+    start = partStart(clientId, end);
+  }
   return tokens;
 }
 
@@ -178,9 +175,6 @@ function looksRandom(id: string, start: number, end: number): boolean {
   return letters > 0 && digits > 0 && switches >= 3;
 }
 
-/** GENERIC as a list, to compare a word with in place. */
-const GENERIC_WORDS = [...GENERIC];
-
 /**
  * Whether `id[start..end)` (one token) is a word: three or more ASCII letters with a vowel, not
  * a generic placeholder. Read in place: no string is made for it.
@@ -197,8 +191,8 @@ function isWordAt(id: string, start: number, end: number): boolean {
   }
   if (!vowel) return false;
   // An indexed loop: `for...of` may make an iterator per call.
-  for (let w = 0; w < GENERIC_WORDS.length; w++) {
-    const word = GENERIC_WORDS[w]!;
+  for (let w = 0; w < GENERIC.length; w++) {
+    const word = GENERIC[w]!;
     if (word.length === end - start && sameLetters(id, start, word, 0, word.length)) return false;
   }
   return true;
@@ -231,39 +225,34 @@ export function classifyClientId(clientId: string): NamingHint {
   // Parts between separators that look generated, and the others.
   let random = 0;
   let other = 0;
-  for (let i = 0; i < n;) {
-    while (i < n && isSeparator(id.charCodeAt(i))) i++;
-    const start = i;
-    while (i < n && !isSeparator(id.charCodeAt(i))) i++;
-    if (i > start) {
-      if (looksRandom(id, start, i)) random++;
-      else other++;
-    }
+  for (let start = partStart(id, 0); start < n;) {
+    const end = partEnd(id, start);
+    if (looksRandom(id, start, end)) random++;
+    else other++;
+    start = partStart(id, end);
   }
   if (random > 0 && other <= 1) return hint('unclear', 'random');
   // The words among the tokens of each part: two different ones make it clear.
   let firstStart = -1;
   let firstEnd = -1;
-  for (let i = 0; i < n;) {
-    while (i < n && isSeparator(id.charCodeAt(i))) i++;
-    const start = i;
-    while (i < n && !isSeparator(id.charCodeAt(i))) i++;
-    let from = start;
-    for (let j = start + 1; j <= i; j++) {
-      if (j < i && !splitsAt(id.charCodeAt(j - 1), id.charCodeAt(j))) continue;
-      if (isWordAt(id, from, j)) {
+  for (let start = partStart(id, 0); start < n;) {
+    const end = partEnd(id, start);
+    for (let from = start; from < end;) {
+      const to = tokenEnd(id, from, end);
+      if (isWordAt(id, from, to)) {
         if (firstStart < 0) {
           firstStart = from;
-          firstEnd = j;
+          firstEnd = to;
         } else if (
-          j - from !== firstEnd - firstStart ||
-          !sameLetters(id, from, id, firstStart, j - from)
+          to - from !== firstEnd - firstStart ||
+          !sameLetters(id, from, id, firstStart, to - from)
         ) {
           return hint('clear', 'words');
         }
       }
-      from = j;
+      from = to;
     }
+    start = partStart(id, end);
   }
   return firstStart >= 0 ? hint('unclear', 'oneWord') : hint('unclear', 'noWords');
 }
