@@ -36,8 +36,8 @@ export default defineConfig({
     include: [
       'lit',
       'lit/decorators.js',
-      '@lit-labs/virtualizer',
-      '@lit-labs/virtualizer/layouts/flow.js',
+      'lit/directives/guard.js',
+      'lit/directives/repeat.js',
       '@lit/task',
       'idb',
       'ipaddr.js',

@@ -207,7 +207,6 @@ const LAZY_CHUNKS: [RegExp, string][] = [
   [/^hivemq-/, 'the HiveMQ source, loaded for its workspaces'],
   [/^rules-/, 'the evaluation of alert rules, loaded once there are rules'],
   [/^ip-match-/, 'IP matching, loaded for the IP filter'],
-  [/^flow-/, "the virtualizer's layout, loaded by it"],
 ];
 
 /**

@@ -1,10 +1,10 @@
 import type { MessageRef } from '../../src/sources/messages.js';
 import { inBackground, sliced } from './background-work.js';
-import '@lit-labs/virtualizer';
-import { ROWS_LAYOUT } from './rows-layout.js';
-import type { VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
+import { RowWindow } from './row-window.js';
 import { Task, TaskStatus } from '@lit/task';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { property, query, state } from 'lit/decorators.js';
 import { matchesHealth, type HealthFilter, type SessionHealth } from '../../src/analysis/health.js';
 import { ipMatchLoaded, loadIpMatch, type IpMatch } from '../../src/model/ip-filter.js';
@@ -94,8 +94,11 @@ const errorMessage = (error: unknown, t: Texts = EN_TEXTS) =>
     ? sourceText({ message: error.message, text: error.details.text }, t)
     : t.s.unexpectedError(String(error));
 
-/** The virtualizer's key; it may ask about an index that a refresh has just removed. */
-const keyOf = (session: Session | undefined) => session?.key;
+/** A row's key: its DOM (and focus) follows its session as rows scroll or the list changes. */
+const keyOf = (session: Session) => session.key;
+
+/** The list of rows while there are none to show. */
+const NO_ROWS: readonly Session[] = [];
 
 /** Short markers shown in a row for what needs a look. */
 function flagsOf(h: SessionHealth | undefined, t: Texts = EN_TEXTS): string[] {
@@ -107,9 +110,6 @@ function flagsOf(h: SessionHealth | undefined, t: Texts = EN_TEXTS): string[] {
   if (h.noKeepAlive) flags.push(t.s.flagNoKeepAlive);
   return flags;
 }
-
-/** The virtualizer's items while there are no rows to show. */
-const NO_ROWS: readonly Session[] = [];
 
 /** The value of the workspace combobox that shows every workspace. */
 const ALL = '';
@@ -496,6 +496,9 @@ export class CsActiveSessions extends LitElement {
   #healthCounts = new Map<HealthFilter, number>();
   #renderItem: (session: Session, index: number) => TemplateResult = () => html``;
   #viewport = { first: 0, last: -1 };
+  readonly #rowWindow = new RowWindow(this, '.rows', (first, last) =>
+    this.#onVisibilityChanged(first, last),
+  );
   #clock: ReturnType<typeof setInterval> | undefined;
   #focusRow = false;
   /** The row whose details are open, to give focus back to when they close. */
@@ -1100,12 +1103,12 @@ export class CsActiveSessions extends LitElement {
     }
   }
 
-  private _onVisibilityChanged(event: VisibilityChangedEvent): void {
-    this.#viewport = { first: event.first, last: event.last };
+  #onVisibilityChanged(first: number, last: number): void {
+    this.#viewport = { first, last };
     // Keep the grid's tab stop on a row that exists in the DOM.
     const focused = this.shadowRoot?.activeElement?.getAttribute('role') === 'row';
     if (!focused && (this._activeKey === undefined || !this.#inViewport(this._activeKey))) {
-      this._activeKey = this.#visible[event.first]?.key;
+      this._activeKey = this.#visible[first]?.key;
     }
   }
 
@@ -1523,9 +1526,8 @@ export class CsActiveSessions extends LitElement {
     }
     const selector = `[data-key="${CSS.escape(keyAttribute(key))}"]`;
     const row = () => this.renderRoot.querySelector<HTMLElement>(selector);
-    const virtualizer = this.renderRoot.querySelector('lit-virtualizer');
     // A row far from the viewport is not in the DOM: scroll to it, then wait for it to render.
-    virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
+    this.#rowWindow.scrollIntoView(index);
     for (let frame = 0; !row() && frame < 30 && this.isConnected; frame++) {
       await new Promise((r) => requestAnimationFrame(r));
     }
@@ -2569,22 +2571,31 @@ export class CsActiveSessions extends LitElement {
       @click=${this._onGridClick}
       @keydown=${this._onGridKeydown}
     >
-      ${this._renderHeader(columns)}
-      ${
-        // There before any row is: set up (and its layout loaded) while the list is on its
-        // way, so the first rows need only be rendered. Without rows it takes no room and is
-        // no rowgroup.
-        html`<lit-virtualizer
-          role=${rows ? 'rowgroup' : nothing}
-          class=${rows ? '' : 'empty'}
-          scroller
-          .layout=${ROWS_LAYOUT}
-          .items=${rows ? this.#visible : NO_ROWS}
-          .keyFunction=${keyOf}
-          .renderItem=${this.#renderItem}
-          @visibilityChanged=${this._onVisibilityChanged}
-        ></lit-virtualizer>`
-      }
+      ${this._renderHeader(columns)} ${this.#renderRows(rows)}
+    </div>`;
+  }
+
+  /**
+   * The scrolling list of rows: only those near its viewport are in the DOM (`RowWindow`), after
+   * as many rows' height of padding as are above them. Without rows it takes no room and is no
+   * rowgroup.
+   */
+  #renderRows(rows: boolean): TemplateResult {
+    const visible = rows ? this.#visible : NO_ROWS;
+    const { first, end } = this.#rowWindow.range(visible.length);
+    const renderItem = this.#renderItem;
+    const height = this.#rowWindow.height(visible.length);
+    const top = first * this.#rowWindow.rowHeight;
+    return html`<div
+      class="rows ${rows ? '' : 'empty'}"
+      role=${rows ? 'rowgroup' : nothing}
+      @scroll=${this.#rowWindow.onScroll}
+    >
+      <div class="rows-sizer" style="height: ${height}px; padding-top: ${top}px">
+        ${guard([visible, first, end, renderItem], () =>
+          repeat(visible.slice(first, end), keyOf, (session, i) => renderItem(session, first + i)),
+        )}
+      </div>
     </div>`;
   }
 

@@ -209,7 +209,7 @@ export const styles = css`
      frame, header and rows together, and never widens the page. */
   .grid {
     /* One track as wide as the frame or as the header row's columns at their minimum widths,
-       whichever is wider; the list of rows (a size-contained virtualizer) takes the same. */
+       whichever is wider; the list of rows (size-contained) takes the same. */
     display: grid;
     grid-template-columns: minmax(min-content, 1fr);
     border: 1px solid var(--cs-color-border);
@@ -224,8 +224,7 @@ export const styles = css`
     display: grid;
     grid-template-columns: var(--cs-columns);
     width: 100%;
-    /* A fixed height: the virtualizer measures rows, and a row that resized on measuring
-       would start a ResizeObserver loop. */
+    /* A fixed height: which rows are in view is worked out from it (row-window.ts). */
     height: var(--cs-row-height);
     align-items: center;
     border-bottom: 1px solid var(--cs-color-border);
@@ -259,13 +258,24 @@ export const styles = css`
     text-align: end;
     font-variant-numeric: tabular-nums;
   }
-  lit-virtualizer {
+  /* The scrolling list of rows. Size-contained: its rows do not widen the grid's track. Scroll
+     anchoring off: the padding above the rendered rows changes as they scroll, and the browser
+     would scroll again to keep a row in place. */
+  .rows {
+    display: block;
+    position: relative;
     height: var(--cs-table-height);
     width: 100%;
+    overflow: auto;
+    overflow-anchor: none;
+    contain: size layout;
   }
-  lit-virtualizer.empty {
+  .rows.empty {
     height: 0;
     overflow: hidden;
+  }
+  .rows-sizer {
+    box-sizing: border-box;
   }
   .message {
     padding: calc(var(--cs-spacing) * 2);

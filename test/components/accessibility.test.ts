@@ -325,7 +325,7 @@ describe('reflow', () => {
       </div>`,
     );
     const el = wrapper.querySelector<CsActiveSessions>('cs-active-sessions')!;
-    // The toolbar wraps onto many lines: bring the table into view so the virtualizer renders.
+    // The toolbar wraps onto many lines: bring the table into view.
     await waitUntil(() => el.shadowRoot!.querySelector('[part="table"]'), 'table', {
       timeout: 8000,
     });
@@ -475,7 +475,7 @@ describe('theme, density and focus', () => {
     await waitUntil(() => sessionRows(el)[0]!.getBoundingClientRect().height < comfortable);
     expect(sessionRows(el)[0]!.getBoundingClientRect().height).to.be.closeTo(28, 1);
     expect(comfortable).to.be.closeTo(36, 1);
-    // Laid out again at the new height (the virtualizer measures one row per pass), and again
+    // Laid out again at the new height (the table watches a row's height), and again
     // for a row height the page sets.
     const gaps = () => {
       const tops = sessionRows(el)

@@ -57,7 +57,7 @@ describe('<cs-active-sessions demo>', () => {
     expect(details.textContent).to.include('This session has ended');
     // A refresh asks the simulation again: the client is still gone.
     await el.refresh();
-    // The virtualizer renders a returning row a frame or two later.
+    // Time for a returning row to show.
     await new Promise((r) => setTimeout(r, 500));
     expect(activeCount(el)).to.be.within(100, 140);
     expect(rowsOf(el).has(clientId)).to.equal(false);

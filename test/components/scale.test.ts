@@ -2,7 +2,7 @@
  * 100,000 sessions in the virtualized table: the DOM stays small, `aria-rowcount` and
  * `aria-rowindex` stay right, and selection and keyboard focus survive scrolling and refreshes.
  */
-import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureCleanup, html, nextFrame, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../support/benign-errors.js';
 import '../support/fresh-storage.js';
@@ -76,6 +76,58 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
     await waitUntil(() => !!rows().find((r) => r.textContent!.includes(thirdId)), 'row 3 again');
     expect(rowFor(el, thirdId).getAttribute('aria-selected')).to.equal('true');
     expect(getByRole(el.shadowRoot!, 'button', 'Disconnect selected')).to.exist;
+  });
+
+  it('should render the rows of a search in its own update, wherever the list was scrolled', async () => {
+    const el = await fixture<CsActiveSessions>(
+      html`<cs-active-sessions
+        .source=${new GeneratedSource(N)}
+        refresh-interval="0"
+      ></cs-active-sessions>`,
+    );
+    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
+    await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all rows', {
+      timeout: 20_000,
+    });
+    // Halfway down the list, and the page's own row height.
+    el.style.setProperty('--cs-row-height', '50px');
+    // The scrolling rowgroup of the session rows (the header row has its own).
+    const list = sessionRows(el)[0]!.closest<HTMLElement>('[role="rowgroup"]')!;
+    const indexes = () => sessionRows(el).map((r) => Number(r.getAttribute('aria-rowindex')));
+    await waitUntil(() => sessionRows(el)[0]!.getBoundingClientRect().height === 50, '50 px rows');
+    list.scrollTop = 50_000 * 50;
+    // The row at the top of the list is the 50,001st session (row 50,002, after the header).
+    const topRow = () => {
+      const top = list.getBoundingClientRect().top;
+      return sessionRows(el).find((r) => Math.abs(r.getBoundingClientRect().top - top) < 1);
+    };
+    await waitUntil(() => topRow()?.getAttribute('aria-rowindex') === '50002', 'row 50,002 on top');
+    expect(indexes().length).to.be.below(100);
+    // Narrowed to a few sessions: they are rendered by the update that searched, from the top
+    // (the browser scrolls the shorter list back a frame later).
+    const search = getByRole(el.shadowRoot!, 'searchbox', 'Search sessions') as HTMLInputElement;
+    search.value = 'pump-00012';
+    search.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    await el.updateComplete;
+    let expected = 0;
+    for (let i = 1200; i < 1300; i++) if (i % 7 === 3) expected++;
+    expect(grid.getAttribute('aria-rowcount')).to.equal(String(expected + 1));
+    expect(indexes()).to.deep.equal(Array.from({ length: expected }, (_, i) => i + 2));
+    for (const row of sessionRows(el)) expect(row.textContent).to.include('pump-00012');
+    // Cleared, once the browser has scrolled the short list back: the rows at the top of the
+    // whole list, in the same update again.
+    await nextFrame();
+    await nextFrame();
+    search.value = '';
+    search.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    await el.updateComplete;
+    expect(grid.getAttribute('aria-rowcount')).to.equal(String(N + 1));
+    expect(indexes()[0]).to.equal(2);
+    // As many rows as fill the list and a few more, not the rows of the 28 px first guess.
+    const filled = Math.ceil(list.clientHeight / 50);
+    expect(indexes().length)
+      .to.be.at.least(filled)
+      .and.below(filled + 20);
   });
 
   it('should search 100,000 sessions as the user types, and clear back to all of them', async () => {

@@ -4,8 +4,8 @@ import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-ac
 import { getByRole, nameOf, queryAllByRole } from './by-role.js';
 
 /**
- * The session rows in the DOM (not the header row), in grid order: the virtualizer renders only
- * the rows near the viewport and may keep them in any DOM order, so order by `aria-rowindex`.
+ * The session rows in the DOM (not the header row), in grid order: the table renders only
+ * the rows near the viewport, so order by `aria-rowindex` rather than trust the DOM's order.
  */
 export function sessionRows(el: CsActiveSessions): HTMLElement[] {
   const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');

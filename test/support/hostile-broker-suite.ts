@@ -75,7 +75,7 @@ export function hostileBrokerSuite(part: string, strings: readonly HostileString
       armCanary();
       broker = await startBroker();
       const n = strings.length;
-      // Tall enough that the virtualizer renders every row at once.
+      // Tall enough that the table renders every row at once.
       await setViewport({ width: WIDTH + 100, height: (n + 12) * 40 });
       const host = await fixture<HTMLDivElement>(
         html`<div style="width: ${WIDTH}px">

@@ -1,0 +1,166 @@
+/**
+ * The window of rows the table renders: those in its scrolling list's viewport and a few beyond
+ * each edge, out of however many sessions are listed.
+ *
+ * Every row has the same height (`--cs-row-height`), so which rows are in view is arithmetic on
+ * the list's scroll position: nothing is measured per row. The rows are rendered in the same
+ * update as the rest of the element, not a frame later, and a keystroke, a refresh or a scroll
+ * restyles and lays out only the rows that changed. The list's height and a row's height are read
+ * from ResizeObservers, which report after layout and before paint without forcing one (a changed
+ * density or zoom, a resized list).
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+/** The first guess of a row's height, in px: the smallest default row (`density="compact"`). */
+export const ROW_HEIGHT_GUESS = 28;
+/** Rows rendered beyond each edge of the viewport, in px. */
+export const ROWS_OVERHANG = 400;
+
+/** Rows `first` to `end` (not included). */
+export interface RowRange {
+  first: number;
+  end: number;
+}
+
+export class RowWindow implements ReactiveController {
+  /** A row's height in px, once one has been laid out. */
+  rowHeight = ROW_HEIGHT_GUESS;
+  #host: ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragment };
+  #selector: string;
+  #onVisible: (first: number, last: number) => void;
+  /** Until the list has been laid out: the window's height, at most the list's. */
+  #viewportHeight = typeof innerHeight === 'number' && innerHeight > 0 ? innerHeight : 1000;
+  #scrollTop = 0;
+  #count = 0;
+  #rendered: RowRange = { first: 0, end: 0 };
+  #visible = { first: 0, last: -1 };
+  #list: HTMLElement | undefined;
+  #row: Element | undefined;
+  #observer: ResizeObserver | undefined;
+
+  /**
+   * `selector` finds the scrolling list in the host's render root, and its rows are its
+   * children's children; `onVisible` is told which rows are in view when that changes.
+   */
+  constructor(
+    host: ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragment },
+    selector: string,
+    onVisible: (first: number, last: number) => void,
+  ) {
+    this.#host = host;
+    this.#selector = selector;
+    this.#onVisible = onVisible;
+    host.addController(this);
+  }
+
+  /** The rows to render out of `count`: those in view and `ROWS_OVERHANG` px beyond each edge. */
+  range(count: number): RowRange {
+    this.#count = count;
+    this.#rendered = this.#rangeAt(this.#scrollTop, count);
+    return this.#rendered;
+  }
+
+  /** The height of all `count` rows, in px. */
+  height(count: number): number {
+    return count * this.rowHeight;
+  }
+
+  /**
+   * The scroll position of `count` rows scrolled to `scrollTop`: a list made shorter (a search)
+   * is scrolled back by the browser, a frame later, and the rows there are rendered now.
+   */
+  #top(scrollTop: number, count: number): number {
+    return Math.min(scrollTop, Math.max(0, count * this.rowHeight - this.#viewportHeight));
+  }
+
+  #rangeAt(scrollTop: number, count: number): RowRange {
+    const h = this.rowHeight;
+    const top = this.#top(scrollTop, count);
+    const first = Math.max(0, Math.floor((top - ROWS_OVERHANG) / h));
+    const end = Math.min(count, Math.ceil((top + this.#viewportHeight + ROWS_OVERHANG) / h));
+    return { first: Math.min(first, end), end };
+  }
+
+  /** For the list's `scroll` events: renders the rows now in view, if they are not yet. */
+  readonly onScroll = (event: Event) => {
+    const top = (event.currentTarget as HTMLElement).scrollTop;
+    if (top === this.#scrollTop) return;
+    this.#scrollTop = top;
+    const next = this.#rangeAt(top, this.#count);
+    if (next.first !== this.#rendered.first || next.end !== this.#rendered.end) {
+      this.#host.requestUpdate();
+    }
+    this.#report();
+  };
+
+  /** Scrolls the list as little as needed to bring row `index` into view. */
+  scrollIntoView(index: number): void {
+    const list = this.#list;
+    if (!list) return;
+    const top = index * this.rowHeight;
+    const bottom = top + this.rowHeight;
+    if (top < list.scrollTop) list.scrollTop = top;
+    else if (bottom > list.scrollTop + list.clientHeight)
+      list.scrollTop = bottom - list.clientHeight;
+  }
+
+  hostConnected(): void {
+    this.#observer ??= new ResizeObserver((entries) => this.#resized(entries));
+  }
+
+  hostDisconnected(): void {
+    this.#observer?.disconnect();
+    this.#observer = undefined;
+    this.#list = this.#row = undefined;
+  }
+
+  hostUpdated(): void {
+    const observer = this.#observer;
+    if (!observer) return;
+    if (!this.#list?.isConnected) {
+      if (this.#list) observer.unobserve(this.#list);
+      this.#list = this.#host.renderRoot.querySelector<HTMLElement>(this.#selector) ?? undefined;
+      if (this.#list) observer.observe(this.#list);
+    }
+    const list = this.#list;
+    // One row is watched for its height: the first rendered, while it stays.
+    if (!this.#row?.isConnected) {
+      if (this.#row) observer.unobserve(this.#row);
+      this.#row = list?.firstElementChild?.firstElementChild ?? undefined;
+      if (this.#row) observer.observe(this.#row);
+    }
+    this.#report();
+  }
+
+  #resized(entries: ResizeObserverEntry[]): void {
+    let changed = false;
+    for (const entry of entries) {
+      const size = entry.borderBoxSize?.[0];
+      if (entry.target === this.#list) {
+        const height = entry.contentRect.height;
+        if (height > 0 && height !== this.#viewportHeight) {
+          this.#viewportHeight = height;
+          changed = true;
+        }
+      } else if (entry.target === this.#row && entry.target.isConnected && size) {
+        if (size.blockSize > 0 && size.blockSize !== this.rowHeight) {
+          this.rowHeight = size.blockSize;
+          changed = true;
+        }
+      }
+    }
+    if (changed) this.#host.requestUpdate();
+  }
+
+  /** Tells `onVisible` which rows are in view, if that changed (after the update, not in it). */
+  #report(): void {
+    const h = this.rowHeight;
+    const count = this.#count;
+    const top = this.#top(this.#scrollTop, count);
+    const first = Math.min(Math.floor(top / h), Math.max(0, count - 1));
+    const last = Math.min(count - 1, Math.ceil((top + this.#viewportHeight) / h) - 1);
+    if (first === this.#visible.first && last === this.#visible.last) return;
+    this.#visible = { first, last };
+    queueMicrotask(() => this.#onVisible(first, last));
+  }
+}
