@@ -210,7 +210,7 @@ const api = {
   /** Scrolls down in steps; the time of each frame. */
   async scroll(steps: number): Promise<number[]> {
     const scroller = (element?.shadowRoot ?? table?.shadowRoot)!.querySelector(
-      '.rows, .scroller',
+      '.rows, lit-virtualizer, .scroller',
     ) as HTMLElement;
     const times: number[] = [];
     let last = await frame();
