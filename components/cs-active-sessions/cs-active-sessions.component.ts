@@ -513,7 +513,6 @@ export class CsActiveSessions extends LitElement {
   /** Remembered settings the user changed before they loaded. */
   readonly #touched = new Set<string>();
   #rendered = false;
-  #saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   // Lifecycle
   constructor() {
@@ -539,19 +538,15 @@ export class CsActiveSessions extends LitElement {
       return true;
     });
     this.#actions = new AbortController();
+    window.addEventListener('pagehide', this.#onPageHide);
     this.#clock = setInterval(() => {
       if (document.visibilityState !== 'hidden') this._now = Date.now();
     }, 1000);
   }
 
   override disconnectedCallback(): void {
-    // A setting changed or an alert acknowledged a moment before the element was removed is
-    // saved now, while storage is still open (the controllers close it next): one waiting for
-    // its save, or for the update that would schedule it (changed in the same task).
-    if (this.#saveTimer !== undefined || (this.#settingsLoaded && this.isUpdatePending)) {
-      this.#saveSettings();
-    }
-    this._alerts.flush();
+    window.removeEventListener('pagehide', this.#onPageHide);
+    this.#saveNow();
     super.disconnectedCallback();
     this.#cancelWarmUp?.();
     clearTimeout(this.#serverSearchTimer);
@@ -844,10 +839,8 @@ export class CsActiveSessions extends LitElement {
     if (changed.has('_menu') && this._menu) {
       this.renderRoot.querySelector<HTMLElement>('[role="menu"] [role^="menuitem"]')?.focus();
     }
-    if (this.#settingsLoaded && remembered.some((k) => changed.has(k))) {
-      clearTimeout(this.#saveTimer);
-      this.#saveTimer = setTimeout(() => this.#saveSettings(), 300);
-    }
+    // Saved as soon as changed (one small write per update): a popup closed at once keeps it.
+    if (this.#settingsLoaded && remembered.some((k) => changed.has(k))) this.#saveSettings();
     if (changed.has('_workspace') || changed.has('_trendRange')) {
       void this._storage.showTrend(this.#trendSeries(), this._trendRange);
     }
@@ -1700,12 +1693,22 @@ export class CsActiveSessions extends LitElement {
     this._announce(this.#texts.s.announceRuleAdded);
   }
 
-  /** Saves the settings now, instead of with the save that may wait. */
   #saveSettings(): void {
-    clearTimeout(this.#saveTimer);
-    this.#saveTimer = undefined;
     void this._storage.saveSettings(this.#settings());
   }
+
+  /**
+   * Saves what waits to be saved, while storage is still open: a setting changed in the same
+   * task (its update, which saves it, has not run) and the alerts (saved a moment after they
+   * change). Called as the element is removed (the controllers close storage next) and as the
+   * page goes away (`pagehide`: a closed extension popup is unloaded without removing it).
+   */
+  #saveNow(): void {
+    if (this.#settingsLoaded && this.isUpdatePending) this.#saveSettings();
+    this._alerts.flush();
+  }
+
+  readonly #onPageHide = () => this.#saveNow();
 
   /** What the IP filter, or the alert rule form, says when IP matching could not be loaded. */
   #ipMatchNotLoaded(error: unknown): string {

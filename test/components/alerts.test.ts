@@ -117,6 +117,29 @@ describe('<cs-active-sessions> alerts', () => {
     expect(nameOf(alertsButton(again))).to.equal('Alerts');
   });
 
+  it('should save acknowledgements as the page is hidden for good, the element still in it', async () => {
+    // A closed extension popup: its document is unloaded, and nothing removes the element.
+    broker = await startBroker();
+    await connectClients(broker, [plain('p-1'), plain('p-2')]);
+    const key = uniqueKey();
+    const { el, alerts } = await render(broker, {
+      rules: [{ id: 'low', kind: 'count-below', threshold: 5 }],
+      key,
+    });
+    await waitUntil(() => alerts.length === 1, 'the alert');
+    await waitUntil(() => nameOf(alertsButton(el)) === 'Alerts 1', 'listed');
+    alertsButton(el).click();
+    await el.updateComplete;
+    getByRole(getByRole(el.shadowRoot!, 'region', 'Alerts'), 'button', 'Acknowledge all').click();
+    await el.updateComplete;
+    window.dispatchEvent(new PageTransitionEvent('pagehide'));
+    // Read at once: not after the moment the element otherwise waits to save alerts.
+    const storage = await openStorage(key);
+    const { list } = await storage.alerts();
+    storage.close();
+    expect(list?.map((a) => [a.ruleId, a.acknowledged])).to.deep.equal([['low', true]]);
+  });
+
   it('should raise spike and reconnect-storm alerts from live events, once each', async () => {
     broker = await startBroker();
     const ids = ['s-1', 's-2', 's-3'];

@@ -365,7 +365,7 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     await el.updateComplete;
     expect(headerNames(grid)).not.to.include('IP address');
     getByRole(el.shadowRoot!, 'switch', 'Auto-refresh').click();
-    await new Promise((r) => setTimeout(r, 600)); // settings are saved after a short pause
+    await new Promise((r) => setTimeout(r, 600)); // the settings read back and these saved
     fixtureCleanup();
 
     const again = await render(broker, key);
@@ -431,6 +431,22 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     expect(autoRefresh(third)).to.equal('true');
   });
 
+  it('should save a setting as soon as it changes', async () => {
+    broker = await startBroker();
+    await connectClients(broker, [plain('b-2'), plain('a-1')]);
+    const key = uniqueKey();
+    const el = await render(broker, key);
+    await waitForRows(el, 2);
+    await new Promise((r) => setTimeout(r, 600)); // the settings read back
+    getByRole(getByRole(el.shadowRoot!, 'grid', 'Active sessions'), 'button', 'Client ID').click();
+    await el.updateComplete;
+    // Read at once, the element still on the page (a popup may close the next moment).
+    const storage = await openStorage(key);
+    const settings = await storage.settings();
+    storage.close();
+    expect(settings.sort).to.deep.equal({ column: 'clientId', direction: 'ascending' });
+  });
+
   it('should remember IP filters, put back once IP matching has loaded', async () => {
     broker = await startBroker();
     await connectClients(broker, [
@@ -444,7 +460,7 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     await sendKeys({ type: '127.0.0.16/28' });
     getByRole(el.shadowRoot!, 'button', 'Add IP filter').click();
     await waitUntil(() => orderOf(el).join() === 'twenty', 'filtered by IP');
-    await new Promise((r) => setTimeout(r, 600)); // settings are saved after a short pause
+    await new Promise((r) => setTimeout(r, 600)); // the settings read back and these saved
     fixtureCleanup();
 
     const again = await render(broker, key);
