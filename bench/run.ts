@@ -201,6 +201,7 @@ async function measure(browser: Browser, base: string, impl: Impl, n: number): P
 /** What each lazy chunk of the element's ES build is, by the module it is named after. */
 const LAZY_CHUNKS: [RegExp, string][] = [
   [/^mqtt/, 'MQTT.js, loaded for live events'],
+  [/^export-/, 'the exports, loaded for the first export'],
   [/^papaparse/, 'Papa Parse, loaded for CSV exports'],
   [/^demo-/, 'the simulated fleet, loaded for `demo`'],
   [/^rabbitmq-/, 'the RabbitMQ source, loaded for its workspaces'],
@@ -271,7 +272,7 @@ async function bundleSizes(): Promise<Record<string, number>> {
   const label: Record<string, string> = {
     [SCRIPT]: 'single-file script',
     [COMPANIONS.mqtt]: 'companion, MQTT.js for live events',
-    [COMPANIONS.csv]: 'companion, Papa Parse for CSV exports',
+    [COMPANIONS.export]: 'companion, the exports with Papa Parse',
     [COMPANIONS.demo]: 'companion, the simulated fleet for `demo`',
     [COMPANIONS.rabbitmq]: 'companion, the RabbitMQ source',
     [COMPANIONS.hivemq]: 'companion, the HiveMQ source',

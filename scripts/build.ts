@@ -3,12 +3,12 @@
  *
  * - `dist/lib/`: ES modules with `.d.ts` types, as the `exports` map of package.json names them
  *   (`cs-active-sessions`, `cs-active-sessions/sources/emqx`, `cs-active-sessions/react`, ...);
- *   bundlers load MQTT.js (live updates), Papa Parse (CSV exports) and the simulated fleet
- *   (`demo`) from it by dynamic imports, only when used;
+ *   bundlers load MQTT.js (live updates), the exports and Papa Parse, the simulated fleet
+ *   (`demo`) and the other optional parts from it by dynamic imports, only when used;
  * - `dist/cdn/cs-active-sessions.iife.js`: one file for a `<script>` tag, everything but what
  *   is loaded only when used, from companion files beside it (scripts/cdn.ts): MQTT.js for live
- *   updates (`cs-active-sessions.mqtt.js`), Papa Parse for CSV exports (`.csv.js`) and the
- *   simulated fleet for `demo` (`.demo.js`);
+ *   updates (`cs-active-sessions.mqtt.js`), the exports with Papa Parse (`.export.js`), the
+ *   simulated fleet for `demo` (`.demo.js`) and the others listed there;
  * - `dist/custom-elements.json`: the custom elements manifest, from the element's JSDoc;
  * - `dist/demo/`: a page per packaging (plain HTML with the script, an ES-module page, a React
  *   page), each running `<cs-active-sessions demo>` from the built files with no backend.

@@ -6,7 +6,8 @@
  *   below, each loaded from its companion file beside the script (found from the script's own URL)
  *   only when used;
  * - `cs-active-sessions.mqtt.js`: MQTT.js, for live updates;
- * - `cs-active-sessions.csv.js`: Papa Parse, for CSV exports;
+ * - `cs-active-sessions.export.js`: the exports (CSV and JSON), with Papa Parse, for the first
+ *   export;
  * - `cs-active-sessions.demo.js`: the simulated fleet (`demo`);
  * - `cs-active-sessions.rabbitmq.js`, `cs-active-sessions.hivemq.js`: the RabbitMQ and HiveMQ
  *   sources, for workspaces of those brokers;
@@ -33,7 +34,7 @@ const iife = (file: string) => src('scripts', 'iife', file);
 export const SCRIPT = 'cs-active-sessions.iife.js';
 export const COMPANIONS = {
   mqtt: 'cs-active-sessions.mqtt.js',
-  csv: 'cs-active-sessions.csv.js',
+  export: 'cs-active-sessions.export.js',
   demo: 'cs-active-sessions.demo.js',
   rabbitmq: 'cs-active-sessions.rabbitmq.js',
   hivemq: 'cs-active-sessions.hivemq.js',
@@ -96,11 +97,7 @@ export async function buildCdn(
     plugins: [
       minifyCssPlugin(),
       swap('cs-companion-mqtt', src('src', 'live', 'load-mqtt.ts'), iife('load-mqtt.ts')),
-      swap(
-        'cs-companion-csv',
-        src('src', 'export', 'load-papaparse.ts'),
-        iife('load-papaparse.ts'),
-      ),
+      swap('cs-companion-export', src('src', 'export', 'load-export.ts'), iife('load-export.ts')),
       swap('cs-companion-demo', src('src', 'sources', 'load-demo.ts'), iife('load-demo.ts')),
       swap(
         'cs-companion-brokers',
@@ -129,7 +126,13 @@ export async function buildCdn(
     join(root, 'node_modules', 'mqtt', 'dist', 'mqtt.esm.js'),
     join(outDir, COMPANIONS.mqtt),
   );
-  await buildCompanion(outDir, iife('papaparse-entry.ts'), COMPANIONS.csv, sourcemap);
+  await buildCompanion(outDir, iife('export-entry.ts'), COMPANIONS.export, sourcemap, [
+    swap(
+      'cs-papaparse-inside',
+      src('src', 'export', 'load-papaparse.ts'),
+      iife('papaparse-inside.ts'),
+    ),
+  ]);
   await buildCompanion(outDir, iife('alerts-entry.ts'), COMPANIONS.alerts, sourcemap);
   await buildCompanion(outDir, iife('ip-entry.ts'), COMPANIONS.ip, sourcemap);
   // The errors of the companions' sources must be the script's own `SourceError`: each gets it
@@ -147,13 +150,17 @@ export async function buildCdn(
 
   const text = (file: string) => readFileSync(join(outDir, file), 'utf8');
   const script = text(SCRIPT);
-  const csv = text(COMPANIONS.csv);
+  const exporter = text(COMPANIONS.export);
   if (/MqttClient|mqtt\.js/i.test(script) && /connack/i.test(script)) {
     throw new Error('MQTT.js ended up inside the single-file script');
   }
-  // Papa Parse's delimiter guessing (`unparse` needs none of the element's code).
-  if (!csv.includes('UndetectableDelimiter') || script.includes('UndetectableDelimiter')) {
-    throw new Error('Papa Parse is not in its companion file only');
+  // Papa Parse's delimiter guessing (`unparse` needs none of the element's code), and a column
+  // found only in export.ts.
+  if (!exporter.includes('UndetectableDelimiter') || script.includes('UndetectableDelimiter')) {
+    throw new Error('Papa Parse is not in the export companion only');
+  }
+  if (!exporter.includes('unclearId') || script.includes('unclearId')) {
+    throw new Error('The exports are not in their companion file only');
   }
   // The state the evaluation of alert rules keeps (rules.ts).
   const alerts = text(COMPANIONS.alerts);

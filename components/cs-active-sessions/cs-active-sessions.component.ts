@@ -62,13 +62,8 @@ import { badNetwork } from '../../src/alerts/rule-text.js';
 import type { AlertKind, AlertRule } from '../../src/alerts/rules.js';
 import { renderTrendChart } from './trend-chart.js';
 import { ALL_WORKSPACES, StorageController, type TrendRange } from './storage-controller.js';
-import {
-  auditToCsv,
-  buildExport,
-  exportFilename,
-  historyToCsv,
-  type ExportFormat,
-} from '../../src/export/export.js';
+import type { ExportFormat } from '../../src/export/export.js';
+import { importExporter, type Exporter } from '../../src/export/load-export.js';
 import type { StoredSettings } from '../../src/storage/db.js';
 import { LiveController, type LiveCredentials } from './live-controller.js';
 import { SessionsController, type ListError, type SourceEntry } from './sessions-controller.js';
@@ -88,6 +83,19 @@ const sourceText = (e: { message: string; text?: MessageRef | undefined }, t: Te
 /** A list failure in the element's language: one source, or each failed one after its name. */
 const listErrorText = (e: Pick<ListError, 'message' | 'text' | 'parts'>, t: Texts): string =>
   e.parts ? e.parts.map((p) => `${p.who}: ${sourceText(p, t)}`).join(' ') : sourceText(e, t);
+
+/**
+ * The export code, loaded on the first export. A failure (the single-file script's companion file
+ * missing or unreachable) rejects with a message that says so, for the export's error message.
+ */
+async function loadExporter(): Promise<Exporter> {
+  try {
+    return await importExporter();
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`the export code could not be loaded: ${why}`, { cause: error });
+  }
+}
 
 const errorMessage = (error: unknown, t: Texts = EN_TEXTS) =>
   error instanceof SourceError
@@ -1794,6 +1802,7 @@ export class CsActiveSessions extends LitElement {
     const now = Date.now();
     const workspace = this.#viewLabel();
     try {
+      const { buildExport, exportFilename } = await loadExporter();
       if (server) sessions = await this.#fetchServerView(run.signal, format);
       const tracker = this._sessions.health;
       const blob = await buildExport(sessions, {
@@ -1894,6 +1903,7 @@ export class CsActiveSessions extends LitElement {
 
   private async _onExportHistory(): Promise<void> {
     try {
+      const { exportFilename, historyToCsv } = await loadExporter();
       const series = this.#trendSeries();
       const samples = await this._storage.history(series);
       const now = Date.now();
@@ -1909,13 +1919,14 @@ export class CsActiveSessions extends LitElement {
         this.#texts.s.announceHistoryExported(this.#texts.num(samples.length), samples.length),
       );
     } catch (error) {
-      // Storage closed, or the CSV library not loaded: said, and nothing is lost.
+      // Storage closed, or the export code not loaded: said, and nothing is lost.
       this._announce(this.#texts.s.announceExportFailed(String(error)));
     }
   }
 
   private async _onExportAudit(): Promise<void> {
     try {
+      const { auditToCsv, exportFilename } = await loadExporter();
       const entries = await this._storage.loadAudit();
       const name = exportFilename(this.#viewLabel(), 'csv', Date.now()).replace(
         'active-sessions-',

@@ -1,10 +1,10 @@
 /**
  * The packages as a portal or docs page uses them: `npm run build`, then each demo page loaded
  * from the built files in Chromium, with no backend (`demo`). The single-file script leaves
- * MQTT.js, Papa Parse, the simulated fleet, the RabbitMQ and HiveMQ sources, the evaluation of
- * alert rules and IP matching out and loads each from its companion file, beside the script, only
- * when used: live updates, a CSV export, `demo`, a workspace of that broker, alert rules, an IP
- * filter.
+ * MQTT.js, the exports with Papa Parse, the simulated fleet, the RabbitMQ and HiveMQ sources, the
+ * evaluation of alert rules and IP matching out and loads each from its companion file, beside the
+ * script, only when used: live updates, an export, `demo`, a workspace of that broker, alert
+ * rules, an IP filter.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -46,7 +46,7 @@ function serveDist(requests: string[]): Promise<Server> {
 
 const COMPANION = {
   mqtt: '/cdn/cs-active-sessions.mqtt.js',
-  csv: '/cdn/cs-active-sessions.csv.js',
+  export: '/cdn/cs-active-sessions.export.js',
   demo: '/cdn/cs-active-sessions.demo.js',
   rabbitmq: '/cdn/cs-active-sessions.rabbitmq.js',
   hivemq: '/cdn/cs-active-sessions.hivemq.js',
@@ -170,12 +170,13 @@ describe('packages', () => {
         !requests.some((p) => p.includes('mqtt')),
         `no MQTT.js loaded yet: ${requests.join(', ')}`,
       );
-      assert.ok(!requests.includes(COMPANION.csv), `no Papa Parse yet: ${requests.join(', ')}`);
+      assert.ok(!requests.includes(COMPANION.export), `no exports yet: ${requests.join(', ')}`);
       // The page says `demo`: the simulated fleet comes from beside the script.
       assert.ok(requests.includes(COMPANION.demo), requests.join(', '));
       const script = readFileSync(join(dist, 'cdn', 'cs-active-sessions.iife.js'), 'utf8');
       assert.ok(!/connack/i.test(script), 'MQTT.js is not inside the script');
       assert.ok(!script.includes('UndetectableDelimiter'), 'Papa Parse is not inside the script');
+      assert.ok(!script.includes('unclearId'), 'the exports are not inside the script');
       assert.ok(!script.includes('emqx@10.0.1.11'), 'the simulated fleet is not inside the script');
       // A page script can reach the element class through the global the script defines.
       assert.equal(
@@ -289,7 +290,7 @@ describe('packages', () => {
       await page.evaluate(`document.querySelector('cs-active-sessions').demo = true`);
       assert.ok((await rowsOf(page)).length > 10);
       assert.ok(requests.includes(COMPANION.demo), requests.join(', '));
-      assert.ok(!requests.includes(COMPANION.csv), requests.join(', '));
+      assert.ok(!requests.includes(COMPANION.export), requests.join(', '));
     } finally {
       await page.close();
     }
@@ -441,15 +442,15 @@ describe('packages', () => {
     }
   });
 
-  it('exports CSV from the single-file script, loading Papa Parse from beside it then', async () => {
+  it('exports CSV from the single-file script, loading the exports from beside it then', async () => {
     const page = await browser.newPage();
     try {
       requests.length = 0;
       await page.goto(`${base}/demo/iife.html`);
       const rows = await rowsOf(page);
-      assert.ok(!requests.includes(COMPANION.csv), `no Papa Parse yet: ${requests.join(', ')}`);
+      assert.ok(!requests.includes(COMPANION.export), `no exports yet: ${requests.join(', ')}`);
       const exported = await exportCsv(page);
-      assert.ok(requests.includes(COMPANION.csv), requests.join(', '));
+      assert.ok(requests.includes(COMPANION.export), requests.join(', '));
       assert.equal(exported.format, 'csv');
       assert.ok(exported.count >= rows.length - 1, `${exported.count} sessions exported`);
       const lines = exported.text.trimEnd().split('\r\n');
@@ -463,10 +464,13 @@ describe('packages', () => {
     }
   });
 
-  it('says so when the CSV companion cannot be loaded, and keeps everything else', async () => {
+  it('says so when the export companion cannot be loaded, keeps everything else and tries again', async () => {
     const page = await browser.newPage();
     try {
-      await page.route(`${base}${COMPANION.csv}`, (route) => route.abort());
+      let blocked = true;
+      await page.route(`${base}${COMPANION.export}`, (route) =>
+        blocked ? route.abort() : route.continue(),
+      );
       await page.goto(`${base}/demo/iife.html`);
       const rows = await rowsOf(page);
       await page.getByRole('button', { name: 'Export', exact: true }).click();
@@ -475,10 +479,11 @@ describe('packages', () => {
         `/Export failed/.test(document.querySelector('cs-active-sessions').shadowRoot.querySelector('[aria-live="polite"]').textContent)`,
       );
       const message = await announced(page);
-      assert.match(message, /CSV library \(Papa Parse\) could not be loaded/);
-      assert.match(message, /cs-active-sessions\.csv\.js/);
-      // The list is still there, and the export can be used again (JSON needs no companion).
+      assert.match(message, /the export code could not be loaded/);
+      assert.match(message, /cs-active-sessions\.export\.js/);
+      // The list is still there, and the next export loads the companion once it can.
       assert.ok((await rowsOf(page)).length >= Math.min(rows.length, 10));
+      blocked = false;
       await page.getByRole('button', { name: 'Export', exact: true }).click();
       await page.getByRole('menuitem', { name: 'JSON' }).click();
       await page.waitForFunction(

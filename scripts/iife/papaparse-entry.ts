@@ -1,4 +1,0 @@
-/** The CSV companion of the single-file script (`cs-active-sessions.csv.js`): Papa Parse. */
-import Papa from 'papaparse';
-
-export default Papa;
