@@ -2591,15 +2591,12 @@ export class CsActiveSessions extends LitElement {
 
   /**
    * The scrolling list of rows: only those near its viewport are in the DOM (`RowWindow`), after
-   * as many rows' height of padding as are above them. Without rows it takes no room and is no
-   * rowgroup.
+   * padding as tall as the rows above them. Without rows it takes no room and is no rowgroup.
    */
   #renderRows(rows: boolean): TemplateResult {
     const visible = rows ? this.#visible : NO_ROWS;
-    const { first, end } = this.#rowWindow.range(visible.length);
+    const { first, end, height, top } = this.#rowWindow.layout(visible.length);
     const renderItem = this.#renderItem;
-    const height = this.#rowWindow.height(visible.length);
-    const top = first * this.#rowWindow.rowHeight;
     return html`<div
       class="rows ${rows ? '' : 'empty'}"
       role=${rows ? 'rowgroup' : nothing}

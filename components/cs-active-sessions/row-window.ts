@@ -16,10 +16,21 @@ export const ROW_HEIGHT_GUESS = 28;
 /** Rows rendered beyond each edge of the viewport, in px. */
 export const ROWS_OVERHANG = 400;
 
-/** Rows `first` to `end` (not included). */
-export interface RowRange {
+/**
+ * The tallest the list's content is made, in px: browsers lay out nothing much taller (about
+ * 17.9 million px in Firefox, 33.5 million in Chromium). A list whose rows would be taller
+ * scrolls through them in proportion: the scroll bar's whole travel still covers every row.
+ */
+export const MAX_HEIGHT = 10_000_000;
+
+/** What the list renders: rows `first` to `end` (not included), `top` px down its content. */
+export interface RowLayout {
   first: number;
   end: number;
+  /** The height of the list's content, in px. */
+  height: number;
+  /** Where row `first` is, in px from the top of the list's content. */
+  top: number;
 }
 
 export class RowWindow implements ReactiveController {
@@ -32,7 +43,7 @@ export class RowWindow implements ReactiveController {
   #viewportHeight = typeof innerHeight === 'number' && innerHeight > 0 ? innerHeight : 1000;
   #scrollTop = 0;
   #count = 0;
-  #rendered: RowRange = { first: 0, end: 0 };
+  #rendered: RowLayout = { first: 0, end: 0, height: 0, top: 0 };
   #visible = { first: 0, last: -1 };
   #list: HTMLElement | undefined;
   #row: Element | undefined;
@@ -54,31 +65,34 @@ export class RowWindow implements ReactiveController {
   }
 
   /** The rows to render out of `count`: those in view and `ROWS_OVERHANG` px beyond each edge. */
-  range(count: number): RowRange {
+  layout(count: number): RowLayout {
     this.#count = count;
-    this.#rendered = this.#rangeAt(this.#scrollTop, count);
+    this.#rendered = this.#layoutAt(this.#scrollTop, count);
     return this.#rendered;
   }
 
-  /** The height of all `count` rows, in px. */
-  height(count: number): number {
-    return count * this.rowHeight;
-  }
-
   /**
-   * The scroll position of `count` rows scrolled to `scrollTop`: a list made shorter (a search)
-   * is scrolled back by the browser, a frame later, and the rows there are rendered now.
+   * For `count` rows with the list scrolled to `scrollTop`: the content's height, how many px of
+   * rows a px of scrolling passes (`scale`: 1 unless the rows are taller than `MAX_HEIGHT`), the
+   * scroll position (`top`: a list made shorter, by a search, is scrolled back by the browser a
+   * frame later, and the rows there are rendered now) and how far down the rows it is (`at`).
    */
-  #top(scrollTop: number, count: number): number {
-    return Math.min(scrollTop, Math.max(0, count * this.rowHeight - this.#viewportHeight));
+  #position(scrollTop: number, count: number) {
+    const full = count * this.rowHeight;
+    const height = Math.min(full, MAX_HEIGHT);
+    const max = Math.max(0, height - this.#viewportHeight);
+    const scale = max > 0 ? Math.max(0, full - this.#viewportHeight) / max : 1;
+    const top = Math.min(scrollTop, max);
+    return { height, scale, top, at: top * scale };
   }
 
-  #rangeAt(scrollTop: number, count: number): RowRange {
+  #layoutAt(scrollTop: number, count: number): RowLayout {
     const h = this.rowHeight;
-    const top = this.#top(scrollTop, count);
-    const first = Math.max(0, Math.floor((top - ROWS_OVERHANG) / h));
-    const end = Math.min(count, Math.ceil((top + this.#viewportHeight + ROWS_OVERHANG) / h));
-    return { first: Math.min(first, end), end };
+    const { height, top, at } = this.#position(scrollTop, count);
+    const end = Math.min(count, Math.ceil((at + this.#viewportHeight + ROWS_OVERHANG) / h));
+    const first = Math.min(end, Math.max(0, Math.floor((at - ROWS_OVERHANG) / h)));
+    // Row i is (i * h - at) px below the viewport's top, itself `top` px down the content.
+    return { first, end, height, top: top + first * h - at };
   }
 
   /** For the list's `scroll` events: renders the rows now in view, if they are not yet. */
@@ -86,8 +100,8 @@ export class RowWindow implements ReactiveController {
     const top = (event.currentTarget as HTMLElement).scrollTop;
     if (top === this.#scrollTop) return;
     this.#scrollTop = top;
-    const next = this.#rangeAt(top, this.#count);
-    if (next.first !== this.#rendered.first || next.end !== this.#rendered.end) {
+    const next = this.#layoutAt(top, this.#count);
+    if (next.first !== this.#rendered.first || next.top !== this.#rendered.top) {
       this.#host.requestUpdate();
     }
     this.#report();
@@ -97,11 +111,11 @@ export class RowWindow implements ReactiveController {
   scrollIntoView(index: number): void {
     const list = this.#list;
     if (!list) return;
+    const { scale, at } = this.#position(list.scrollTop, this.#count);
     const top = index * this.rowHeight;
     const bottom = top + this.rowHeight;
-    if (top < list.scrollTop) list.scrollTop = top;
-    else if (bottom > list.scrollTop + list.clientHeight)
-      list.scrollTop = bottom - list.clientHeight;
+    if (top < at) list.scrollTop = top / scale;
+    else if (bottom > at + list.clientHeight) list.scrollTop = (bottom - list.clientHeight) / scale;
   }
 
   hostConnected(): void {
@@ -156,9 +170,9 @@ export class RowWindow implements ReactiveController {
   #report(): void {
     const h = this.rowHeight;
     const count = this.#count;
-    const top = this.#top(this.#scrollTop, count);
-    const first = Math.min(Math.floor(top / h), Math.max(0, count - 1));
-    const last = Math.min(count - 1, Math.ceil((top + this.#viewportHeight) / h) - 1);
+    const { at } = this.#position(this.#scrollTop, count);
+    const first = Math.min(Math.floor(at / h), Math.max(0, count - 1));
+    const last = Math.min(count - 1, Math.ceil((at + this.#viewportHeight) / h) - 1);
     if (first === this.#visible.first && last === this.#visible.last) return;
     this.#visible = { first, last };
     queueMicrotask(() => this.#onVisible(first, last));

@@ -130,6 +130,52 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
       .and.below(filled + 20);
   });
 
+  it('should reach every row of a list taller than a browser lays out', async () => {
+    // 100,000 rows of 400 px: 40 million px, more than Chromium (33.5 million) or Firefox (17.9
+    // million) lays out. The list scrolls through them in proportion.
+    const el = await fixture<CsActiveSessions>(
+      html`<cs-active-sessions
+        style="--cs-row-height: 400px; --cs-table-height: 800px"
+        .source=${new GeneratedSource(N)}
+        refresh-interval="0"
+      ></cs-active-sessions>`,
+    );
+    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
+    await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all rows', {
+      timeout: 20_000,
+    });
+    const list = sessionRows(el)[0]!.closest<HTMLElement>('[role="rowgroup"]')!;
+    await waitUntil(() => list.scrollHeight === 10_000_000, 'laid out at 400 px a row');
+    const box = () => list.getBoundingClientRect();
+    /** The row whose top is the list's, if one is. */
+    const topIndex = () =>
+      sessionRows(el)
+        .find((r) => Math.abs(r.getBoundingClientRect().top - box().top) < 2)
+        ?.getAttribute('aria-rowindex');
+    // Halfway down the scroll bar is halfway down the rows.
+    list.scrollTop = (list.scrollHeight - list.clientHeight) / 2;
+    await new Promise((r) => setTimeout(r, 500));
+    console.log('DBG', list.scrollTop, list.scrollHeight, list.clientHeight, box().top, JSON.stringify(sessionRows(el).map((r) => [r.getAttribute('aria-rowindex'), r.getBoundingClientRect().top]).slice(0, 6)), (list.firstElementChild as HTMLElement).style.cssText);
+    await waitUntil(() => topIndex() !== undefined, 'a row at the top');
+    expect(Math.abs(Number(topIndex()) - (2 + (N - 2) / 2))).to.be.below(2);
+    // The keyboard reaches the last row, in view.
+    (grid.querySelector('[role="row"][tabindex="0"]') as HTMLElement).focus();
+    await sendKeys({ press: 'End' });
+    const focused = () => el.shadowRoot!.activeElement as HTMLElement | null;
+    await waitUntil(() => focused()?.getAttribute('aria-rowindex') === String(N + 1), 'the last', {
+      timeout: 10_000,
+    });
+    const last = focused()!.getBoundingClientRect();
+    expect(last.top).to.be.at.least(box().top - 1);
+    expect(last.bottom).to.be.at.most(box().bottom + 1);
+    // And back to the first.
+    await sendKeys({ press: 'Home' });
+    await waitUntil(() => focused()?.getAttribute('aria-rowindex') === '2', 'the first', {
+      timeout: 10_000,
+    });
+    expect(topIndex()).to.equal('2');
+  });
+
   it('should search 100,000 sessions as the user types, and clear back to all of them', async () => {
     const el = await fixture<CsActiveSessions>(
       html`<cs-active-sessions
