@@ -76,6 +76,27 @@ describe('browser extension', { timeout: 180_000 }, () => {
     await options.page.close();
   });
 
+  it('keeps a sort made just before the popup closes', async () => {
+    const popup = new PopupPage(await ext.page('popup.html'));
+    await popup.page.getByText(/^\d+ active sessions$/).waitFor();
+    const header = () => popup.grid.getByRole('columnheader', { name: /Client ID/ });
+    const sortBy = popup.grid.getByRole('button', { name: 'Client ID' });
+    await sortBy.click();
+    await sortBy.click();
+    assert.equal(await header().getAttribute('aria-sort'), 'descending');
+    // Closed at once, as a popup is when the user clicks away: unloaded, the element still in it.
+    await popup.page.close({ runBeforeUnload: true });
+    const again = new PopupPage(await ext.page('popup.html'));
+    await again.page.getByText(/^\d+ active sessions$/).waitFor();
+    const column = again.grid.getByRole('columnheader', { name: /Client ID/ });
+    await waitFor(
+      async () => (await column.getAttribute('aria-sort')) === 'descending',
+      'the sort kept',
+      10_000,
+    );
+    await again.page.close();
+  });
+
   it('raises a notification when an alert rule fires in the background', async () => {
     const [pump] = await broker.connect({ clientId: 'ext-pump-7', reconnect: false });
     assert.ok(pump);
