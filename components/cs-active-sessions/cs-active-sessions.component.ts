@@ -504,7 +504,7 @@ export class CsActiveSessions extends LitElement {
   #healthCounts = new Map<HealthFilter, number>();
   #renderItem: (session: Session, index: number) => TemplateResult = () => html``;
   #viewport = { first: 0, last: -1 };
-  readonly #rowWindow = new RowWindow(this, '.rows', (first, last) =>
+  readonly #rowWindow = new RowWindow(this, '.rows', '.rows-window > *', (first, last) =>
     this.#onVisibilityChanged(first, last),
   );
   #clock: ReturnType<typeof setInterval> | undefined;
@@ -1527,10 +1527,13 @@ export class CsActiveSessions extends LitElement {
     }
     const selector = `[data-key="${CSS.escape(keyAttribute(key))}"]`;
     const row = () => this.renderRoot.querySelector<HTMLElement>(selector);
-    // A row far from the viewport is not in the DOM: scroll to it, then wait for it to render.
-    this.#rowWindow.scrollIntoView(index);
-    for (let frame = 0; !row() && frame < 30 && this.isConnected; frame++) {
+    // Scrolled to it: the rows are placed anew (and a row far from the viewport rendered) in the
+    // next frame; focused before, the row would be scrolled again by the browser.
+    let scrolled = this.#rowWindow.scrollIntoView(index);
+    for (let frame = 0; (scrolled || !row()) && frame < 30 && this.isConnected; frame++) {
       await new Promise((r) => requestAnimationFrame(r));
+      await this.updateComplete;
+      scrolled = false;
     }
     if (this._activeKey === key) row()?.focus();
   }
@@ -2590,8 +2593,8 @@ export class CsActiveSessions extends LitElement {
   }
 
   /**
-   * The scrolling list of rows: only those near its viewport are in the DOM (`RowWindow`), after
-   * padding as tall as the rows above them. Without rows it takes no room and is no rowgroup.
+   * The scrolling list of rows: only those near its viewport are in the DOM (`RowWindow`), moved
+   * down as far as the rows above them. Without rows it takes no room and is no rowgroup.
    */
   #renderRows(rows: boolean): TemplateResult {
     const visible = rows ? this.#visible : NO_ROWS;
@@ -2602,10 +2605,14 @@ export class CsActiveSessions extends LitElement {
       role=${rows ? 'rowgroup' : nothing}
       @scroll=${this.#rowWindow.onScroll}
     >
-      <div class="rows-sizer" style="height: ${height}px; padding-top: ${top}px">
-        ${guard([visible, first, end, renderItem], () =>
-          repeat(visible.slice(first, end), keyOf, (session, i) => renderItem(session, first + i)),
-        )}
+      <div class="rows-sizer" style="height: ${height}px">
+        <div class="rows-window" style="transform: translateY(${top}px)">
+          ${guard([visible, first, end, renderItem], () =>
+            repeat(visible.slice(first, end), keyOf, (session, i) =>
+              renderItem(session, first + i),
+            ),
+          )}
+        </div>
       </div>
     </div>`;
   }

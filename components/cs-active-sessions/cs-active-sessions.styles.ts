@@ -259,8 +259,8 @@ export const styles = css`
     font-variant-numeric: tabular-nums;
   }
   /* The scrolling list of rows. Size-contained: its rows do not widen the grid's track. Scroll
-     anchoring off: the padding above the rendered rows changes as they scroll, and the browser
-     would scroll again to keep a row in place. */
+     anchoring off: the rendered rows move as they scroll, and the browser would scroll again to
+     keep a row in place. */
   .rows {
     display: block;
     position: relative;
@@ -274,8 +274,10 @@ export const styles = css`
     height: 0;
     overflow: hidden;
   }
+  /* As tall as all the rows (at most 10 million px), clipping the rendered ones to that: in a
+     list scrolled in proportion, they may start above it or end below it. */
   .rows-sizer {
-    box-sizing: border-box;
+    overflow: clip;
   }
   .message {
     padding: calc(var(--cs-spacing) * 2);

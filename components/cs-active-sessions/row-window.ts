@@ -29,7 +29,10 @@ export interface RowLayout {
   end: number;
   /** The height of the list's content, in px. */
   height: number;
-  /** Where row `first` is, in px from the top of the list's content. */
+  /**
+   * Where row `first` is, in px from the top of the list's content: below 0 when rows scrolled
+   * through in proportion start above it (they are out of view).
+   */
   top: number;
 }
 
@@ -38,6 +41,7 @@ export class RowWindow implements ReactiveController {
   rowHeight = ROW_HEIGHT_GUESS;
   #host: ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragment };
   #selector: string;
+  #rowSelector: string;
   #onVisible: (first: number, last: number) => void;
   /** Until the list has been laid out: the window's height, at most the list's. */
   #viewportHeight = typeof innerHeight === 'number' && innerHeight > 0 ? innerHeight : 1000;
@@ -50,16 +54,18 @@ export class RowWindow implements ReactiveController {
   #observer: ResizeObserver | undefined;
 
   /**
-   * `selector` finds the scrolling list in the host's render root, and its rows are its
-   * children's children; `onVisible` is told which rows are in view when that changes.
+   * `selector` finds the scrolling list in the host's render root, and `rowSelector` its first
+   * row; `onVisible` is told which rows are in view when that changes.
    */
   constructor(
     host: ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragment },
     selector: string,
+    rowSelector: string,
     onVisible: (first: number, last: number) => void,
   ) {
     this.#host = host;
     this.#selector = selector;
+    this.#rowSelector = rowSelector;
     this.#onVisible = onVisible;
     host.addController(this);
   }
@@ -107,19 +113,30 @@ export class RowWindow implements ReactiveController {
     this.#report();
   };
 
-  /** Scrolls the list as little as needed to bring row `index` into view. */
-  scrollIntoView(index: number): void {
+  /**
+   * Scrolls the list as little as needed to bring all of row `index` into view (rounded towards
+   * it: a row cut by a pixel would be scrolled again by its `focus()`, and in a list scrolled in
+   * proportion that moves the rows `scale` times as far). Whether it scrolled: the rows are
+   * placed for the new position by the update after its scroll event, in the next frame.
+   */
+  scrollIntoView(index: number): boolean {
     const list = this.#list;
-    if (!list) return;
-    const { scale, at } = this.#position(list.scrollTop, this.#count);
+    if (!list) return false;
+    const before = list.scrollTop;
+    const { scale, at } = this.#position(before, this.#count);
     const top = index * this.rowHeight;
     const bottom = top + this.rowHeight;
-    if (top < at) list.scrollTop = top / scale;
-    else if (bottom > at + list.clientHeight) list.scrollTop = (bottom - list.clientHeight) / scale;
+    if (top < at) list.scrollTop = Math.floor(top / scale);
+    else if (bottom > at + list.clientHeight) {
+      list.scrollTop = Math.ceil((bottom - list.clientHeight) / scale);
+    }
+    return list.scrollTop !== before;
   }
 
   hostConnected(): void {
     this.#observer ??= new ResizeObserver((entries) => this.#resized(entries));
+    // Put back in the page: its list is found again, and scrolled back (see `hostUpdated`).
+    this.#host.requestUpdate();
   }
 
   hostDisconnected(): void {
@@ -133,14 +150,20 @@ export class RowWindow implements ReactiveController {
     if (!observer) return;
     if (!this.#list?.isConnected) {
       if (this.#list) observer.unobserve(this.#list);
-      this.#list = this.#host.renderRoot.querySelector<HTMLElement>(this.#selector) ?? undefined;
-      if (this.#list) observer.observe(this.#list);
+      const list = this.#host.renderRoot.querySelector<HTMLElement>(this.#selector) ?? undefined;
+      this.#list = list;
+      if (list) {
+        observer.observe(list);
+        // A new list (the other layout) or the same one put back in the page (which scrolled it
+        // to the top): scrolled to where the rows rendered are; the browser says where it
+        // stopped with a scroll event.
+        if (list.scrollTop !== this.#scrollTop) list.scrollTop = this.#scrollTop;
+      }
     }
-    const list = this.#list;
     // One row is watched for its height: the first rendered, while it stays.
     if (!this.#row?.isConnected) {
       if (this.#row) observer.unobserve(this.#row);
-      this.#row = list?.firstElementChild?.firstElementChild ?? undefined;
+      this.#row = this.#host.renderRoot.querySelector(this.#rowSelector) ?? undefined;
       if (this.#row) observer.observe(this.#row);
     }
     this.#report();
@@ -171,8 +194,16 @@ export class RowWindow implements ReactiveController {
     const h = this.rowHeight;
     const count = this.#count;
     const { at } = this.#position(this.#scrollTop, count);
-    const first = Math.min(Math.floor(at / h), Math.max(0, count - 1));
-    const last = Math.min(count - 1, Math.ceil((at + this.#viewportHeight) / h) - 1);
+    // The rows wholly in view (the grid's tab stop goes to the first: focusing a row cut at the
+    // edge would scroll the list), or those partly in view if none is whole.
+    let first = Math.ceil(at / h);
+    let last = Math.floor((at + this.#viewportHeight) / h) - 1;
+    if (last < first) {
+      first = Math.floor(at / h);
+      last = Math.ceil((at + this.#viewportHeight) / h) - 1;
+    }
+    first = Math.min(first, Math.max(0, count - 1));
+    last = Math.min(last, count - 1);
     if (first === this.#visible.first && last === this.#visible.last) return;
     this.#visible = { first, last };
     queueMicrotask(() => this.#onVisible(first, last));

@@ -154,8 +154,6 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
         ?.getAttribute('aria-rowindex');
     // Halfway down the scroll bar is halfway down the rows.
     list.scrollTop = (list.scrollHeight - list.clientHeight) / 2;
-    await new Promise((r) => setTimeout(r, 500));
-    console.log('DBG', list.scrollTop, list.scrollHeight, list.clientHeight, box().top, JSON.stringify(sessionRows(el).map((r) => [r.getAttribute('aria-rowindex'), r.getBoundingClientRect().top]).slice(0, 6)), (list.firstElementChild as HTMLElement).style.cssText);
     await waitUntil(() => topIndex() !== undefined, 'a row at the top');
     expect(Math.abs(Number(topIndex()) - (2 + (N - 2) / 2))).to.be.below(2);
     // The keyboard reaches the last row, in view.
@@ -174,6 +172,70 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
       timeout: 10_000,
     });
     expect(topIndex()).to.equal('2');
+
+    // Near the top, where the rows in view start above the content: 200 px of scrolling is about
+    // 800 px of rows, so the third row (row 4, after the header) is at the top.
+    list.scrollTop = 200;
+    await waitUntil(() => topIndex() === '4', `row 4 at the top, not ${topIndex()}`);
+    // The keyboard moves through rows mid-list, each key's row whole in view.
+    const whole = (row: Element | null | undefined) => {
+      if (row?.getAttribute('role') !== 'row') return false;
+      const { top, bottom } = row.getBoundingClientRect();
+      return top >= box().top - 1 && bottom <= box().bottom + 1;
+    };
+    const inView = () => whole(focused());
+    // The grid's tab stop is a row wholly in view: focusing it does not scroll the list.
+    const tabStop = () => grid.querySelector<HTMLElement>('[role="row"][tabindex="0"]');
+    list.scrollTop = 3_333_333;
+    await waitUntil(() => whole(tabStop()), 'the tab stop wholly in view');
+    const scrolled = list.scrollTop;
+    tabStop()!.focus();
+    expect(list.scrollTop).to.equal(scrolled);
+    let at = Number(focused()!.getAttribute('aria-rowindex'));
+    for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown', 'PageDown', 'PageDown', 'PageUp']) {
+      await sendKeys({ press: key });
+      const before = at;
+      await waitUntil(
+        () => {
+          const index = Number(focused()?.getAttribute('aria-rowindex'));
+          return (key === 'PageUp' ? index < before : index > before) && inView();
+        },
+        `${key} from row ${before}: ${focused()?.getAttribute('aria-rowindex')} in view`,
+      );
+      at = Number(focused()!.getAttribute('aria-rowindex'));
+    }
+  });
+
+  it('should keep its place in the list when its layout changes or it is put back in the page', async () => {
+    const el = await fixture<CsActiveSessions>(
+      html`<cs-active-sessions
+        .source=${new GeneratedSource(N)}
+        refresh-interval="0"
+      ></cs-active-sessions>`,
+    );
+    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
+    await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all rows', {
+      timeout: 20_000,
+    });
+    const list = () => sessionRows(el)[0]?.closest<HTMLElement>('[role="rowgroup"]');
+    await waitUntil(() => sessionRows(el)[0]!.getBoundingClientRect().height === 36, '36 px');
+    list()!.scrollTop = 50_000 * 36;
+    /** The row at the top of the list, if any is. */
+    const topIndex = () => {
+      const top = list()?.getBoundingClientRect().top;
+      return sessionRows(el)
+        .find((r) => top !== undefined && Math.abs(r.getBoundingClientRect().top - top) < 1)
+        ?.getAttribute('aria-rowindex');
+    };
+    await waitUntil(() => topIndex() === '50002', 'row 50,002 at the top');
+    // The compact layout (an extension popup) renders the list anew: at the same place.
+    el.layout = 'compact';
+    await waitUntil(() => topIndex() === '50002', `still row 50,002, not ${topIndex()}`);
+    // Taken out of the page and put back (the browser scrolls a list it takes out to the top).
+    const parent = el.parentElement!;
+    el.remove();
+    parent.append(el);
+    await waitUntil(() => topIndex() === '50002', `back at row 50,002, not ${topIndex()}`);
   });
 
   it('should search 100,000 sessions as the user types, and clear back to all of them', async () => {
