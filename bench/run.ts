@@ -72,6 +72,8 @@ interface Figures {
   keystrokeP95: number;
   clearSearchP95: number;
   sort: number;
+  /** The same column sorted the other way (a second click on its header). */
+  sortOtherWay: number;
   refreshMerge: number;
   csvExport: number;
   scrollFrameP95: number;
@@ -176,6 +178,7 @@ async function measure(browser: Browser, base: string, impl: Impl, n: number): P
       clears.push(await call<number>(page, 'search', ''));
     }
     const sort = await call<number>(page, 'sort');
+    const sortOtherWay = await call<number>(page, 'sort');
     const refreshMerge = await call<number>(page, 'refresh', 0.01);
     const csvExport = await call<number>(page, 'exportCsv');
     const frames = await call<number[]>(page, 'scroll', quick ? 15 : 40);
@@ -186,6 +189,7 @@ async function measure(browser: Browser, base: string, impl: Impl, n: number): P
       keystrokeP95: quantile(keystrokes, 0.95),
       clearSearchP95: quantile(clears, 0.95),
       sort,
+      sortOtherWay,
       refreshMerge,
       csvExport,
       scrollFrameP95: quantile(frames, 0.95),

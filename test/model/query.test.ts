@@ -142,6 +142,75 @@ describe('sortSessions', () => {
   });
 });
 
+describe('sortSessions the other way (a second click on a header)', () => {
+  /** A fleet full of ties: client IDs in two cases and on two nodes, few values per column. */
+  function tiedFleet(seed: number, n: number): Session[] {
+    let state = seed;
+    const pick = <T>(values: readonly T[]): T => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return values[state % values.length]!;
+    };
+    return Array.from({ length: n }, (_, i) => ({
+      ...s({
+        clientid: pick(['a-1', 'A-1', 'a-10', 'b', 'zoë', 'Zoe', 'dév-2', `c-${i % 7}`]),
+        node: pick(['n1', 'n2', `n${i}`]),
+        username: pick([undefined, 'ops', 'OPS', 'dév', 'zoë', '']),
+        ip_address: pick(['10.0.0.9', '10.0.0.10', '2001:db8::1', undefined]),
+        connected_at: pick(['2024-01-01T00:00:02Z', '2024-01-01T00:00:01Z', undefined]),
+        subscriptions_cnt: pick([0, 2, 7, undefined]),
+        proto_ver: pick([3, 4, 5]),
+        listener: pick(['tcp:default', 'ws:default', 'ssl:default']),
+      }),
+      workspace: pick([undefined, 'plant', 'Plant', 'office']),
+    }));
+  }
+  const columns = [
+    'clientId',
+    'username',
+    'workspace',
+    'connectedAt',
+    'ip',
+    'protocol',
+    'subscriptions',
+  ] as const;
+  const keys = (list: readonly Session[]) => list.map((x) => x.key);
+
+  it('should give the order a sort made that way gives, for every column and either way', () => {
+    for (const seed of [1, 2, 3]) {
+      const fleet = tiedFleet(seed, 400);
+      for (const column of columns) {
+        for (const first of ['ascending', 'descending'] as const) {
+          const other = first === 'ascending' ? 'descending' : 'ascending';
+          const input = [...fleet];
+          sortSessions(input, { column, direction: first });
+          const turned = sortSessions(input, { column, direction: other });
+          const anew = sortSessions([...fleet], { column, direction: other });
+          assert.deepEqual(keys(turned), keys(anew), `${column}, ${first} then ${other}`);
+          // And back again.
+          const back = sortSessions(input, { column, direction: first });
+          const firstAnew = sortSessions([...fleet], { column, direction: first });
+          assert.deepEqual(keys(back), keys(firstAnew), `${column}, back to ${first}`);
+        }
+      }
+    }
+  });
+
+  it('should leave a turned list ready for a refresh to merge into', async () => {
+    const { mergeSorted } = await import('../../src/model/query.js');
+    const fleet = tiedFleet(7, 300);
+    const later = tiedFleet(8, 60);
+    for (const column of columns) {
+      const order = { column, direction: 'descending' } as const;
+      const input = [...fleet];
+      sortSessions(input, { column, direction: 'ascending' });
+      const turned = sortSessions(input, order);
+      const merged = mergeSorted(turned, new Set(), sortSessions(later, order), order);
+      const anew = sortSessions([...fleet, ...later], order);
+      assert.deepEqual(keys(merged), keys(anew), column);
+    }
+  });
+});
+
 describe('querySessions and workspaces', () => {
   it('should apply workspace, filters, search and order together', () => {
     const tagged = fleet.map((x, i) => ({ ...x, workspace: i % 2 ? 'w2' : 'w1' }));
