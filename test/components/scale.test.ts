@@ -14,6 +14,22 @@ import { GeneratedSource } from '../support/generated.js';
 
 const N = 100_000;
 
+/** The element with N generated sessions (`style` on it), once all of them are listed. */
+async function renderAll(style = '') {
+  const el = await fixture<CsActiveSessions>(
+    html`<cs-active-sessions
+      style=${style}
+      .source=${new GeneratedSource(N)}
+      refresh-interval="0"
+    ></cs-active-sessions>`,
+  );
+  const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
+  await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all rows', {
+    timeout: 20_000,
+  });
+  return { el, grid };
+}
+
 describe('<cs-active-sessions> at 100,000 sessions', () => {
   afterEach(() => fixtureCleanup());
 
@@ -79,16 +95,7 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
   });
 
   it('should render the rows of a search in its own update, wherever the list was scrolled', async () => {
-    const el = await fixture<CsActiveSessions>(
-      html`<cs-active-sessions
-        .source=${new GeneratedSource(N)}
-        refresh-interval="0"
-      ></cs-active-sessions>`,
-    );
-    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
-    await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all rows', {
-      timeout: 20_000,
-    });
+    const { el, grid } = await renderAll();
     // Halfway down the list, and the page's own row height.
     el.style.setProperty('--cs-row-height', '50px');
     // The scrolling rowgroup of the session rows (the header row has its own).
@@ -133,17 +140,7 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
   it('should reach every row of a list taller than a browser lays out', async () => {
     // 100,000 rows of 400 px: 40 million px, more than Chromium (33.5 million) or Firefox (17.9
     // million) lays out. The list scrolls through them in proportion.
-    const el = await fixture<CsActiveSessions>(
-      html`<cs-active-sessions
-        style="--cs-row-height: 400px; --cs-table-height: 800px"
-        .source=${new GeneratedSource(N)}
-        refresh-interval="0"
-      ></cs-active-sessions>`,
-    );
-    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
-    await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all rows', {
-      timeout: 20_000,
-    });
+    const { el, grid } = await renderAll('--cs-row-height: 400px; --cs-table-height: 800px');
     const list = sessionRows(el)[0]!.closest<HTMLElement>('[role="rowgroup"]')!;
     await waitUntil(() => list.scrollHeight === 10_000_000, 'laid out at 400 px a row');
     const box = () => list.getBoundingClientRect();
@@ -207,16 +204,7 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
   });
 
   it('should keep its place in the list when its layout changes or it is put back in the page', async () => {
-    const el = await fixture<CsActiveSessions>(
-      html`<cs-active-sessions
-        .source=${new GeneratedSource(N)}
-        refresh-interval="0"
-      ></cs-active-sessions>`,
-    );
-    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
-    await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all rows', {
-      timeout: 20_000,
-    });
+    const { el } = await renderAll();
     const list = () => sessionRows(el)[0]?.closest<HTMLElement>('[role="rowgroup"]');
     await waitUntil(() => sessionRows(el)[0]!.getBoundingClientRect().height === 36, '36 px');
     list()!.scrollTop = 50_000 * 36;
@@ -239,16 +227,7 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
   });
 
   it('should search 100,000 sessions as the user types, and clear back to all of them', async () => {
-    const el = await fixture<CsActiveSessions>(
-      html`<cs-active-sessions
-        .source=${new GeneratedSource(N)}
-        refresh-interval="0"
-      ></cs-active-sessions>`,
-    );
-    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
-    await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all rows', {
-      timeout: 20_000,
-    });
+    const { el, grid } = await renderAll();
     getByRole(el.shadowRoot!, 'searchbox', 'Search sessions').focus();
     await sendKeys({ type: 'pump-00012' });
     let expected = 0;
