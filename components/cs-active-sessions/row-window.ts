@@ -156,8 +156,8 @@ export class RowWindow implements ReactiveController {
         observer.observe(list);
         // A new list (the other layout) or the same one put back in the page (which scrolled it
         // to the top): scrolled to where the rows rendered are; the browser says where it
-        // stopped with a scroll event.
-        if (list.scrollTop !== this.#scrollTop) list.scrollTop = this.#scrollTop;
+        // stopped with a scroll event. (Not at the top: that would lay the page out now.)
+        if (this.#scrollTop !== 0) list.scrollTop = this.#scrollTop;
       }
     }
     // One row is watched for its height: the first rendered, while it stays.
