@@ -44,10 +44,16 @@ export function matchesNeedle(s: Session, needle: string): boolean {
   return clientIdNeedle(s).includes(needle) || usernameNeedle(s).includes(needle);
 }
 
+/** Sessions per piece of the joined haystacks: a piece is made at once, between frames. */
+const PIECE = 2048;
+
 /**
- * Search over one list at a time (the view before search). The haystacks of that list are kept
- * in an array in its order, so a keystroke reads each by index instead of looking it up by
- * object; a list of many sessions gets them between frames (`prepare`) before anyone types.
+ * Search over one list at a time (the view before search). The haystacks of that list are joined,
+ * in its order, into a few long strings (pieces of `PIECE` sessions: each session's client ID,
+ * a NUL, its usernames, then U+0001), with where each session starts in its piece. A keystroke
+ * is then a few `indexOf` scans, which the engine runs far faster than a test of every session,
+ * and jumps from a match to the next session. A list of many sessions gets its pieces between
+ * frames (`prepare`) before anyone types.
  */
 export class IncrementalSearch {
   #base: readonly Session[] | undefined;
@@ -58,10 +64,11 @@ export class IncrementalSearch {
    * between keystrokes; a narrowing search filters it in place.
    */
   #at = new Int32Array(0);
-  /** What each session of `#hayOf` is searched in, by index; filled up to `#filled`. */
+  /** The list the pieces are of, and how many of its sessions they hold so far. */
   #hayOf: readonly Session[] | undefined;
-  #ids: string[] = [];
-  #users: string[] = [];
+  #pieces: string[] = [];
+  /** Per piece, where each of its sessions starts in it, and its length last. */
+  #starts: Int32Array[] = [];
   #filled = 0;
 
   /**
@@ -71,21 +78,31 @@ export class IncrementalSearch {
   prepare(base: readonly Session[], until = Infinity): boolean {
     if (this.#hayOf !== base) {
       this.#hayOf = base;
-      this.#ids = new Array<string>(base.length);
-      this.#users = new Array<string>(base.length);
+      this.#pieces = [];
+      this.#starts = [];
       this.#filled = 0;
     }
-    const ids = this.#ids;
-    const users = this.#users;
     const n = base.length;
     let i = this.#filled;
     while (i < n) {
-      const end = Math.min(n, i + 512);
-      for (; i < end; i++) {
+      const end = Math.min(n, i + PIECE);
+      const parts = new Array<string>((end - i) * 4);
+      const starts = new Int32Array(end - i + 1);
+      let at = 0;
+      for (let k = 0; i < end; i++, k++) {
         const s = base[i]!;
-        ids[i] = clientIdNeedle(s);
-        users[i] = usernameNeedle(s);
+        const id = clientIdNeedle(s);
+        const user = usernameNeedle(s);
+        starts[k] = at;
+        parts[k * 4] = id;
+        parts[k * 4 + 1] = '\u0000';
+        parts[k * 4 + 2] = user;
+        parts[k * 4 + 3] = '\u0001';
+        at += id.length + user.length + 2;
       }
+      starts[starts.length - 1] = at;
+      this.#pieces.push(parts.join(''));
+      this.#starts.push(starts);
       if (performance.now() >= until) break;
     }
     this.#filled = i;
@@ -108,30 +125,71 @@ export class IncrementalSearch {
     // Anything that contains the longer query contains the shorter one it extends.
     const narrow = base === this.#base && this.#needle !== '' && needle.includes(this.#needle);
     if (narrow && needle === this.#needle) return this.#result;
-    this.prepare(base);
-    const ids = this.#ids;
-    const users = this.#users;
     if (this.#at.length < base.length) this.#at = new Int32Array(base.length);
+    const n =
+      // A query holding the separators (never typed) is tested session by session.
+      needle.includes('\u0000') || needle.includes('\u0001')
+        ? this.#testEach(base, needle)
+        : this.#scan(base, needle, narrow ? this.#result.length : -1);
     const at = this.#at;
-    let n = 0;
-    if (narrow) {
-      // In place: each position is read before any is written over it.
-      const count = this.#result.length;
-      for (let k = 0; k < count; k++) {
-        const i = at[k]!;
-        if (ids[i]!.includes(needle) || users[i]!.includes(needle)) at[n++] = i;
-      }
-    } else {
-      const count = ids.length;
-      for (let i = 0; i < count; i++) {
-        if (ids[i]!.includes(needle) || users[i]!.includes(needle)) at[n++] = i;
-      }
-    }
     const out = new Array<Session>(n);
     for (let k = 0; k < n; k++) out[k] = base[at[k]!]!;
     this.#base = base;
     this.#needle = needle;
     this.#result = out;
     return out;
+  }
+
+  /**
+   * Scans the pieces for `needle`; puts the matching positions in `#at` and returns how many.
+   * Narrowing (`candidates`, the previous result's size, or -1): only the previous matches can
+   * match, so pieces without one are skipped and a match elsewhere is not taken. In place: each
+   * position is read before any is written over it.
+   */
+  #scan(base: readonly Session[], needle: string, candidates: number): number {
+    this.prepare(base);
+    const at = this.#at;
+    const pieces = this.#pieces;
+    let n = 0;
+    let k = 0;
+    for (let p = 0; p < pieces.length; p++) {
+      const first = p * PIECE;
+      const last = first + this.#starts[p]!.length - 1;
+      if (candidates >= 0 && (k >= candidates || at[k]! >= last)) continue;
+      const piece = pieces[p]!;
+      const starts = this.#starts[p]!;
+      // From the first candidate in this piece, if narrowing.
+      let j = candidates >= 0 ? at[k]! - first : 0;
+      let pos = piece.indexOf(needle, starts[j]!);
+      while (pos >= 0) {
+        while (starts[j + 1]! <= pos) j++;
+        const i = first + j;
+        if (candidates < 0) {
+          at[n++] = i;
+          pos = piece.indexOf(needle, starts[j + 1]!);
+          continue;
+        }
+        while (k < candidates && at[k]! < i) k++;
+        if (k < candidates && at[k] === i) {
+          at[n++] = i;
+          k++;
+        }
+        if (k >= candidates || at[k]! >= last) break;
+        // On from the next candidate.
+        j = at[k]! - first;
+        pos = piece.indexOf(needle, starts[j]!);
+      }
+      // The candidates of this piece that did not match.
+      if (candidates >= 0) while (k < candidates && at[k]! < last) k++;
+    }
+    return n;
+  }
+
+  /** `needle` tested in each session's haystacks; the matching positions in `#at`. */
+  #testEach(base: readonly Session[], needle: string): number {
+    const at = this.#at;
+    let n = 0;
+    for (let i = 0; i < base.length; i++) if (matchesNeedle(base[i]!, needle)) at[n++] = i;
+    return n;
   }
 }

@@ -73,8 +73,12 @@ describe('incremental search', () => {
       if (r < 0.55) query += letters[Math.floor(rnd() * letters.length)];
       else if (r < 0.8) query = query.slice(0, -1);
       else if (r < 0.9) query = '';
-      // A refresh: a new list (of another length) under the same query.
-      else sessions = list(100 + Math.floor(rnd() * 400));
+      // A refresh: a new list (of another length) under the same query; now and then one of
+      // several thousand sessions (more than one piece of joined haystacks).
+      else
+        sessions = list(
+          rnd() < 0.3 ? 2000 + Math.floor(rnd() * 5000) : 100 + Math.floor(rnd() * 400),
+        );
       const expected = query.trim() === '' ? sessions : plain(sessions, query);
       assert.deepEqual(
         search.search(sessions, query).map((s) => s.key),
@@ -82,6 +86,27 @@ describe('incremental search', () => {
         `step ${step}, query "${query}"`,
       );
     }
+  });
+
+  it('cannot match across two sessions or two fields in the joined haystacks', () => {
+    const search = new IncrementalSearch();
+    const list = [session('ab'), session('cd', 'ef'), session('gh', 'ij')];
+    for (const q of ['bc', 'dc', 'de', 'fg', 'hi', 'ja'])
+      assert.deepEqual(search.search(list, q), [], q);
+    assert.deepEqual(
+      search.search(list, 'f').map((s) => s.clientId),
+      ['cd'],
+    );
+    // A query holding the separators themselves (never typed) is still answered right.
+    const odd = [session('a\u0000b'), session('c\u0001d'), session('ab')];
+    assert.deepEqual(
+      search.search(odd, 'a\u0000b').map((s) => s.clientId),
+      ['a\u0000b'],
+    );
+    assert.deepEqual(
+      search.search(odd, '\u0001').map((s) => s.clientId),
+      ['c\u0001d'],
+    );
   });
 
   it('cannot match across two fields', () => {
