@@ -46,6 +46,11 @@ export function matchesNeedle(s: Session, needle: string): boolean {
 
 /** Sessions per piece of the joined haystacks: a piece is made at once, between frames. */
 const PIECE = 2048;
+/**
+ * Code units past which a piece ends early: a string holds at most 2^29 - 24, and a source may
+ * send strings longer than MQTT allows (65,535 bytes each).
+ */
+const PIECE_UNITS = 1 << 26;
 
 /**
  * Search over one list at a time (the view before search). The haystacks of that list are joined,
@@ -69,7 +74,15 @@ export class IncrementalSearch {
   #pieces: string[] = [];
   /** Per piece, where each of its sessions starts in it, and its length last. */
   #starts: Int32Array[] = [];
+  /** Per piece, where its first session is in the list. */
+  #firsts: number[] = [];
   #filled = 0;
+  readonly #pieceUnits: number;
+
+  /** `pieceUnits`: where a piece ends early, in code units (smaller in tests). */
+  constructor(pieceUnits = PIECE_UNITS) {
+    this.#pieceUnits = pieceUnits;
+  }
 
   /**
    * Works out the haystacks of `base` until `until` (a `performance.now()`), for a list that
@@ -80,29 +93,31 @@ export class IncrementalSearch {
       this.#hayOf = base;
       this.#pieces = [];
       this.#starts = [];
+      this.#firsts = [];
       this.#filled = 0;
     }
     const n = base.length;
     let i = this.#filled;
     while (i < n) {
+      const first = i;
       const end = Math.min(n, i + PIECE);
-      const parts = new Array<string>((end - i) * 4);
+      const parts: string[] = [];
       const starts = new Int32Array(end - i + 1);
       let at = 0;
-      for (let k = 0; i < end; i++, k++) {
+      let k = 0;
+      // At least one session a piece, however long.
+      for (; i < end && (k === 0 || at < this.#pieceUnits); i++, k++) {
         const s = base[i]!;
         const id = clientIdNeedle(s);
         const user = usernameNeedle(s);
         starts[k] = at;
-        parts[k * 4] = id;
-        parts[k * 4 + 1] = '\u0000';
-        parts[k * 4 + 2] = user;
-        parts[k * 4 + 3] = '\u0001';
+        parts.push(id, '\u0000', user, '\u0001');
         at += id.length + user.length + 2;
       }
-      starts[starts.length - 1] = at;
+      starts[k] = at;
       this.#pieces.push(parts.join(''));
-      this.#starts.push(starts);
+      this.#starts.push(k === end - first ? starts : starts.slice(0, k + 1));
+      this.#firsts.push(first);
       if (performance.now() >= until) break;
     }
     this.#filled = i;
@@ -153,7 +168,7 @@ export class IncrementalSearch {
     let n = 0;
     let k = 0;
     for (let p = 0; p < pieces.length; p++) {
-      const first = p * PIECE;
+      const first = this.#firsts[p]!;
       const last = first + this.#starts[p]!.length - 1;
       if (candidates >= 0 && (k >= candidates || at[k]! >= last)) continue;
       const piece = pieces[p]!;

@@ -65,7 +65,10 @@ describe('incremental search', () => {
       );
     const plain = (sessions: readonly Session[], q: string) =>
       sessions.filter((s) => matchesNeedle(s, q.trim().toLowerCase()));
+    // Pieces of joined haystacks cut short every 600 code units too (as very long client IDs
+    // would cut them): pieces of all sizes.
     const search = new IncrementalSearch();
+    const short = new IncrementalSearch(600);
     let sessions = list(300);
     let query = '';
     for (let step = 0; step < 400; step++) {
@@ -84,6 +87,11 @@ describe('incremental search', () => {
         search.search(sessions, query).map((s) => s.key),
         expected.map((s) => s.key),
         `step ${step}, query "${query}"`,
+      );
+      assert.deepEqual(
+        short.search(sessions, query).map((s) => s.key),
+        expected.map((s) => s.key),
+        `step ${step}, query "${query}", short pieces`,
       );
     }
   });
