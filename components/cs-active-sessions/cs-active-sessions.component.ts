@@ -814,8 +814,7 @@ export class CsActiveSessions extends LitElement {
       this.#renderedSelectable = rowState.selectable;
       this.#renderedHealth = health;
       this.#renderedOffset = rowState.rowOffset;
-      this.#renderItem = (session, index) =>
-        session ? renderSessionRow(session, index, rowState) : html``;
+      this.#renderItem = (session, index) => renderSessionRow(session, index, rowState);
     }
   }
 

@@ -169,10 +169,10 @@ export class IncrementalSearch {
     let k = 0;
     for (let p = 0; p < pieces.length; p++) {
       const first = this.#firsts[p]!;
-      const last = first + this.#starts[p]!.length - 1;
+      const starts = this.#starts[p]!;
+      const last = first + starts.length - 1;
       if (candidates >= 0 && (k >= candidates || at[k]! >= last)) continue;
       const piece = pieces[p]!;
-      const starts = this.#starts[p]!;
       // From the first candidate in this piece, if narrowing.
       let j = candidates >= 0 ? at[k]! - first : 0;
       let pos = piece.indexOf(needle, starts[j]!);
