@@ -2597,7 +2597,7 @@ export class CsActiveSessions extends LitElement {
    */
   #renderRows(rows: boolean): TemplateResult {
     const visible = rows ? this.#visible : NO_ROWS;
-    const { first, end, height, top } = this.#rowWindow.layout(visible.length);
+    const { first, end, height, top } = this.#rowWindow.layout(visible.length, visible);
     const renderItem = this.#renderItem;
     return html`<div
       class="rows ${rows ? '' : 'empty'}"

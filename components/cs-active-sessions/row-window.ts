@@ -10,10 +10,15 @@
  * density or zoom, a resized list).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { inBackground } from './background-work.js';
 
 /** The first guess of a row's height, in px: the smallest default row (`density="compact"`). */
 export const ROW_HEIGHT_GUESS = 28;
-/** Rows rendered beyond each edge of the viewport, in px. */
+/**
+ * Rows rendered beyond each edge of the viewport, in px, for scrolling. A new list (a keystroke,
+ * a sort, a refresh, the first rows) is rendered without them, only its rows in view; they
+ * follow after that frame is painted.
+ */
 export const ROWS_OVERHANG = 400;
 
 /**
@@ -47,6 +52,12 @@ export class RowWindow implements ReactiveController {
   #viewportHeight = typeof innerHeight === 'number' && innerHeight > 0 ? innerHeight : 1000;
   #scrollTop = 0;
   #count = 0;
+  /** Px of rows rendered beyond each edge now: none for a new list until its rows are painted. */
+  #overhang = 0;
+  /** The list last laid out (see `layout`). */
+  #items: unknown;
+  /** Cancels bringing the rows beyond the edges back after a new list. */
+  #cancelOverhang: (() => void) | undefined;
   #rendered: RowLayout = { first: 0, end: 0, height: 0, top: 0 };
   #visible = { first: 0, last: -1 };
   #list: HTMLElement | undefined;
@@ -70,8 +81,17 @@ export class RowWindow implements ReactiveController {
     host.addController(this);
   }
 
-  /** The rows to render out of `count`: those in view and `ROWS_OVERHANG` px beyond each edge. */
-  layout(count: number): RowLayout {
+  /**
+   * The rows to render out of `count`: those in view and `ROWS_OVERHANG` px beyond each edge.
+   * When `items` (the list the rows are of) is not the one last laid out, only those in view:
+   * the rest are rendered by an update of their own after that frame, so a keystroke paints its
+   * rows in view without waiting for rows out of it.
+   */
+  layout(count: number, items?: unknown): RowLayout {
+    if (items !== this.#items) {
+      this.#items = items;
+      this.#withoutOverhang();
+    }
     this.#count = count;
     this.#rendered = this.#layoutAt(this.#scrollTop, count);
     return this.#rendered;
@@ -95,10 +115,29 @@ export class RowWindow implements ReactiveController {
   #layoutAt(scrollTop: number, count: number): RowLayout {
     const h = this.rowHeight;
     const { height, top, at } = this.#position(scrollTop, count);
-    const end = Math.min(count, Math.ceil((at + this.#viewportHeight + ROWS_OVERHANG) / h));
-    const first = Math.min(end, Math.max(0, Math.floor((at - ROWS_OVERHANG) / h)));
+    const overhang = this.#overhang;
+    const end = Math.min(count, Math.ceil((at + this.#viewportHeight + overhang) / h));
+    const first = Math.min(end, Math.max(0, Math.floor((at - overhang) / h)));
     // Row i is (i * h - at) px below the viewport's top, itself `top` px down the content.
     return { first, end, height, top: top + first * h - at };
+  }
+
+  /** Renders only the rows in view until the frame with them is painted. */
+  #withoutOverhang(): void {
+    this.#cancelOverhang?.();
+    this.#overhang = 0;
+    this.#cancelOverhang = inBackground(() => {
+      this.#cancelOverhang = undefined;
+      this.#withOverhang();
+      this.#host.requestUpdate();
+      return true;
+    });
+  }
+
+  #withOverhang(): void {
+    this.#cancelOverhang?.();
+    this.#cancelOverhang = undefined;
+    this.#overhang = ROWS_OVERHANG;
   }
 
   /** For the list's `scroll` events: renders the rows now in view, if they are not yet. */
@@ -106,8 +145,11 @@ export class RowWindow implements ReactiveController {
     const top = (event.currentTarget as HTMLElement).scrollTop;
     if (top === this.#scrollTop) return;
     this.#scrollTop = top;
+    // Scrolling: the rows beyond the edges are what it scrolls into.
+    this.#withOverhang();
     const next = this.#layoutAt(top, this.#count);
-    if (next.first !== this.#rendered.first || next.top !== this.#rendered.top) {
+    const rendered = this.#rendered;
+    if (next.first !== rendered.first || next.end !== rendered.end || next.top !== rendered.top) {
       this.#host.requestUpdate();
     }
     this.#report();
@@ -140,6 +182,7 @@ export class RowWindow implements ReactiveController {
   }
 
   hostDisconnected(): void {
+    this.#withOverhang();
     this.#observer?.disconnect();
     this.#observer = undefined;
     this.#list = this.#row = undefined;
