@@ -31,7 +31,7 @@ import {
   type SessionSource,
   type SourceErrorKind,
 } from '../../src/sources/source.js';
-import { styles } from './cs-active-sessions.styles.js';
+import { ROW_HEIGHT, styles, TABLE_HEIGHT } from './cs-active-sessions.styles.js';
 import {
   BLOCK_DURATIONS,
   renderDialogContent,
@@ -504,8 +504,16 @@ export class CsActiveSessions extends LitElement {
   #healthCounts = new Map<HealthFilter, number>();
   #renderItem: (session: Session, index: number) => TemplateResult = () => html``;
   #viewport = { first: 0, last: -1 };
-  readonly #rowWindow = new RowWindow(this, '.rows', '.rows-window > *', (first, last) =>
-    this.#onVisibilityChanged(first, last),
+  readonly #rowWindow = new RowWindow(
+    this,
+    '.rows',
+    '.rows-window > *',
+    (first, last) => this.#onVisibilityChanged(first, last),
+    // The heights the element's own style gives: right unless the page sets others.
+    () => ({
+      rowHeight: this.density === 'compact' ? ROW_HEIGHT.compact : ROW_HEIGHT.comfortable,
+      listHeight: TABLE_HEIGHT,
+    }),
   );
   #clock: ReturnType<typeof setInterval> | undefined;
   #focusRow = false;

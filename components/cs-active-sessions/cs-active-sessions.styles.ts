@@ -1,5 +1,12 @@
 import { css } from 'lit';
 
+/**
+ * A row's height by density and the list's height, in px, as the element's style sets them (a
+ * page may set others). The table renders its first rows for these before it has measured any.
+ */
+export const ROW_HEIGHT = { comfortable: 36, compact: 28 } as const;
+export const TABLE_HEIGHT = 420;
+
 /** The dark theme's colours: forced by `theme="dark"`, or followed from the system. */
 const darkPalette = css`
   --cs-color-text: #e7eaf0;
@@ -61,8 +68,8 @@ export const styles = css`
     --cs-spacing-small: calc(var(--cs-spacing) / 2);
     --cs-control-padding-block: calc(var(--cs-spacing) * 0.75);
     --cs-control-padding-inline: calc(var(--cs-spacing) * 1.5);
-    --cs-row-height: 36px;
-    --cs-table-height: 420px;
+    --cs-row-height: ${ROW_HEIGHT.comfortable}px;
+    --cs-table-height: ${TABLE_HEIGHT}px;
 
     display: block;
     color-scheme: light;
@@ -87,7 +94,7 @@ export const styles = css`
   :host([density='compact']) {
     --cs-font-size: 13px;
     --cs-spacing: 5px;
-    --cs-row-height: 28px;
+    --cs-row-height: ${ROW_HEIGHT.compact}px;
   }
 
   * {

@@ -50,6 +50,8 @@ export class RowWindow implements ReactiveController {
   #onVisible: (first: number, last: number) => void;
   /** Until the list has been laid out: the window's height, at most the list's. */
   #viewportHeight = typeof innerHeight === 'number' && innerHeight > 0 ? innerHeight : 1000;
+  /** The heights a row and the list are expected to have, before either is laid out. */
+  #expected: (() => { rowHeight?: number; listHeight?: number }) | undefined;
   #scrollTop = 0;
   #count = 0;
   /** Px of rows rendered beyond each edge now: none for a new list until its rows are painted. */
@@ -66,15 +68,19 @@ export class RowWindow implements ReactiveController {
 
   /**
    * `selector` finds the scrolling list in the host's render root, and `rowSelector` its first
-   * row; `onVisible` is told which rows are in view when that changes.
+   * row; `onVisible` is told which rows are in view when that changes. `expected` gives the
+   * heights a row and the list are styled to have: the first rows are rendered as many as fill
+   * the list, not corrected (and laid out again) once measured, unless the page styled others.
    */
   constructor(
     host: ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragment },
     selector: string,
     rowSelector: string,
     onVisible: (first: number, last: number) => void,
+    expected?: () => { rowHeight?: number; listHeight?: number },
   ) {
     this.#host = host;
+    this.#expected = expected;
     this.#selector = selector;
     this.#rowSelector = rowSelector;
     this.#onVisible = onVisible;
@@ -91,6 +97,13 @@ export class RowWindow implements ReactiveController {
     if (items !== this.#items) {
       this.#items = items;
       this.#withoutOverhang();
+    }
+    if (count > 0 && this.#expected !== undefined) {
+      // The first rows: the heights expected, until they are measured.
+      const { rowHeight, listHeight } = this.#expected();
+      this.#expected = undefined;
+      if (rowHeight !== undefined && rowHeight > 0) this.rowHeight = rowHeight;
+      if (listHeight !== undefined && listHeight > 0) this.#viewportHeight = listHeight;
     }
     this.#count = count;
     this.#rendered = this.#layoutAt(this.#scrollTop, count);

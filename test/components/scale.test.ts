@@ -141,6 +141,35 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
     await waitUntil(() => indexes()[0] === 2 && indexes().length > filled + 7, 'the rows beyond');
   });
 
+  it('should render as many first rows as fill the list, then the rows beyond, none twice', async () => {
+    for (const [density, rowHeight] of [
+      ['comfortable', 36],
+      ['compact', 28],
+    ] as const) {
+      const el = await fixture<CsActiveSessions>(
+        html`<cs-active-sessions density=${density} refresh-interval="0"></cs-active-sessions>`,
+      );
+      // How many rows each change of the DOM left, once there are rows (a change that leaves as
+      // many is not counted).
+      const counts: number[] = [];
+      const observer = new MutationObserver(() => {
+        const n = sessionRows(el).length;
+        if (n > 0 && n !== counts.at(-1)) counts.push(n);
+      });
+      observer.observe(el.shadowRoot!, { childList: true, subtree: true });
+      el.source = new GeneratedSource(N);
+      await waitUntil(() => counts.length >= 2, 'the first rows, then more', { timeout: 20_000 });
+      observer.disconnect();
+      // The rows in view of the 420 px list, in the update that listed them: not more rows for
+      // a guessed height, taken away once one is measured.
+      const fill = Math.ceil(420 / rowHeight);
+      expect(counts[0], density).to.equal(fill);
+      // Then 400 px of rows below them, once those are painted.
+      expect(counts[1], density).to.equal(Math.ceil(820 / rowHeight));
+      fixtureCleanup();
+    }
+  });
+
   it('should reach every row of a list taller than a browser lays out', async () => {
     // 100,000 rows of 400 px: 40 million px, more than Chromium (33.5 million) or Firefox (17.9
     // million) lays out. The list scrolls through them in proportion.
