@@ -234,7 +234,10 @@ export function formatBoolean(value: boolean | undefined): string {
 }
 
 const formats = new Map<string, Intl.NumberFormat>();
-const dateFormats = new Map<string, { format: Intl.DateTimeFormat; english: boolean }>();
+const dateFormats = new Map<
+  string,
+  { format: Intl.DateTimeFormat | undefined; english: boolean }
+>();
 
 /** A cached `Intl.NumberFormat` (undefined locale: the runtime's). */
 function numberFormat(locale: string | undefined, options?: Intl.NumberFormatOptions) {
@@ -273,10 +276,17 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function formatDateTime(ms: number | undefined, locale?: string): string {
   if (ms === undefined) return UNKNOWN;
   const d = new Date(ms);
-  // Asked for every row painted: the format and whether it is English are worked out once.
+  // Asked for every row painted: whether the locale is English is worked out once, by a number
+  // format (a date format takes milliseconds to make, a number format next to nothing once the
+  // page has one), and the date format is made only for a locale that is not.
   let f = dateFormats.get(locale ?? '');
   if (!f) {
-    const format = new Intl.DateTimeFormat(locale, {
+    const resolved = numberFormat(locale).resolvedOptions().locale;
+    f = { format: undefined, english: resolved.toLowerCase().startsWith('en') };
+    dateFormats.set(locale ?? '', f);
+  }
+  if (!f.english) {
+    f.format ??= new Intl.DateTimeFormat(locale, {
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
@@ -285,10 +295,8 @@ export function formatDateTime(ms: number | undefined, locale?: string): string 
       second: '2-digit',
       hourCycle: 'h23',
     });
-    f = { format, english: format.resolvedOptions().locale.toLowerCase().startsWith('en') };
-    dateFormats.set(locale ?? '', f);
+    return f.format.format(d);
   }
-  if (!f.english) return f.format.format(d);
   return (
     `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
     `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
