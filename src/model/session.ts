@@ -276,12 +276,15 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function formatDateTime(ms: number | undefined, locale?: string): string {
   if (ms === undefined) return UNKNOWN;
   const d = new Date(ms);
-  // Asked for every row painted: whether the locale is English is worked out once, by a number
-  // format (a date format takes milliseconds to make, a number format next to nothing once the
-  // page has one), and the date format is made only for a locale that is not.
+  // Asked for every row painted: whether the locale is English is worked out once, without a
+  // date format (one takes milliseconds to make): the locale as date formats support it, or the
+  // runtime's own (as the cached number format resolved it). The format is made only for a
+  // locale that is not English.
   let f = dateFormats.get(locale ?? '');
   if (!f) {
-    const resolved = numberFormat(locale).resolvedOptions().locale;
+    const resolved =
+      (locale === undefined ? undefined : Intl.DateTimeFormat.supportedLocalesOf(locale)[0]) ??
+      numberFormat(undefined).resolvedOptions().locale;
     f = { format: undefined, english: resolved.toLowerCase().startsWith('en') };
     dateFormats.set(locale ?? '', f);
   }

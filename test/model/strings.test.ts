@@ -124,6 +124,19 @@ describe('locale formatting', () => {
     assert.equal(formatDateTime(at, 'en-US'), '2024-04-05 15:04:05');
     assert.equal(formatDateTime(at, 'en-GB'), '2024-04-05 15:04:05');
     assert.equal(formatDateTime(at, 'de-DE'), '05.04.2024, 15:04:05');
+    // A locale with date data but no number data (Langi, in ICU): its own dates, not English.
+    if (Intl.DateTimeFormat.supportedLocalesOf('lag').length === 1) {
+      const lag = new Intl.DateTimeFormat('lag', {
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      });
+      assert.equal(formatDateTime(at, 'lag'), lag.format(at));
+    }
   });
 
   it('should build texts for a locale, falling back on a malformed one', () => {
