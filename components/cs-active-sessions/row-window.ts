@@ -15,9 +15,9 @@ import { inBackground } from './background-work.js';
 /** The first guess of a row's height, in px: the smallest default row (`density="compact"`). */
 export const ROW_HEIGHT_GUESS = 28;
 /**
- * Rows rendered beyond each edge of the viewport, in px, for scrolling. A new list (a keystroke,
- * a sort, a refresh, the first rows) is rendered without them, only its rows in view; they
- * follow after that frame is painted.
+ * Rows rendered beyond each edge of the viewport, in px, for scrolling. Rows the user has not
+ * seen yet (the first rows, those of a new search, sort or filter, those a scroll jumped to) are
+ * rendered without them, only the rows in view; they follow after that frame is painted.
  */
 export const ROWS_OVERHANG = 400;
 
@@ -48,7 +48,7 @@ export class RowWindow implements ReactiveController {
   #selector: string;
   #rowSelector: string;
   #onVisible: (first: number, last: number) => void;
-  /** Until the list has been laid out: the window's height, at most the list's. */
+  /** The list's height: as expected (see the constructor) until it has been laid out. */
   #viewportHeight = typeof innerHeight === 'number' && innerHeight > 0 ? innerHeight : 1000;
   /** The heights a row and the list are expected to have, before either is laid out. */
   #expected: (() => { rowHeight?: number; listHeight?: number }) | undefined;
@@ -56,8 +56,8 @@ export class RowWindow implements ReactiveController {
   #count = 0;
   /** Px of rows rendered beyond each edge now: none for a new list until its rows are painted. */
   #overhang = 0;
-  /** The list last laid out (see `layout`). */
-  #items: unknown;
+  /** What the user asked to see, as last laid out (see `layout`). */
+  #view: unknown;
   /** Cancels bringing the rows beyond the edges back after a new list. */
   #cancelOverhang: (() => void) | undefined;
   #rendered: RowLayout = { first: 0, end: 0, height: 0, top: 0 };
@@ -89,15 +89,16 @@ export class RowWindow implements ReactiveController {
 
   /**
    * The rows to render out of `count`: those in view and `ROWS_OVERHANG` px beyond each edge.
-   * When `items` (the list the rows are of) is not the one last laid out, only those in view:
-   * the rest are rendered by an update of their own after that frame, so a keystroke paints its
-   * rows in view without waiting for rows out of it.
+   * The first rows, and the rows of a new `view` (a value that changes when the user searches,
+   * sorts or filters), are only those in view: the rest come in an update of their own after
+   * that frame, so a keystroke paints its rows without waiting for rows out of sight. A refresh
+   * or a live event keeps the view: its rows stay as they are, and so does a row with focus.
    */
-  layout(count: number, items?: unknown): RowLayout {
-    if (items !== this.#items) {
-      this.#items = items;
+  layout(count: number, view?: unknown): RowLayout {
+    if ((view !== this.#view || (this.#count === 0 && count > 0)) && !this.#focusInList()) {
       this.#withoutOverhang();
     }
+    this.#view = view;
     if (count > 0 && this.#expected !== undefined) {
       // The first rows: the heights expected, until they are measured.
       const { rowHeight, listHeight } = this.#expected();
@@ -126,9 +127,13 @@ export class RowWindow implements ReactiveController {
   }
 
   #layoutAt(scrollTop: number, count: number): RowLayout {
+    return this.#rowsAt(scrollTop, count, this.#overhang);
+  }
+
+  /** The rows in view at `scrollTop` and `overhang` px of them beyond each edge. */
+  #rowsAt(scrollTop: number, count: number, overhang: number): RowLayout {
     const h = this.rowHeight;
     const { height, top, at } = this.#position(scrollTop, count);
-    const overhang = this.#overhang;
     const end = Math.min(count, Math.ceil((at + this.#viewportHeight + overhang) / h));
     const first = Math.min(end, Math.max(0, Math.floor((at - overhang) / h)));
     // Row i is (i * h - at) px below the viewport's top, itself `top` px down the content.
@@ -147,6 +152,13 @@ export class RowWindow implements ReactiveController {
     });
   }
 
+  /** Whether focus is in the list (a row, its checkbox): its row must not leave the DOM. */
+  #focusInList(): boolean {
+    const root = this.#host.renderRoot as ShadowRoot | HTMLElement;
+    const active = 'activeElement' in root ? root.activeElement : document.activeElement;
+    return active != null && this.#list?.contains(active) === true;
+  }
+
   #withOverhang(): void {
     this.#cancelOverhang?.();
     this.#cancelOverhang = undefined;
@@ -158,10 +170,14 @@ export class RowWindow implements ReactiveController {
     const top = (event.currentTarget as HTMLElement).scrollTop;
     if (top === this.#scrollTop) return;
     this.#scrollTop = top;
-    // Scrolling: the rows beyond the edges are what it scrolls into.
-    this.#withOverhang();
-    const next = this.#layoutAt(top, this.#count);
+    // Scrolled to rows not rendered (a jump: the scroll bar dragged, PageDown in a list
+    // scrolled in proportion): those in view first, as for a new list. Otherwise the rows
+    // beyond the edges, which the browser scrolls into without waiting for the page.
+    const inView = this.#rowsAt(top, this.#count, 0);
     const rendered = this.#rendered;
+    if (inView.first >= rendered.first && inView.end <= rendered.end) this.#withOverhang();
+    else if (!this.#focusInList()) this.#withoutOverhang();
+    const next = this.#layoutAt(top, this.#count);
     if (next.first !== rendered.first || next.end !== rendered.end || next.top !== rendered.top) {
       this.#host.requestUpdate();
     }

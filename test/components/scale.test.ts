@@ -170,6 +170,65 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
     }
   });
 
+  it('should keep the rows beyond the edges, and a focused row among them, across a refresh', async () => {
+    const source = new GeneratedSource(5000);
+    const el = await fixture<CsActiveSessions>(
+      html`<cs-active-sessions .source=${source} refresh-interval="0"></cs-active-sessions>`,
+    );
+    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
+    await waitUntil(() => grid.getAttribute('aria-rowcount') === '5001', 'all rows', {
+      timeout: 20_000,
+    });
+    await waitUntil(() => sessionRows(el).length > 14, 'the rows beyond the edges');
+    // The first row focused, then scrolled just out of view.
+    const row = grid.querySelector<HTMLElement>('[role="row"][tabindex="0"]')!;
+    row.focus();
+    const list = row.closest<HTMLElement>('[role="rowgroup"]')!;
+    list.scrollTop = 100;
+    await waitUntil(() => sessionRows(el).length > 20, 'rows for the new position');
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement).to.equal(row);
+    const before = sessionRows(el).length;
+    let removed = 0;
+    const observer = new MutationObserver((records) => {
+      for (const r of records)
+        removed += [...r.removedNodes].filter((n) => n instanceof Element).length;
+    });
+    observer.observe(list, { childList: true, subtree: true });
+    // Refreshes (1 % of the fleet reconnected, none of it in view): the same view, kept as it is.
+    for (let i = 0; i < 3; i++) {
+      source.change(0.01, i + 1);
+      await el.refresh();
+      await el.updateComplete;
+    }
+    observer.disconnect();
+    expect(removed).to.equal(0);
+    expect(sessionRows(el).length).to.equal(before);
+    expect(el.shadowRoot!.activeElement).to.equal(row);
+    expect(row.getAttribute('aria-rowindex')).to.equal('2');
+  });
+
+  it('should render the rows a scroll jumps to before the rows beyond them', async () => {
+    const { el } = await renderAll();
+    const list = sessionRows(el)[0]!.closest<HTMLElement>('[role="rowgroup"]')!;
+    await waitUntil(() => sessionRows(el).length > 14, 'the rows beyond the edges');
+    const indexes = () => sessionRows(el).map((r) => Number(r.getAttribute('aria-rowindex')));
+    // Far down (the scroll bar dragged): the update after the scroll renders the rows in view.
+    const counts: number[] = [];
+    const observer = new MutationObserver(() => {
+      const first = indexes()[0]!;
+      if (first > 1000 && counts.at(-1) !== indexes().length) counts.push(indexes().length);
+    });
+    observer.observe(list, { childList: true, subtree: true });
+    list.scrollTop = 36 * 50_000;
+    await waitUntil(() => counts.length >= 2, 'the rows in view, then more', { timeout: 10_000 });
+    observer.disconnect();
+    const fill = Math.ceil(list.clientHeight / 36);
+    expect(counts[0]).to.be.within(fill, fill + 1);
+    expect(counts[1]).to.be.above(fill + 10);
+    expect(indexes()).to.include(50_002);
+  });
+
   it('should reach every row of a list taller than a browser lays out', async () => {
     // 100,000 rows of 400 px: 40 million px, more than Chromium (33.5 million) or Firefox (17.9
     // million) lays out. The list scrolls through them in proportion.
