@@ -54,11 +54,11 @@ export class RowWindow implements ReactiveController {
   #expected: (() => { rowHeight?: number; listHeight?: number }) | undefined;
   #scrollTop = 0;
   #count = 0;
-  /** Px of rows rendered beyond each edge now: none for a new list until its rows are painted. */
+  /** Px of rows rendered beyond each edge now: none for rows not yet seen until they are painted. */
   #overhang = 0;
   /** What the user asked to see, as last laid out (see `layout`). */
   #view: unknown;
-  /** Cancels bringing the rows beyond the edges back after a new list. */
+  /** Cancels bringing the rows beyond the edges back (see `#withoutOverhang`). */
   #cancelOverhang: (() => void) | undefined;
   #rendered: RowLayout = { first: 0, end: 0, height: 0, top: 0 };
   #visible = { first: 0, last: -1 };
