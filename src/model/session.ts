@@ -268,6 +268,17 @@ export function formatDuration(ms: number): string {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** How a time is written in a locale other than English: numeric, to the second, 24 hours. */
+export const DATE_TIME_OPTIONS: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+};
+
 /**
  * A time in the viewer's time zone, or an em dash when unknown: in English (and where `locale`
  * is undefined and the runtime's locale is English) as `YYYY-MM-DD HH:MM:SS`, otherwise as
@@ -289,15 +300,7 @@ export function formatDateTime(ms: number | undefined, locale?: string): string 
     dateFormats.set(locale ?? '', f);
   }
   if (!f.english) {
-    f.format ??= new Intl.DateTimeFormat(locale, {
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
+    f.format ??= new Intl.DateTimeFormat(locale, DATE_TIME_OPTIONS);
     return f.format.format(d);
   }
   return (

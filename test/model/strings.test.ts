@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { EN, mergeStrings, texts } from '../../components/cs-active-sessions/strings.js';
-import { formatBytes, formatCount, formatDateTime } from '../../src/model/session.js';
+import {
+  DATE_TIME_OPTIONS,
+  formatBytes,
+  formatCount,
+  formatDateTime,
+} from '../../src/model/session.js';
 
 /** Sample arguments for a string function: numbers where it counts, text otherwise. */
 const ARGS: unknown[] = ['7', '8', '9', '10'];
@@ -126,15 +131,7 @@ describe('locale formatting', () => {
     assert.equal(formatDateTime(at, 'de-DE'), '05.04.2024, 15:04:05');
     // A locale with date data but no number data (Langi, in ICU): its own dates, not English.
     if (Intl.DateTimeFormat.supportedLocalesOf('lag').length === 1) {
-      const lag = new Intl.DateTimeFormat('lag', {
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        hourCycle: 'h23',
-      });
+      const lag = new Intl.DateTimeFormat('lag', DATE_TIME_OPTIONS);
       assert.equal(formatDateTime(at, 'lag'), lag.format(at));
     }
   });
