@@ -490,11 +490,6 @@ export class CsActiveSessions extends LitElement {
   /** A client `showSession` asked for, opened once the list has loaded. */
   #pendingShow: string | undefined;
   #viewFrom: unknown[] = [];
-  /**
-   * What the user asked to see, for the table's rows (`RowWindow.layout`): a new search, sort,
-   * filter or page, not a refresh.
-   */
-  #rowsView: unknown[] = [];
   #health = new HealthView(new HealthTracker(), new SessionStore(), 0);
   #cancelCount: (() => void) | undefined;
   #cancelSearchIndex: (() => void) | undefined;
@@ -2610,9 +2605,9 @@ export class CsActiveSessions extends LitElement {
    */
   #renderRows(rows: boolean): TemplateResult {
     const visible = rows ? this.#visible : NO_ROWS;
+    // What the user asked to see: a new search, sort, filter or page (not a refresh).
     const view = [this.#viewFrom, this._sort, this._sessions.mode, this._sessions.server.index];
-    if (view.some((v, i) => v !== this.#rowsView[i])) this.#rowsView = view;
-    const { first, end, height, top } = this.#rowWindow.layout(visible.length, this.#rowsView);
+    const { first, end, height, top } = this.#rowWindow.layout(visible.length, view);
     const renderItem = this.#renderItem;
     return html`<div
       class="rows ${rows ? '' : 'empty'}"

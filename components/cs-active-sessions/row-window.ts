@@ -57,7 +57,7 @@ export class RowWindow implements ReactiveController {
   /** Px of rows rendered beyond each edge now: none for rows not yet seen until they are painted. */
   #overhang = 0;
   /** What the user asked to see, as last laid out (see `layout`). */
-  #view: unknown;
+  #view: readonly unknown[] = [];
   /** Cancels bringing the rows beyond the edges back (see `#withoutOverhang`). */
   #cancelOverhang: (() => void) | undefined;
   #rendered: RowLayout = { first: 0, end: 0, height: 0, top: 0 };
@@ -89,13 +89,14 @@ export class RowWindow implements ReactiveController {
 
   /**
    * The rows to render out of `count`: those in view and `ROWS_OVERHANG` px beyond each edge.
-   * The first rows, and the rows of a new `view` (a value that changes when the user searches,
-   * sorts or filters), are only those in view: the rest come in an update of their own after
+   * The first rows, and the rows of a new `view` (values that change when the user searches,
+   * sorts or filters; compared one by one), are only those in view: the rest come in an update of their own after
    * that frame, so a keystroke paints its rows without waiting for rows out of sight. A refresh
    * or a live event keeps the view: its rows stay as they are, and so does a row with focus.
    */
-  layout(count: number, view?: unknown): RowLayout {
-    if ((view !== this.#view || (this.#count === 0 && count > 0)) && !this.#focusInList()) {
+  layout(count: number, view: readonly unknown[] = []): RowLayout {
+    const newView = view.length !== this.#view.length || view.some((v, i) => v !== this.#view[i]);
+    if ((newView || (this.#count === 0 && count > 0)) && !this.#focusInList()) {
       this.#withoutOverhang();
     }
     this.#view = view;
@@ -107,7 +108,7 @@ export class RowWindow implements ReactiveController {
       if (listHeight !== undefined && listHeight > 0) this.#viewportHeight = listHeight;
     }
     this.#count = count;
-    this.#rendered = this.#layoutAt(this.#scrollTop, count);
+    this.#rendered = this.#rowsAt(this.#scrollTop, count, this.#overhang);
     return this.#rendered;
   }
 
@@ -124,10 +125,6 @@ export class RowWindow implements ReactiveController {
     const scale = max > 0 ? Math.max(0, full - this.#viewportHeight) / max : 1;
     const top = Math.min(scrollTop, max);
     return { height, scale, top, at: top * scale };
-  }
-
-  #layoutAt(scrollTop: number, count: number): RowLayout {
-    return this.#rowsAt(scrollTop, count, this.#overhang);
   }
 
   /** The rows in view at `scrollTop` and `overhang` px of them beyond each edge. */
@@ -177,7 +174,7 @@ export class RowWindow implements ReactiveController {
     const rendered = this.#rendered;
     if (inView.first >= rendered.first && inView.end <= rendered.end) this.#withOverhang();
     else if (!this.#focusInList()) this.#withoutOverhang();
-    const next = this.#layoutAt(top, this.#count);
+    const next = this.#rowsAt(top, this.#count, this.#overhang);
     if (next.first !== rendered.first || next.end !== rendered.end || next.top !== rendered.top) {
       this.#host.requestUpdate();
     }
