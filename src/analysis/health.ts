@@ -51,6 +51,7 @@ export function matchesHealth(h: SessionHealth, filter: HealthFilter): boolean {
  * take a number object of their own).
  */
 interface Connection {
+  /** The session's connected-at, relative to the tracker's epoch. */
   connectedAt: number;
   ip: string | undefined;
   /** When first seen, relative to the tracker's epoch. */
@@ -171,9 +172,9 @@ export class HealthTracker {
   #since(now: number): number {
     this.#epoch ??= now;
     const d = now - this.#epoch;
-    // As an integer while it fits a small one (12 days): a field that has only held those
-    // keeps it in place; one that held the result of a subtraction as such boxes each value.
-    return d > -0x40000000 && d < 0x40000000 ? d | 0 : d;
+    // As an integer where it is one (within 24 days): a field that has only held those keeps
+    // it in place; one that held the result of a subtraction as such boxes each value.
+    return (d | 0) === d ? d | 0 : d;
   }
 
   /** Records a poll's snapshot. */
@@ -254,6 +255,10 @@ export class HealthTracker {
     this.#traffic.delete(key);
   }
 
+  /**
+   * A session's health. Called for every session after each poll (the health filters' counts),
+   * so a session with nothing to report (nearly every one) costs no allocation at all.
+   */
   healthOf(s: Session, now: number): SessionHealth {
     let naming = this.#naming.get(s.clientId);
     if (!naming) {
@@ -261,46 +266,43 @@ export class HealthTracker {
       if (this.#naming.size > 200_000) this.#naming.clear();
       this.#naming.set(s.clientId, naming);
     }
-    const h: SessionHealth = { naming };
     const group = this.#duplicates.get(s.key);
+    const takeover = this.#takeover(s, now);
+    const queued = s.queuedMessages ?? 0;
+    const t = s.keepAlive !== undefined && s.keepAlive > 0 ? this.#traffic.get(s.key) : undefined;
+    const stuck = t !== undefined && t.seenAt - t.changedAt > STUCK_FACTOR * s.keepAlive! * 1000;
+    // Nothing to report: the one shared, frozen object of its naming.
+    if (!group && !takeover && s.keepAlive !== 0 && !(queued > 0) && !stuck) return plain(naming);
+    const h: SessionHealth = { naming };
     if (group) {
       h.duplicate = { count: group.length, peers: group.map((p) => ({ node: p.node, ip: p.ip })) };
     }
-    const takeover = this.#takeover(s, now);
     if (takeover) h.takeover = takeover;
     if (s.keepAlive === 0) h.noKeepAlive = true;
-    if ((s.queuedMessages ?? 0) > 0) h.queued = s.queuedMessages;
-    const t = this.#traffic.get(s.key);
-    if (s.keepAlive !== undefined && s.keepAlive > 0 && t) {
-      if (t.seenAt - t.changedAt > STUCK_FACTOR * s.keepAlive * 1000) {
-        h.stuck = { lastTraffic: t.changedAt + this.#epoch!, sinceFirstSeen: !t.moved };
-      }
-    }
-    // Nothing to report (nearly every session): the one shared, frozen object of its naming.
-    return h.duplicate || h.takeover || h.noKeepAlive || h.queued || h.stuck ? h : plain(naming);
+    if (queued > 0) h.queued = queued;
+    if (stuck) h.stuck = { lastTraffic: t.changedAt + this.#epoch!, sinceFirstSeen: !t.moved };
+    return h;
   }
 
   #observeConnection(s: Session, now: number): void {
     if (s.connectedAt === undefined) return;
+    const seenAt = this.#since(now);
+    const connectedAt = this.#since(s.connectedAt);
     const connections = this.#connections;
     const source = connections.sourceOf(s);
     const history = connections.get(source, s.clientId);
     // The same connection seen again (two nodes of a split cluster each hold one, so it need
     // not be the latest); a live event may have lacked the IP.
     const known = Array.isArray(history)
-      ? history.find((c) => c.connectedAt === s.connectedAt)
-      : history?.connectedAt === s.connectedAt
+      ? history.find((c) => c.connectedAt === connectedAt)
+      : history?.connectedAt === connectedAt
         ? history
         : undefined;
     if (known) {
       if (known.ip === undefined) known.ip = s.ip;
       return;
     }
-    const connection: Connection = {
-      connectedAt: s.connectedAt,
-      ip: s.ip,
-      seenAt: this.#since(now),
-    };
+    const connection: Connection = { connectedAt, ip: s.ip, seenAt };
     if (history === undefined) {
       connections.set(source, s.clientId, connection);
       return;
@@ -312,12 +314,12 @@ export class HealthTracker {
   }
 
   #takeover(s: Session, now: number): SessionHealth['takeover'] {
-    const since = now - TAKEOVER_WINDOW_MS;
-    const seenSince = this.#since(since);
     const source = this.#connections.sourceOf(s);
     const all = this.#connections.get(source, s.clientId);
     // One connection and never taken over: nothing to look at (the common case, by far).
     if (!Array.isArray(all) && !this.#takenOver.has(source, s.clientId)) return undefined;
+    const since = now - TAKEOVER_WINDOW_MS;
+    const seenSince = this.#since(since);
     const history = asList(all).filter((c) => c.seenAt >= seenSince);
     const takenOver = (this.#takenOver.get(source, s.clientId) ?? []).filter(
       (t) => t >= since,

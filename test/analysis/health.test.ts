@@ -62,6 +62,14 @@ describe('HealthTracker', () => {
     assert.equal(health.queued, 3);
     assert.equal(matchesHealth(health, 'no-keepalive'), true);
     assert.equal(matchesHealth(health, 'queued'), true);
+    // Each alone is reported too, not only with the other.
+    const noKeepAlive = session({ clientid: 'k0-alone', keepalive: 0 });
+    const queued = session({ clientid: 'queued-alone', mqueue_len: 2 });
+    h.observe([noKeepAlive, queued], at(0));
+    assert.equal(matchesHealth(h.healthOf(noKeepAlive, at(1)), 'no-keepalive'), true);
+    assert.equal(matchesHealth(h.healthOf(noKeepAlive, at(1)), 'queued'), false);
+    assert.equal(h.healthOf(queued, at(1)).queued, 2);
+    assert.equal(matchesHealth(h.healthOf(queued, at(1)), 'no-keepalive'), false);
   });
 
   it('should find a takeover loop from connections alternating between addresses', () => {
