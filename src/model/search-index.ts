@@ -101,20 +101,27 @@ export class IncrementalSearch {
     while (i < n) {
       const first = i;
       const end = Math.min(n, i + PIECE);
-      const parts: string[] = [];
+      // Made at its full size: grown part by part, it left several times its size of garbage
+      // per piece, most of what a list's haystacks allocated.
+      const parts = new Array<string>(4 * (end - i));
       const starts = new Int32Array(end - i + 1);
       let at = 0;
       let k = 0;
+      let w = 0;
       // At least one session a piece, however long.
       for (; i < end && (k === 0 || at < this.#pieceUnits); i++, k++) {
         const s = base[i]!;
         const id = clientIdNeedle(s);
         const user = usernameNeedle(s);
         starts[k] = at;
-        parts.push(id, '\u0000', user, '\u0001');
+        parts[w++] = id;
+        parts[w++] = '\u0000';
+        parts[w++] = user;
+        parts[w++] = '\u0001';
         at += id.length + user.length + 2;
       }
       starts[k] = at;
+      parts.length = w;
       this.#pieces.push(parts.join(''));
       this.#starts.push(k === end - first ? starts : starts.slice(0, k + 1));
       this.#firsts.push(first);
