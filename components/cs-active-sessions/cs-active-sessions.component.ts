@@ -635,7 +635,9 @@ export class CsActiveSessions extends LitElement {
       // Rows whose details have not come: the counts include sessions that may be offline.
       this.#pendingFrom = store.sessions;
       this.#pendingRows = 0;
-      for (const s of store.sessions) if (s.pending) this.#pendingRows++;
+      if (this._sessions.listsDetailsLater) {
+        for (const s of store.sessions) if (s.pending) this.#pendingRows++;
+      }
     }
     // Health changes with observations (polls, live events), not with the clock.
     const healthInputs = [this._sessions.healthVersion, workspace];

@@ -112,6 +112,14 @@ export class SessionsController implements ReactiveController {
    */
   hydration: { done: number; total: number } | undefined;
   /**
+   * Whether a source lists sessions before their details (`hydrate`): only then can a row be
+   * pending. The others' lists need not be read through for one (100,000 sessions take a few
+   * milliseconds to touch, on every change of the list).
+   */
+  get listsDetailsLater(): boolean {
+    return this.#entries.some((e) => e.source.hydrate !== undefined);
+  }
+  /**
    * Client mode lists every session and searches in the browser; above `threshold` sessions
    * (the broker's own count) the broker pages and searches: server mode.
    */
