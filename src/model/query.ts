@@ -91,8 +91,13 @@ const keysOfSorted = new WeakMap<
   { column: TextColumn; keys: readonly (string | null)[] }
 >();
 
-const compareTextOf = (column: TextColumn, a: Session, b: Session) =>
-  compareText(textOf[column](a), textOf[column](b), sortKeyOf(column, a), sortKeyOf(column, b));
+function compareTextOf(column: TextColumn, a: Session, b: Session): number {
+  const textOfA = textOf[column](a);
+  const textOfB = textOf[column](b);
+  // The same text (a session and its next version, often): no key looked up or made.
+  if (textOfA === textOfB) return 0;
+  return compareText(textOfA, textOfB, sortKeyOf(column, a), sortKeyOf(column, b));
+}
 
 const isText = (column: SortColumn): column is TextColumn =>
   column === 'clientId' || column === 'username' || column === 'workspace';
@@ -268,12 +273,22 @@ export function mergeSorted(
   order: SortOrder,
 ): Session[] {
   const compare = keyedComparator(order);
-  const before = compare.keysOf(previous);
+  let list = previous;
+  let before = compare.keysOf(previous);
+  if (typeof stillThere !== 'function') {
+    const swapped = swapInPlace(previous, before, stillThere, added, order.column, compare);
+    if (swapped !== undefined) {
+      if (swapped.gone.size === 0 && swapped.added.length === 0) {
+        return compare.sorted(swapped.list, swapped.keys);
+      }
+      ({ list, keys: before, gone: stillThere, added } = swapped);
+    }
+  }
+  const gone = stillThere;
   const kept =
-    typeof stillThere === 'function'
-      ? keep(previous, before, stillThere)
-      : (withoutFew(previous, before, stillThere, compare) ??
-        keep(previous, before, (s) => !stillThere.has(s)));
+    typeof gone === 'function'
+      ? keep(list, before, gone)
+      : (withoutFew(list, before, gone, compare) ?? keep(list, before, (s) => !gone.has(s)));
   if (added.length === 0) return compare.sorted(kept.list, kept.keys);
   const fresh = sortSessions(added, order);
   const freshKeys = compare.keysOf(fresh);
@@ -307,6 +322,60 @@ export function mergeSorted(
   }
   copyUpTo(kept.list.length);
   return compare.sorted(out, outKeys);
+}
+
+/**
+ * Most of a poll's changes are sessions whose counters moved: a new object of the same key that
+ * sorts exactly where the old one stood. Each such one takes the old one's place, found by
+ * binary search, in one copy of the list; the keys are the same, and so is their array. What is
+ * left (sessions that came or left, or moved in the order) is for the merge. Undefined when the
+ * changes are not few.
+ */
+function swapInPlace(
+  sorted: readonly Session[],
+  keys: readonly (string | null)[] | undefined,
+  gone: ReadonlySet<Session>,
+  added: readonly Session[],
+  column: SortColumn,
+  compare: KeyedComparator,
+): (Keyed & { gone: Set<Session>; added: Session[] }) | undefined {
+  if (gone.size === 0 || added.length === 0 || gone.size * 64 > sorted.length) return undefined;
+  const byKey = new Map<string, Session>();
+  for (const a of added) byKey.set(a.key, a);
+  const list = sorted.slice();
+  const left = new Set<Session>();
+  const used = new Set<Session>();
+  for (const g of gone) {
+    const a = byKey.get(g.key);
+    // The same key and client ID: the two sort alike when their values in the column do.
+    if (
+      a === undefined ||
+      used.has(a) ||
+      a.clientId !== g.clientId ||
+      compareBy(column, g, a) !== 0
+    ) {
+      left.add(g);
+      continue;
+    }
+    // Where the new version sorts is where the old one stands.
+    const keyOfA = compare.keyOf(a);
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(sorted[mid]!, keys?.[mid], a, keyOfA) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    // Not there (not in this view, say), or sorting alike with another key (text only the
+    // collator can place, on one side): left for the merge.
+    if (sorted[lo] !== g || (keys !== undefined && keys[lo] !== keyOfA)) {
+      left.add(g);
+      continue;
+    }
+    list[lo] = a;
+    used.add(a);
+  }
+  return { list, keys, gone: left, added: added.filter((a) => !used.has(a)) };
 }
 
 /** A sorted list and, for a text column, its collation keys in the same order. */

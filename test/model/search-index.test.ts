@@ -178,6 +178,11 @@ describe('sorted merge after a refresh', () => {
           expected.map((s) => s.key),
           `${column} ${direction}`,
         );
+        // The new versions themselves, not the old ones of the same keys.
+        assert.ok(
+          merged.every((s, i) => s === expected[i]),
+          `${column} ${direction}: the new versions`,
+        );
       }
     }
   });
@@ -214,14 +219,49 @@ describe('sorted merge after a refresh', () => {
             round % 2
               ? mergeSorted(sorted, gone, added, order)
               : mergeSorted(sorted, (s) => !gone.has(s), added, order);
+          const expected = sortSessions(all, order);
           assert.deepEqual(
             sorted.map((s) => s.key),
-            sortSessions(all, order).map((s) => s.key),
+            expected.map((s) => s.key),
             `${column} ${direction}, round ${round}`,
+          );
+          assert.ok(
+            sorted.every((s, i) => s === expected[i]),
+            `${column} ${direction}, round ${round}: the new versions`,
           );
         }
       }
     }
+  });
+
+  it('places a new version that sorts alike only by the collator where a full sort does', async () => {
+    const { mergeSorted, sortSessions } = await import('../../src/model/query.js');
+    const order = { column: 'username' as const, direction: 'ascending' as const };
+    const all = Array.from({ length: 400 }, (_, i) =>
+      session(`c-${i}`, ['Jurgen', 'Jürgen', 'bob', 'Zoë', 'zoe'][i % 5]! + String(i % 3)),
+    );
+    const before = sortSessions(all, order);
+    // Usernames that change in accents or case only: the same place to the collator, though
+    // one side has no key (only the collator can place it); and a counter that moved.
+    const changed = all.filter((_, i) => i % 7 === 0);
+    const added = changed.map((s, i) => ({
+      ...s,
+      displayUsername:
+        i % 3 === 0
+          ? s.displayUsername!.replace('ü', 'u').replace('ë', 'e')
+          : i % 3 === 1
+            ? s.displayUsername!.toUpperCase()
+            : s.displayUsername,
+      recvPackets: 99,
+    }));
+    const gone = new Set(changed);
+    const merged = mergeSorted(before, gone, added, order);
+    const expected = sortSessions([...all.filter((s) => !gone.has(s)), ...added], order);
+    assert.ok(merged.every((s, i) => s === expected[i]));
+    // And merged into again, with the keys it kept.
+    const later = [session('c-new', 'JURGEN1'), session('c-new-2', 'zoë0')];
+    const again = mergeSorted(merged, new Set(), later, order);
+    assert.ok(again.every((s, i) => s === sortSessions([...expected, ...later], order)[i]));
   });
 
   it('gives the order a full sort gives', async () => {
