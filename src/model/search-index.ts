@@ -77,6 +77,12 @@ export class IncrementalSearch {
   /** Per piece, where its first session is in the list. */
   #firsts: number[] = [];
   #filled = 0;
+  /**
+   * Per ASCII character (by code), which sessions of the list hold it in their haystacks: one
+   * bit each, in list order. A one-character query (every search's first keystroke, matching
+   * most of a fleet) reads its answer from these instead of scanning for each match.
+   */
+  #chars: (Uint32Array | undefined)[] = [];
   readonly #pieceUnits: number;
 
   /** `pieceUnits`: where a piece ends early, in code units (smaller in tests). */
@@ -95,6 +101,7 @@ export class IncrementalSearch {
       this.#starts = [];
       this.#firsts = [];
       this.#filled = 0;
+      this.#chars = [];
     }
     const n = base.length;
     let i = this.#filled;
@@ -122,13 +129,52 @@ export class IncrementalSearch {
       }
       starts[k] = at;
       parts.length = w;
-      this.#pieces.push(parts.join(''));
-      this.#starts.push(k === end - first ? starts : starts.slice(0, k + 1));
+      const piece = parts.join('');
+      const own = k === end - first ? starts : starts.slice(0, k + 1);
+      this.#index(piece, own, first, n);
+      this.#pieces.push(piece);
+      this.#starts.push(own);
       this.#firsts.push(first);
       if (performance.now() >= until) break;
     }
     this.#filled = i;
     return i >= n;
+  }
+
+  /**
+   * Sets the bits of the ASCII characters in a piece's haystacks, session by session where
+   * `starts` puts them (a client ID may hold a separator itself). `first`: the piece's first
+   * session in the list of `n`.
+   */
+  #index(piece: string, starts: Int32Array, first: number, n: number): void {
+    const chars = this.#chars;
+    for (let k = 0; k + 1 < starts.length; k++) {
+      const i = first + k;
+      const word = i >>> 5;
+      const bit = 1 << (i & 31);
+      for (let p = starts[k]!, end = starts[k + 1]!; p < end; p++) {
+        const c = piece.charCodeAt(p);
+        // The separators are not indexed: a query holding one is tested session by session.
+        if (c > 1 && c < 128) (chars[c] ??= new Uint32Array((n + 31) >>> 5))[word]! |= bit;
+      }
+    }
+  }
+
+  /** The sessions holding the ASCII character `code`, into `#at`; returns how many. */
+  #holding(code: number): number {
+    const bits = this.#chars[code];
+    if (bits === undefined) return 0;
+    const at = this.#at;
+    let n = 0;
+    for (let w = 0; w < bits.length; w++) {
+      let word = bits[w]!;
+      while (word !== 0) {
+        const low = word & -word;
+        at[n++] = (w << 5) + 31 - Math.clz32(low);
+        word ^= low;
+      }
+    }
+    return n;
   }
 
   /**
@@ -148,11 +194,14 @@ export class IncrementalSearch {
     const narrow = base === this.#base && this.#needle !== '' && needle.includes(this.#needle);
     if (narrow && needle === this.#needle) return this.#result;
     if (this.#at.length < base.length) this.#at = new Int32Array(base.length);
+    const code = needle.charCodeAt(0);
     const n =
       // A query holding the separators (never typed) is tested session by session.
       needle.includes('\u0000') || needle.includes('\u0001')
         ? this.#testEach(base, needle)
-        : this.#scan(base, needle, narrow ? this.#result.length : -1);
+        : needle.length === 1 && code < 128 && !narrow
+          ? (this.prepare(base), this.#holding(code))
+          : this.#scan(base, needle, narrow ? this.#result.length : -1);
     const at = this.#at;
     const out = new Array<Session>(n);
     for (let k = 0; k < n; k++) out[k] = base[at[k]!]!;

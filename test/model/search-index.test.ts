@@ -96,6 +96,43 @@ describe('incremental search', () => {
     }
   });
 
+  it('answers one-character queries as a plain filter does, over several pieces', () => {
+    // Sessions past the first piece (2,048) and across 32-session words; IDs in capitals, with
+    // accents, with a separator inside; some without a username.
+    const odd = ['A\u0001Z', 'q\u0000x', 'ÉTÉ', 'Jürgen', 'X', ''];
+    const sessions = Array.from({ length: 5000 }, (_, i) =>
+      session(
+        i % 97 === 0 ? odd[(i / 97) % odd.length]! + `-${i}` : `Dev-${(i * 7919) % 5000}`,
+        i % 3 === 0 ? undefined : `U${i % 11}@org_k7xm4pqr2n5t`,
+      ),
+    );
+    const plain = (q: string) => sessions.filter((s) => matchesNeedle(s, q.trim().toLowerCase()));
+    for (const search of [new IncrementalSearch(), new IncrementalSearch(600)]) {
+      for (const q of [
+        'd',
+        'D',
+        'z',
+        'x',
+        'q',
+        '9',
+        '-',
+        '@',
+        'é',
+        'ü',
+        'w',
+        ' u',
+        '\u0001',
+        '\u0000',
+      ]) {
+        assert.deepEqual(
+          search.search(sessions, q).map((s) => s.key),
+          plain(q).map((s) => s.key),
+          JSON.stringify(q),
+        );
+      }
+    }
+  });
+
   it('cannot match across two sessions or two fields in the joined haystacks', () => {
     const search = new IncrementalSearch();
     const list = [session('ab'), session('cd', 'ef'), session('gh', 'ij')];
