@@ -340,20 +340,16 @@ function swapInPlace(
   compare: KeyedComparator,
 ): (Keyed & { gone: Set<Session>; added: Session[] }) | undefined {
   if (gone.size === 0 || added.length === 0 || gone.size * 64 > sorted.length) return undefined;
-  const byKey = new Map<string, Session>();
-  for (const a of added) byKey.set(a.key, a);
+  // A key listed twice (which the store never hands over) is left to the merge: null.
+  const byKey = new Map<string, Session | null>();
+  for (const a of added) byKey.set(a.key, byKey.has(a.key) ? null : a);
   const list = sorted.slice();
   const left = new Set<Session>();
   const used = new Set<Session>();
   for (const g of gone) {
     const a = byKey.get(g.key);
     // The same key and client ID: the two sort alike when their values in the column do.
-    if (
-      a === undefined ||
-      used.has(a) ||
-      a.clientId !== g.clientId ||
-      compareBy(column, g, a) !== 0
-    ) {
+    if (a == null || used.has(a) || a.clientId !== g.clientId || compareBy(column, g, a) !== 0) {
       left.add(g);
       continue;
     }

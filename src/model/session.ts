@@ -74,7 +74,8 @@ export interface Session {
   readonly vhost?: string;
   /**
    * Only the client ID is known so far (a broker that lists IDs first, such as HiveMQ): the
-   * other fields are still loading, and counts that depend on them are provisional.
+   * other fields are still loading, and counts that depend on them are provisional. Only a
+   * source with `hydrate` lists such sessions; the element looks for them only there.
    */
   readonly pending?: boolean;
 }

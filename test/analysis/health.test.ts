@@ -103,6 +103,16 @@ describe('HealthTracker', () => {
     for (let n = 3; n < 20; n++) h.observe([a, b], at(n));
     assert.equal(h.healthOf(a, at(20)).takeover, undefined);
     assert.ok(h.healthOf(a, at(20)).duplicate);
+    // The same with connections made long before the tracker began (past what its times hold
+    // as small integers) at fractions of a millisecond, the first seen by a live event.
+    const old = new HealthTracker();
+    const long = 40 * 86_400_000;
+    const c = { ...a, connectedAt: at(1) - long + 0.25 };
+    const d = { ...b, connectedAt: at(2) - long + 0.75 };
+    old.observeConnect({ ...c, ip: undefined }, at(3));
+    for (let n = 3; n < 20; n++) old.observe([c, d], at(n));
+    assert.equal(old.healthOf(c, at(20)).takeover, undefined);
+    assert.equal(old.healthOf(d, at(20)).takeover, undefined);
   });
 
   it('should not call a device that reconnects from one address a takeover', () => {

@@ -107,7 +107,10 @@ describe('incremental search', () => {
       ),
     );
     const plain = (q: string) => sessions.filter((s) => matchesNeedle(s, q.trim().toLowerCase()));
-    for (const search of [new IncrementalSearch(), new IncrementalSearch(600)]) {
+    // One whose haystacks were made only in part, between frames, before the query.
+    const partly = new IncrementalSearch();
+    partly.prepare(sessions, 0);
+    for (const search of [new IncrementalSearch(), new IncrementalSearch(600), partly]) {
       for (const q of [
         'd',
         'D',
@@ -299,6 +302,36 @@ describe('sorted merge after a refresh', () => {
     const later = [session('c-new', 'JURGEN1'), session('c-new-2', 'zoë0')];
     const again = mergeSorted(merged, new Set(), later, order);
     assert.ok(again.every((s, i) => s === sortSessions([...expected, ...later], order)[i]));
+  });
+
+  it('merges a new version whose old one was not in the view, and a key given twice', async () => {
+    const { mergeSorted, querySessions, sortSessions } = await import('../../src/model/query.js');
+    const order = { column: 'clientId' as const, direction: 'ascending' as const };
+    const all = Array.from({ length: 300 }, (_, i) => ({
+      ...session(`c-${(i * 37) % 300}`),
+      workspace: i % 2 ? 'w' : 'other',
+    }));
+    const view = { workspace: 'w', filters: {}, search: '', sort: order };
+    const before = querySessions(all, view);
+    // One moves into the view (its old version was not in it), one changes in it.
+    const outside = all.find((s) => s.workspace === 'other')!;
+    const inside = all.find((s) => s.workspace === 'w')!;
+    const moved = { ...outside, workspace: 'w' };
+    const changed = { ...inside, subscriptions: 5 };
+    const merged = mergeSorted(before, new Set([outside, inside]), [moved, changed], order);
+    const expected = querySessions(
+      all.map((s) => (s === outside ? moved : s === inside ? changed : s)),
+      view,
+    );
+    assert.ok(merged.length === expected.length && merged.every((s, i) => s === expected[i]));
+    // Two new objects of one key (which the store never hands over) go where a sort puts them.
+    const twice = [
+      { ...inside, recvPackets: 1 },
+      { ...inside, recvPackets: 2 },
+    ];
+    const both = mergeSorted(before, new Set([inside]), twice, order);
+    const sortedBoth = sortSessions([...before.filter((s) => s !== inside), ...twice], order);
+    assert.ok(both.every((s, i) => s === sortedBoth[i]));
   });
 
   it('gives the order a full sort gives', async () => {
