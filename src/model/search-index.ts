@@ -199,7 +199,8 @@ export class IncrementalSearch {
       // A query holding the separators (never typed) is tested session by session.
       needle.includes('\u0000') || needle.includes('\u0001')
         ? this.#testEach(base, needle)
-        : needle.length === 1 && code < 128 && !narrow
+        : // One ASCII character (never a narrowing: that would be the same query).
+          needle.length === 1 && code < 128
           ? (this.prepare(base), this.#holding(code))
           : this.#scan(base, needle, narrow ? this.#result.length : -1);
     const at = this.#at;
