@@ -144,6 +144,8 @@ export class SessionsController implements ReactiveController {
   /** Bumped whenever the health tracker has seen something new (what flags and counts read). */
   healthVersion = 0;
   #cancelHealth: (() => void) | undefined;
+  /** Duplicates being grouped again between frames (`#regroup`). */
+  #cancelGroups: (() => void) | undefined;
   #hydrationTimer: ReturnType<typeof setTimeout> | undefined;
   #entryByKey: Map<string, EntryState> | undefined;
   /**
@@ -314,6 +316,8 @@ export class SessionsController implements ReactiveController {
     this.#stopHydration();
     this.#cancelHealth?.();
     this.#cancelHealth = undefined;
+    this.#cancelGroups?.();
+    this.#cancelGroups = undefined;
     this.loading = false;
     clearTimeout(this.#liveTimer);
     this.#liveTimer = undefined;
@@ -541,11 +545,15 @@ export class SessionsController implements ReactiveController {
 
   /**
    * Lets the health tracker see the new list. A large list is looked at just after its rows are
-   * painted (diagnosis follows a moment later), not before.
+   * painted (diagnosis follows a moment later), not before, and a part at a time: no frame waits
+   * for any of it.
    */
   #observeHealth(): void {
     this.#cancelHealth?.();
     this.#cancelHealth = undefined;
+    // Grouped again once this is done.
+    this.#cancelGroups?.();
+    this.#cancelGroups = undefined;
     const sessions = this.store.sessions;
     const now = Date.now();
     if (sessions.length < DEFER_HEALTH_FROM) {
@@ -557,6 +565,7 @@ export class SessionsController implements ReactiveController {
     // A large first list is given its slots first (see `SessionStore.index`).
     let from = 0;
     let again = false;
+    let prune: ((until: number) => boolean) | undefined;
     this.#cancelHealth = inBackground(
       (until) => {
         if (!this.store.indexed) {
@@ -573,7 +582,9 @@ export class SessionsController implements ReactiveController {
           from += HEALTH_SLICE;
           if (performance.now() >= until) return false;
         }
-        return true;
+        // What left the list is forgotten.
+        prune ??= this.health.pruneInSteps(now, (key) => this.store.get(key) !== undefined);
+        return prune(until);
       },
       () => {
         this.#cancelHealth = undefined;
@@ -582,11 +593,31 @@ export class SessionsController implements ReactiveController {
           this.#host.requestUpdate();
           return;
         }
-        this.health.finishObserve(sessions, now, (key) => this.store.get(key) !== undefined);
-        this.healthVersion++;
-        this.#host.requestUpdate();
+        this.#regroup();
       },
     );
+  }
+
+  /**
+   * Groups duplicates again over the list as it is now (after a poll was looked at, or live
+   * events changed the list), then has flags and counts read again: at once for a small list,
+   * else between frames.
+   */
+  #regroup(): void {
+    this.#cancelGroups?.();
+    this.#cancelGroups = undefined;
+    const sessions = this.store.sessions;
+    if (sessions.length < DEFER_HEALTH_FROM) {
+      this.health.observeGroups(sessions);
+      this.healthVersion++;
+      this.#host.requestUpdate();
+      return;
+    }
+    this.#cancelGroups = inBackground(this.health.groupsInSteps(sessions), () => {
+      this.#cancelGroups = undefined;
+      this.healthVersion++;
+      this.#host.requestUpdate();
+    });
   }
 
   #stopHydration(): void {
@@ -762,8 +793,10 @@ export class SessionsController implements ReactiveController {
       ? this.store.sessions.slice()
       : this.store.sessions.filter((s) => this.#owners.get(s.key) === entry);
     entry.total = Math.max(0, entry.total + this.store.sessions.length - before);
-    this.health.observeGroups(this.store.sessions);
+    // Read at once (a session seen connecting is no longer stuck), and again once duplicates
+    // are grouped.
     this.healthVersion++;
+    this.#regroup();
     return true;
   }
 

@@ -6,26 +6,41 @@ import type { Session } from '../model/session.js';
  * look. Keyed by workspace and client ID; sessions without a workspace form one group.
  */
 export function findDuplicates(sessions: readonly Session[]): Map<string, Session[]> {
+  const finder = new DuplicateFinder();
+  for (const s of sessions) finder.add(s);
+  return finder.groups();
+}
+
+/**
+ * `findDuplicates` a session at a time: a list of 100,000 is a hash of each client ID, too long
+ * for one frame, so it can be given in parts between frames.
+ */
+export class DuplicateFinder {
   // First who stands alone (almost everyone, no array each), then only the groups of two or more.
-  const first = new Map<string, Session>();
-  const groups = new Map<string, Session[]>();
-  for (const s of sessions) {
+  readonly #first = new Map<string, Session>();
+  readonly #groups = new Map<string, Session[]>();
+
+  add(s: Session): void {
     const key = s.workspace === undefined ? s.clientId : `${s.workspace}\u0000${s.clientId}`;
-    const group = groups.get(key);
+    const group = this.#groups.get(key);
     if (group) {
       group.push(s);
-      continue;
+      return;
     }
-    const earlier = first.get(key);
-    if (earlier) groups.set(key, [earlier, s]);
-    else first.set(key, s);
+    const earlier = this.#first.get(key);
+    if (earlier) this.#groups.set(key, [earlier, s]);
+    else this.#first.set(key, s);
   }
-  // Keys as before: workspace, NUL, client ID.
-  const out = new Map<string, Session[]>();
-  for (const [key, group] of groups) {
-    out.set(group[0]!.workspace === undefined ? `\u0000${key}` : key, group);
+
+  /** The groups of the sessions added so far, keyed as `findDuplicates` keys them. */
+  groups(): Map<string, Session[]> {
+    // Keys as before: workspace, NUL, client ID.
+    const out = new Map<string, Session[]>();
+    for (const [key, group] of this.#groups) {
+      out.set(group[0]!.workspace === undefined ? `\u0000${key}` : key, group);
+    }
+    return out;
   }
-  return out;
 }
 
 /** The seed's possible causes of a duplicate, shown in the details. */

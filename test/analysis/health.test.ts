@@ -159,4 +159,50 @@ describe('HealthTracker', () => {
     assert.equal(health.naming.quality, 'unclear');
     assert.equal(matchesHealth(health, 'unclear'), true);
   });
+
+  it('should group duplicates of a long list a part at a time, keeping the old groups until done', () => {
+    const h = new HealthTracker();
+    // 5,000 sessions; every 700th client ID is also connected on a second node.
+    const sessions: Session[] = [];
+    for (let i = 0; i < 5000; i++) sessions.push(session({ clientid: `dev-${i}` }));
+    const first = sessions.slice();
+    for (let i = 0; i < 5000; i += 700)
+      sessions.push(session({ clientid: `dev-${i}`, node: 'n2' }));
+    h.observe(first, at(0));
+    const step = h.groupsInSteps(sessions);
+    let steps = 1;
+    // A time already past: each step does one part.
+    while (!step(0)) {
+      steps++;
+      assert.equal(h.healthOf(sessions[5000]!, at(0)).duplicate, undefined, 'the old groups');
+    }
+    assert.ok(steps >= 4, `in parts (${steps} steps)`);
+    for (let i = 0; i < sessions.length; i++) {
+      const s = sessions[i]!;
+      const expected = Number(s.clientId.slice(4)) % 700 === 0 ? 2 : undefined;
+      assert.equal(h.healthOf(s, at(0)).duplicate?.count, expected, s.key);
+    }
+  });
+
+  it('should forget the traffic of sessions gone a part at a time, and only theirs', () => {
+    const h = new HealthTracker();
+    const sessions: Session[] = [];
+    for (let i = 0; i < 5000; i++) sessions.push(session({ clientid: `dev-${i}`, keepalive: 10 }));
+    h.observe(sessions, at(0));
+    // The first half leaves for one poll, then comes back with the same (silent) counters.
+    const rest = sessions.slice(2500);
+    h.observeSlice(rest, 0, rest.length, at(5));
+    const present = new Set(rest.map((s) => s.key));
+    const prune = h.pruneInSteps(at(5), (key) => present.has(key));
+    let steps = 1;
+    while (!prune(0)) steps++;
+    assert.ok(steps >= 4, `in parts (${steps} steps)`);
+    h.observe(sessions, at(20));
+    // Silent since 0 (20 s > 1.5 × 10 s) where remembered; first seen again at 20 s otherwise.
+    for (let i = 0; i < sessions.length; i += 250) {
+      const stuck = h.healthOf(sessions[i]!, at(20)).stuck;
+      if (i < 2500) assert.equal(stuck, undefined, sessions[i]!.clientId);
+      else assert.deepEqual(stuck, { lastTraffic: at(0), sinceFirstSeen: true });
+    }
+  });
 });

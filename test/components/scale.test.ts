@@ -8,11 +8,33 @@ import '../support/benign-errors.js';
 import '../support/fresh-storage.js';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
-import { getByRole, queryByRole } from '../support/by-role.js';
+import { sessionKey } from '../../src/model/session.js';
+import { getByRole, nameOf, queryAllByRole, queryByRole } from '../support/by-role.js';
 import { rowFor, sessionRows, tick } from '../support/element.js';
 import { GeneratedSource } from '../support/generated.js';
 
 const N = 100_000;
+
+/** Generated sessions and, while `split`, a second connection of one client ID on another node. */
+class SplitFleet extends GeneratedSource {
+  split = true;
+  override async list() {
+    const answer = await super.list();
+    if (!this.split) return answer;
+    const one = answer.sessions[42]!;
+    const twin = {
+      ...one,
+      node: 'node9@cluster',
+      key: sessionKey('node9@cluster', one.clientId, this.id),
+    };
+    return { sessions: [...answer.sessions, twin], skipped: 0 };
+  }
+}
+
+const healthButton = (el: CsActiveSessions, label: string) =>
+  queryAllByRole(getByRole(el.shadowRoot!, 'group', 'Health'), 'button').find((b) =>
+    nameOf(b).startsWith(`${label} (`),
+  );
 
 /** The element with N generated sessions (`style` on it), once all of them are listed. */
 async function renderAll(style = '') {
@@ -331,6 +353,29 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
     );
     for (let i = 0; i < 'pump-00012'.length; i++) await sendKeys({ press: 'Backspace' });
     await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all again', {
+      timeout: 10_000,
+    });
+  });
+
+  it('should find duplicates in thousands of sessions between frames, and drop them once gone', async () => {
+    const source = new SplitFleet(5000);
+    const el = await fixture<CsActiveSessions>(
+      html`<cs-active-sessions .source=${source} refresh-interval="0"></cs-active-sessions>`,
+    );
+    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
+    await waitUntil(() => grid.getAttribute('aria-rowcount') === '5002', 'all rows', {
+      timeout: 20_000,
+    });
+    const duplicates = () => nameOf(healthButton(el, 'Duplicate or takeover') ?? el);
+    await waitUntil(() => duplicates() === 'Duplicate or takeover (2)', 'the pair found', {
+      timeout: 10_000,
+    });
+    // A poll without the second connection: the pair is no longer one.
+    source.split = false;
+    source.change(0.01, 1);
+    await el.refresh();
+    await waitUntil(() => grid.getAttribute('aria-rowcount') === '5001', 'the twin gone');
+    await waitUntil(() => duplicates() === 'Duplicate or takeover (0)', 'the pair gone', {
       timeout: 10_000,
     });
   });
