@@ -207,6 +207,22 @@ const api = {
     );
   },
 
+  /**
+   * The time of each frame for `ms` milliseconds, the page left alone: what work between frames
+   * (the element's diagnosis and search keys after a list arrives) does to them.
+   */
+  async frames(ms: number): Promise<number[]> {
+    const times: number[] = [];
+    let last = await frame();
+    const end = last + ms;
+    while (last < end) {
+      const now = await frame();
+      times.push(now - last);
+      last = now;
+    }
+    return times;
+  },
+
   /** Scrolls down in steps; the time of each frame. */
   async scroll(steps: number): Promise<number[]> {
     const scroller = (element?.shadowRoot ?? table?.shadowRoot)!.querySelector(
