@@ -492,6 +492,9 @@ export class CsActiveSessions extends LitElement {
   #viewFrom: unknown[] = [];
   #health = new HealthView(new HealthTracker(), new SessionStore(), 0);
   #cancelCount: (() => void) | undefined;
+  /** The workspace `#cancelCount`'s count is of, and whether to count again once it is done. */
+  #countingFor: string | undefined;
+  #countAgain = false;
   #cancelSearchIndex: (() => void) | undefined;
   #cancelPerSessions: (() => void) | undefined;
   /** Cancels making the date format ahead of the first rows. */
@@ -567,6 +570,8 @@ export class CsActiveSessions extends LitElement {
     this.#cancelWarmUp?.();
     clearTimeout(this.#serverSearchTimer);
     this.#cancelCount?.();
+    this.#cancelCount = undefined;
+    this.#countAgain = false;
     this.#cancelSearchIndex?.();
     this.#searchIndexedFrom = undefined;
     this.#cancelPerSessions?.();
@@ -2217,8 +2222,16 @@ export class CsActiveSessions extends LitElement {
    * rows stay responsive; the counts appear when done.
    */
   #countHealth(workspace: string | undefined): void {
+    // Counting already, for this workspace: that count is shown once done, then the list is
+    // counted again. Live events on a busy broker change the health every 50 ms or so, and a
+    // count of 100,000 sessions restarted each time would never be shown.
+    if (this.#cancelCount !== undefined && this.#countingFor === workspace) {
+      this.#countAgain = true;
+      return;
+    }
     this.#cancelCount?.();
     this.#cancelCount = undefined;
+    this.#countAgain = false;
     const health = this.#health;
     const sessions = this._sessions.store.sessions;
     const counts = new Map<HealthFilter, number>(HEALTH_FILTERS.map((f) => [f.id, 0]));
@@ -2236,11 +2249,15 @@ export class CsActiveSessions extends LitElement {
       this.#healthCounts = counts;
       return;
     }
+    this.#countingFor = workspace;
     this.#cancelCount = inBackground(sliced(sessions, count), () => {
       this.#cancelCount = undefined;
-      if (this.#health !== health) return;
       this.#healthCounts = counts;
       this.requestUpdate();
+      if (this.#countAgain) {
+        this.#countAgain = false;
+        this.#countHealth(workspace);
+      }
     });
   }
 

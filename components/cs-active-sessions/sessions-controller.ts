@@ -146,6 +146,8 @@ export class SessionsController implements ReactiveController {
   #cancelHealth: (() => void) | undefined;
   /** Duplicates being grouped again between frames (`#regroup`). */
   #cancelGroups: (() => void) | undefined;
+  /** Whether the list changed while they were: grouped again once done. */
+  #regroupAgain = false;
   #hydrationTimer: ReturnType<typeof setTimeout> | undefined;
   #entryByKey: Map<string, EntryState> | undefined;
   /**
@@ -318,6 +320,7 @@ export class SessionsController implements ReactiveController {
     this.#cancelHealth = undefined;
     this.#cancelGroups?.();
     this.#cancelGroups = undefined;
+    this.#regroupAgain = false;
     this.loading = false;
     clearTimeout(this.#liveTimer);
     this.#liveTimer = undefined;
@@ -554,6 +557,7 @@ export class SessionsController implements ReactiveController {
     // Grouped again once this is done.
     this.#cancelGroups?.();
     this.#cancelGroups = undefined;
+    this.#regroupAgain = false;
     const sessions = this.store.sessions;
     const now = Date.now();
     if (sessions.length < DEFER_HEALTH_FROM) {
@@ -601,22 +605,33 @@ export class SessionsController implements ReactiveController {
   /**
    * Groups duplicates again over the list as it is now (after a poll was looked at, or live
    * events changed the list), then has flags and counts read again: at once for a small list,
-   * else between frames.
+   * else between frames. Live events that come while a large list is being grouped (every 50 ms
+   * on a busy broker) let that grouping finish, then have the list grouped again: started
+   * afresh each time, it would never finish.
    */
   #regroup(): void {
-    this.#cancelGroups?.();
-    this.#cancelGroups = undefined;
     const sessions = this.store.sessions;
     if (sessions.length < DEFER_HEALTH_FROM) {
+      this.#cancelGroups?.();
+      this.#cancelGroups = undefined;
+      this.#regroupAgain = false;
       this.health.observeGroups(sessions);
       this.healthVersion++;
       this.#host.requestUpdate();
+      return;
+    }
+    if (this.#cancelGroups !== undefined) {
+      this.#regroupAgain = true;
       return;
     }
     this.#cancelGroups = inBackground(this.health.groupsInSteps(sessions), () => {
       this.#cancelGroups = undefined;
       this.healthVersion++;
       this.#host.requestUpdate();
+      if (this.#regroupAgain) {
+        this.#regroupAgain = false;
+        this.#regroup();
+      }
     });
   }
 

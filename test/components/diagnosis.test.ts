@@ -15,6 +15,7 @@ import {
   type BrokerInfo,
 } from '../support/broker-commands.js';
 import { getByRole, nameOf, queryAllByRole } from '../support/by-role.js';
+import { GeneratedSource } from '../support/generated.js';
 import {
   countText,
   flagsIn,
@@ -104,6 +105,61 @@ describe('<cs-active-sessions> diagnosis and live updates', () => {
     await waitForRows(el, 2, 'the missed client appears (the element does not list itself)');
     expect(rowsOf(el).has('during-the-gap')).to.equal(true);
     await waitUntil(() => liveStatus(el) === 'Live', 'live again');
+  });
+
+  it('should keep diagnosing 100,000 sessions while live events keep coming', async () => {
+    broker = await startBroker();
+    // Pairs of clients taking a client ID from each other every 1.5 to 3 s (their retry):
+    // connected and taken-over events without pause, one batch of them after another.
+    const storm = (network: number) =>
+      Array.from({ length: 40 }, (_, i) => ({
+        clientId: `storm-${i + 1}`,
+        localAddress: `127.0.${network}.${i + 1}`,
+        reconnect: true,
+      }));
+    await connectClients(broker, storm(1));
+    const el = await fixture<CsActiveSessions>(
+      html`<cs-active-sessions
+        .source=${new GeneratedSource(100_000)}
+        .liveCredentials=${{ username: 'dashboard', password: broker.apiSecret }}
+        live
+        live-url=${broker.wsUrl}
+        refresh-interval="3600"
+        storage-key=${uniqueKey()}
+      ></cs-active-sessions>`,
+    );
+    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
+    await waitUntil(() => Number(grid.getAttribute('aria-rowcount')) > 100_000, 'all rows', {
+      timeout: 30_000,
+    });
+    await waitUntil(() => liveStatus(el) === 'Live', 'live');
+    // The first diagnosis done (its counts shown): what follows is the live events' own.
+    await waitUntil(
+      () => /\(7\d,\d{3}\)/.test(nameOf(healthButton(el, 'Unclear client ID'))),
+      'counted',
+      { timeout: 20_000 },
+    );
+    await connectClients(broker, storm(2));
+    const before = (await clientState(broker, 'storm-1')).connects;
+    // A client ID of the fleet connects to the broker too: one client ID, two sessions.
+    await connectClients(broker, [plain('pump-0000003')]);
+    const duplicates = () =>
+      Number(/\((\d+)\)/.exec(nameOf(healthButton(el, 'Duplicate or takeover')))?.[1]);
+    await waitUntil(
+      () => flagsIn(el, 'pump-0000003').includes('duplicate') && duplicates() >= 2,
+      'the pair flagged and counted while events keep coming',
+      { timeout: 20_000 },
+    );
+    // The storm was on meanwhile.
+    let connects = before;
+    await waitUntil(
+      async () => {
+        connects = (await clientState(broker!, 'storm-1')).connects;
+        return connects > before;
+      },
+      'the storm goes on',
+      { timeout: 10_000 },
+    );
   });
 
   it('should find two clients fighting over one client ID', async () => {

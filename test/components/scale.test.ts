@@ -10,7 +10,8 @@ import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
 import { sessionKey } from '../../src/model/session.js';
 import { getByRole, nameOf, queryAllByRole, queryByRole } from '../support/by-role.js';
-import { rowFor, sessionRows, tick } from '../support/element.js';
+import type { LiveEvent } from '../../src/live/emqx-events.js';
+import { flagsIn, rowFor, sessionRows, tick } from '../support/element.js';
 import { GeneratedSource } from '../support/generated.js';
 
 const N = 100_000;
@@ -378,5 +379,54 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
     await waitUntil(() => duplicates() === 'Duplicate or takeover (0)', 'the pair gone', {
       timeout: 10_000,
     });
+  });
+
+  it('should diagnose and count while live events come every batch, not start over each time', async () => {
+    const el = await fixture<CsActiveSessions>(
+      html`<cs-active-sessions
+        .source=${new GeneratedSource(N)}
+        refresh-interval="0"
+      ></cs-active-sessions>`,
+    );
+    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
+    await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all rows', {
+      timeout: 20_000,
+    });
+    // The first diagnosis done (its counts shown): what follows is the live events' own.
+    await waitUntil(
+      () => /\(7\d,\d{3}\)/.test(nameOf(healthButton(el, 'Unclear client ID') ?? el)),
+      'counted',
+      { timeout: 20_000 },
+    );
+    // What the live feed hands over, as a busy broker's events come: a connect or a disconnect
+    // every 20 ms, so that every 50 ms batch has some (the element's entry point for them).
+    const live = (el as unknown as { _sessions: { applyLive(e: LiveEvent): void } })._sessions;
+    const event = (kind: LiveEvent['kind'], clientId: string, at: number): LiveEvent => ({
+      kind,
+      node: 'emqx@10.0.9.1',
+      clientId,
+      payload: { clientid: clientId, ipaddress: '10.0.9.2', proto_ver: 4, connected_at: at },
+      reason: kind === 'disconnected' ? 'normal' : undefined,
+    });
+    let n = 0;
+    const storm = setInterval(() => {
+      n++;
+      live.applyLive(event(n % 2 ? 'connected' : 'disconnected', `churn-${n % 20}`, 1000 + n));
+    }, 20);
+    try {
+      // A client ID of the fleet connected on another node: one client ID, two sessions.
+      live.applyLive(event('connected', 'pump-0000003', 1000));
+      const duplicates = () =>
+        nameOf(healthButton(el, 'Duplicate or takeover') ?? el).replace(/\D/g, '');
+      await waitUntil(
+        () => flagsIn(el, 'pump-0000003').includes('duplicate') && duplicates() === '2',
+        'the pair flagged and counted while the events keep coming',
+        { timeout: 15_000 },
+      );
+      // Several batches of them came meanwhile.
+      expect(n).to.be.above(10);
+    } finally {
+      clearInterval(storm);
+    }
   });
 });
