@@ -43,6 +43,8 @@ let element: CsActiveSessions | undefined;
 let table: PlainTable | VirtualizerTable | undefined;
 let source: GeneratedSource | undefined;
 let baselineRows: Session[] = [];
+/** Polls so far: each reconnects its share of sessions once more. */
+let polls = 1;
 
 const grid = () => element?.shadowRoot?.querySelector('[role="grid"]');
 const rowCount = () => grid()?.getAttribute('aria-rowcount');
@@ -160,10 +162,10 @@ const api = {
     }, settleTable);
   },
 
-  /** A poll in which `share` of the sessions reconnected. */
+  /** A poll in which `share` of the sessions reconnected (others than at the poll before). */
   async refresh(share: number): Promise<number> {
     if (element) {
-      source!.change(share, 2);
+      source!.change(share, ++polls);
       return timed(
         () => element!.refresh(),
         () => settleElement(),

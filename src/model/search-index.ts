@@ -51,14 +51,49 @@ const PIECE = 2048;
  * send strings longer than MQTT allows (65,535 bytes each).
  */
 const PIECE_UNITS = 1 << 26;
+/**
+ * How far past an edit a new list is searched for where the previous one's pieces go on (see
+ * `prepare`), in sessions: past it, what is left of the list is joined afresh.
+ */
+const RESYNC = 4 * PIECE;
+
+/**
+ * A run of the list's sessions with their haystacks joined into one string: each session's
+ * client ID, a NUL, its usernames, then U+0001.
+ */
+interface Piece {
+  /** Its sessions, in the list's order: what a later list is compared with. */
+  sessions: readonly Session[];
+  text: string;
+  /** Where each session starts in `text`, and its length last. */
+  starts: Int32Array;
+  /**
+   * Per ASCII character (by code), which of its sessions hold it in their haystacks, one bit
+   * each: a one-character query (every search's first keystroke, matching most of a fleet)
+   * reads its answer from these instead of scanning for each match.
+   */
+  chars: (Uint32Array | undefined)[];
+}
+
+/** Whether two versions of a session have the same haystacks (the same strings they come from). */
+const sameHaystacks = (a: Session, b: Session) =>
+  a.key === b.key &&
+  a.clientId === b.clientId &&
+  a.username === b.username &&
+  a.displayUsername === b.displayUsername;
 
 /**
  * Search over one list at a time (the view before search). The haystacks of that list are joined,
- * in its order, into a few long strings (pieces of `PIECE` sessions: each session's client ID,
- * a NUL, its usernames, then U+0001), with where each session starts in its piece. A keystroke
- * is then a few `indexOf` scans, which the engine runs far faster than a test of every session,
- * and jumps from a match to the next session. A list of many sessions gets its pieces between
- * frames (`prepare`) before anyone types.
+ * in its order, into a few long strings (pieces of about `PIECE` sessions), with where each
+ * session starts in its piece. A keystroke is then a few `indexOf` scans, which the engine runs
+ * far faster than a test of every session, and jumps from a match to the next session. A list of
+ * many sessions gets its pieces between frames (`prepare`) before anyone types.
+ *
+ * A new list (a refresh, live events) keeps the pieces of the previous one wherever it holds
+ * their runs of sessions, in their order, with the same haystacks: only the runs with sessions
+ * that came, left or were renamed are joined again. A refresh of 100,000 sessions under a query
+ * costs a scan, not the joining of every haystack again (30 ms and more here, inside the
+ * refresh's frame). A list in another order (a sort) is joined afresh.
  */
 export class IncrementalSearch {
   #base: readonly Session[] | undefined;
@@ -71,23 +106,32 @@ export class IncrementalSearch {
   #at = new Int32Array(0);
   /** The list the pieces are of, and how many of its sessions they hold so far. */
   #hayOf: readonly Session[] | undefined;
-  #pieces: string[] = [];
-  /** Per piece, where each of its sessions starts in it, and its length last. */
-  #starts: Int32Array[] = [];
+  #pieces: Piece[] = [];
   /** Per piece, where its first session is in the list. */
   #firsts: number[] = [];
   #filled = 0;
+  /** The pieces of the list before, still to be matched against this one, from `#next`. */
+  #previous: Piece[] = [];
+  #next = 0;
   /**
-   * Per ASCII character (by code), which sessions of the list hold it in their haystacks: one
-   * bit each, in list order. A one-character query (every search's first keystroke, matching
-   * most of a fleet) reads its answer from these instead of scanning for each match.
+   * Sessions `#rejoin` may still look at for this list: a list in another order (a sort) has
+   * no runs to reuse, and is joined afresh after a look at twice its length at most.
    */
-  #chars: (Uint32Array | undefined)[] = [];
+  #budget = 0;
+  /** Where the sessions being joined afresh end (`#rejoin`). */
+  #joinTo = 0;
+  /** Sessions whose haystacks were joined, since this was made (what reuse saves). */
+  #joined = 0;
   readonly #pieceUnits: number;
 
   /** `pieceUnits`: where a piece ends early, in code units (smaller in tests). */
   constructor(pieceUnits = PIECE_UNITS) {
     this.#pieceUnits = pieceUnits;
+  }
+
+  /** How many sessions' haystacks have been joined so far: what a new list did not reuse. */
+  get joined(): number {
+    return this.#joined;
   }
 
   /**
@@ -96,82 +140,141 @@ export class IncrementalSearch {
    */
   prepare(base: readonly Session[], until = Infinity): boolean {
     if (this.#hayOf !== base) {
+      // The pieces so far, in order: those of the previous list (complete or not) to reuse.
+      this.#previous = this.#hayOf === undefined ? [] : this.#pieces;
+      this.#next = 0;
+      this.#budget = 2 * base.length;
+      this.#joinTo = 0;
       this.#hayOf = base;
       this.#pieces = [];
-      this.#starts = [];
       this.#firsts = [];
       this.#filled = 0;
-      this.#chars = [];
     }
     const n = base.length;
-    let i = this.#filled;
-    while (i < n) {
-      const first = i;
-      const end = Math.min(n, i + PIECE);
-      // Made at its full size: grown part by part, it left several times its size of garbage
-      // per piece, most of what a list's haystacks allocated.
-      const parts = new Array<string>(4 * (end - i));
-      const starts = new Int32Array(end - i + 1);
-      let at = 0;
-      let k = 0;
-      let w = 0;
-      // At least one session a piece, however long.
-      for (; i < end && (k === 0 || at < this.#pieceUnits); i++, k++) {
-        const s = base[i]!;
-        const id = clientIdNeedle(s);
-        const user = usernameNeedle(s);
-        starts[k] = at;
-        parts[w++] = id;
-        parts[w++] = '\u0000';
-        parts[w++] = user;
-        parts[w++] = '\u0001';
-        at += id.length + user.length + 2;
+    while (this.#filled < n) {
+      const from = this.#filled;
+      if (from >= this.#joinTo) {
+        const reused = this.#reuse(base, from);
+        if (reused !== undefined) {
+          this.#push(reused, from);
+          continue;
+        }
+        this.#joinTo = this.#rejoin(base, from);
       }
-      starts[k] = at;
-      parts.length = w;
-      const piece = parts.join('');
-      const own = k === end - first ? starts : starts.slice(0, k + 1);
-      this.#index(piece, own, first, n);
-      this.#pieces.push(piece);
-      this.#starts.push(own);
-      this.#firsts.push(first);
+      // One piece at a time, the clock looked at after each.
+      if (from < this.#joinTo) this.#make(base, from, this.#joinTo);
       if (performance.now() >= until) break;
     }
-    this.#filled = i;
-    return i >= n;
+    if (this.#filled >= n) this.#previous = [];
+    return this.#filled >= n;
+  }
+
+  #push(piece: Piece, first: number): void {
+    this.#pieces.push(piece);
+    this.#firsts.push(first);
+    this.#filled = first + piece.sessions.length;
   }
 
   /**
-   * Sets the bits of the ASCII characters in a piece's haystacks, session by session where
-   * `starts` puts them (a client ID may hold a separator itself). `first`: the piece's first
-   * session in the list of `n`.
+   * The next piece of the previous list if `base` holds its run of sessions, with the same
+   * haystacks, from `from` on (as a piece of `base`'s own sessions), or undefined.
    */
-  #index(piece: string, starts: Int32Array, first: number, n: number): void {
-    const chars = this.#chars;
-    for (let k = 0; k + 1 < starts.length; k++) {
-      const i = first + k;
-      const word = i >>> 5;
-      const bit = 1 << (i & 31);
-      for (let p = starts[k]!, end = starts[k + 1]!; p < end; p++) {
-        const c = piece.charCodeAt(p);
-        // The separators are not indexed: a query holding one is tested session by session.
-        if (c > 1 && c < 128) (chars[c] ??= new Uint32Array((n + 31) >>> 5))[word]! |= bit;
-      }
+  #reuse(base: readonly Session[], from: number): Piece | undefined {
+    const piece = this.#previous[this.#next];
+    if (piece === undefined) return undefined;
+    const run = piece.sessions;
+    if (from + run.length > base.length) return undefined;
+    for (let k = 0; k < run.length; k++) {
+      const was = run[k]!;
+      const is = base[from + k]!;
+      // Nearly every session is the same object: no call for it.
+      if (was !== is && !sameHaystacks(was, is)) return undefined;
     }
+    this.#next++;
+    return { ...piece, sessions: base.slice(from, from + run.length) };
+  }
+
+  /**
+   * Where the sessions to join from `from` end: where the piece of the previous list that did
+   * not match at `from`, or one of the few after it, starts again in `base` (after sessions that
+   * came, left or changed), nearest first. Found in none within `RESYNC` sessions, or once the
+   * list has been looked through twice over, at the end of the list: the previous pieces are then
+   * given up.
+   */
+  #rejoin(base: readonly Session[], from: number): number {
+    const previous = this.#previous;
+    if (this.#next >= previous.length) return base.length;
+    const heads = previous.slice(this.#next, this.#next + 4).map((piece) => piece.sessions[0]!);
+    const last = Math.min(base.length, from + RESYNC);
+    // The same object first (a session that did not change), then the same key (a new version).
+    for (const sameKey of [false, true]) {
+      for (let i = from; i < last; i++) {
+        const s = base[i]!;
+        // Not the piece that did not match at `from` itself, there.
+        for (let h = i === from ? 1 : 0; h < heads.length; h++) {
+          const head = heads[h]!;
+          if (s === head || (sameKey && s.key === head.key)) {
+            this.#budget -= i - from;
+            this.#next += h;
+            return i;
+          }
+        }
+      }
+      if ((this.#budget -= last - from) < 0) break;
+    }
+    this.#previous = [];
+    return base.length;
+  }
+
+  /** Joins the haystacks of the next piece of `base[from..to)`: at most `PIECE` sessions. */
+  #make(base: readonly Session[], from: number, to: number): void {
+    const end = Math.min(to, from + PIECE);
+    // Made at its full size: grown part by part, it left several times its size of garbage per
+    // piece, most of what a list's haystacks allocated.
+    const parts = new Array<string>(4 * (end - from));
+    const starts = new Int32Array(end - from + 1);
+    let at = 0;
+    let i = from;
+    let k = 0;
+    let w = 0;
+    // At least one session a piece, however long.
+    for (; i < end && (k === 0 || at < this.#pieceUnits); i++, k++) {
+      const s = base[i]!;
+      const id = clientIdNeedle(s);
+      const user = usernameNeedle(s);
+      starts[k] = at;
+      parts[w++] = id;
+      parts[w++] = '\u0000';
+      parts[w++] = user;
+      parts[w++] = '\u0001';
+      at += id.length + user.length + 2;
+    }
+    starts[k] = at;
+    parts.length = w;
+    const text = parts.join('');
+    const own = i === end ? starts : starts.slice(0, k + 1);
+    this.#joined += k;
+    this.#push(
+      { sessions: base.slice(from, i), text, starts: own, chars: charsOf(text, own) },
+      from,
+    );
   }
 
   /** The sessions holding the ASCII character `code`, into `#at`; returns how many. */
   #holding(code: number): number {
-    const bits = this.#chars[code];
-    if (bits === undefined) return 0;
     const at = this.#at;
     let n = 0;
-    for (let w = 0; w < bits.length; w++) {
-      let word = bits[w]!;
-      while (word !== 0) {
-        const low = word & -word;
-        at[n++] = (w << 5) + 31 - Math.clz32(low);
-        word ^= low;
+    for (let p = 0; p < this.#pieces.length; p++) {
+      const bits = this.#pieces[p]!.chars[code];
+      if (bits === undefined) continue;
+      const first = this.#firsts[p]!;
+      for (let w = 0; w < bits.length; w++) {
+        let word = bits[w]!;
+        while (word !== 0) {
+          const low = word & -word;
+          at[n++] = first + (w << 5) + 31 - Math.clz32(low);
+          word ^= low;
+        }
       }
     }
     return n;
@@ -226,10 +329,9 @@ export class IncrementalSearch {
     let k = 0;
     for (let p = 0; p < pieces.length; p++) {
       const first = this.#firsts[p]!;
-      const starts = this.#starts[p]!;
+      const { starts, text: piece } = pieces[p]!;
       const last = first + starts.length - 1;
       if (candidates >= 0 && (k >= candidates || at[k]! >= last)) continue;
-      const piece = pieces[p]!;
       // From the first candidate in this piece, if narrowing.
       let j = candidates >= 0 ? at[k]! - first : 0;
       let pos = piece.indexOf(needle, starts[j]!);
@@ -264,4 +366,23 @@ export class IncrementalSearch {
     for (let i = 0; i < base.length; i++) if (matchesNeedle(base[i]!, needle)) at[n++] = i;
     return n;
   }
+}
+
+/**
+ * Per ASCII character, the bits of the sessions of a piece whose haystacks hold it, where
+ * `starts` puts them (a client ID may hold a separator itself). The separators are not indexed:
+ * a query holding one is tested session by session.
+ */
+function charsOf(text: string, starts: Int32Array): (Uint32Array | undefined)[] {
+  const chars: (Uint32Array | undefined)[] = [];
+  const words = (starts.length - 1 + 31) >>> 5;
+  for (let k = 0; k + 1 < starts.length; k++) {
+    const word = k >>> 5;
+    const bit = 1 << (k & 31);
+    for (let p = starts[k]!, end = starts[k + 1]!; p < end; p++) {
+      const c = text.charCodeAt(p);
+      if (c > 1 && c < 128) (chars[c] ??= new Uint32Array(words))[word]! |= bit;
+    }
+  }
+  return chars;
 }

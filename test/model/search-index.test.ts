@@ -136,6 +136,55 @@ describe('incremental search', () => {
     }
   });
 
+  it('joins again only the runs a new list changed, and answers it as a plain filter', () => {
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    let made = 0;
+    const make = () => {
+      const i = made++;
+      return session(`dev-${i}`, i % 4 === 0 ? undefined : `u${i % 13}@org_k7`);
+    };
+    const plain = (sessions: readonly Session[], q: string) =>
+      sessions.filter((s) => matchesNeedle(s, q.trim().toLowerCase()));
+    const queries = ['dev-1', 'u1', 'new', 'd', '7', '@org_k7', 'zz'];
+    for (const search of [new IncrementalSearch(), new IncrementalSearch(600)]) {
+      let list = Array.from({ length: 30_000 }, make);
+      search.search(list, 'dev');
+      for (let round = 0; round < 24; round++) {
+        const next = list.slice();
+        const edits = 1 + Math.floor(rnd() * 4);
+        for (let e = 0; e < edits; e++) {
+          const at = Math.floor(rnd() * next.length);
+          const r = rnd();
+          // A session that left, one that came, a new version with the same haystacks (its
+          // counters moved), one with another username, a run of them moved elsewhere.
+          if (r < 0.2) next.splice(at, 1);
+          else if (r < 0.4) next.splice(at, 0, make());
+          else if (r < 0.6) next[at] = { ...next[at]!, recvMessages: round };
+          else if (r < 0.8) next[at] = { ...next[at]!, username: `new${round}@org_k7` };
+          else next.splice(Math.floor(rnd() * next.length), 0, ...next.splice(at, 50));
+        }
+        // Now and then another order altogether (a sort): nothing to reuse.
+        const sorted = round % 8 === 7;
+        if (sorted) next.reverse();
+        const before = search.joined;
+        // Half the time the new list's haystacks are made in part first, between frames.
+        if (rnd() < 0.5) search.prepare(next, 0);
+        for (const q of queries) {
+          assert.deepEqual(
+            search.search(next, q).map((s) => s.key),
+            plain(next, q).map((s) => s.key),
+            `round ${round}, query "${q}"`,
+          );
+        }
+        const joined = search.joined - before;
+        if (sorted) assert.ok(joined >= next.length * 0.9, `round ${round}: ${joined} joined`);
+        else assert.ok(joined <= edits * 3 * 2048, `round ${round}: ${joined} joined`);
+        list = next;
+      }
+    }
+  });
+
   it('cannot match across two sessions or two fields in the joined haystacks', () => {
     const search = new IncrementalSearch();
     const list = [session('ab'), session('cd', 'ef'), session('gh', 'ij')];
