@@ -804,8 +804,9 @@ export class SessionsController implements ReactiveController {
     }
     const before = this.store.sessions.length;
     this.store.patch([...upserts.values()], removes);
+    // One source: its list is the store's (as after a poll), not a copy of 100,000 per batch.
     entry.sessions = single
-      ? this.store.sessions.slice()
+      ? (this.store.sessions as Session[])
       : this.store.sessions.filter((s) => this.#owners.get(s.key) === entry);
     entry.total = Math.max(0, entry.total + this.store.sessions.length - before);
     // Read at once (a session seen connecting is no longer stuck), and again once duplicates

@@ -62,10 +62,8 @@ const RESYNC = 4 * PIECE;
  * client ID, a NUL, its usernames, then U+0001.
  */
 interface Piece {
-  /** Its sessions, in the list's order: what a later list is compared with. */
-  sessions: readonly Session[];
   text: string;
-  /** Where each session starts in `text`, and its length last. */
+  /** Where each session starts in `text`, and its length last (so one entry more than it has). */
   starts: Int32Array;
   /**
    * Per ASCII character (by code), which of its sessions hold it in their haystacks, one bit
@@ -93,7 +91,8 @@ const sameHaystacks = (a: Session, b: Session) =>
  * their runs of sessions, in their order, with the same haystacks: only the runs with sessions
  * that came, left or were renamed are joined again. A refresh of 100,000 sessions under a query
  * costs a scan, not the joining of every haystack again (30 ms and more here, inside the
- * refresh's frame). A list in another order (a sort) is joined afresh.
+ * refresh's frame). A list in another order (a sort) is joined afresh. Lists are not changed in
+ * place once given (each change of the view is a new array).
  */
 export class IncrementalSearch {
   #base: readonly Session[] | undefined;
@@ -110,8 +109,13 @@ export class IncrementalSearch {
   /** Per piece, where its first session is in the list. */
   #firsts: number[] = [];
   #filled = 0;
-  /** The pieces of the list before, still to be matched against this one, from `#next`. */
+  /**
+   * The pieces of the list before, still to be matched against this one from `#next` on, that
+   * list, and where each piece's first session is in it.
+   */
   #previous: Piece[] = [];
+  #previousList: readonly Session[] = [];
+  #previousFirsts: number[] = [];
   #next = 0;
   /**
    * Sessions `#rejoin` may still look at for this list: a list in another order (a sort) has
@@ -141,7 +145,9 @@ export class IncrementalSearch {
   prepare(base: readonly Session[], until = Infinity): boolean {
     if (this.#hayOf !== base) {
       // The pieces so far, in order: those of the previous list (complete or not) to reuse.
-      this.#previous = this.#hayOf === undefined ? [] : this.#pieces;
+      this.#previous = this.#pieces;
+      this.#previousList = this.#hayOf ?? [];
+      this.#previousFirsts = this.#firsts;
       this.#next = 0;
       this.#budget = 2 * base.length;
       this.#joinTo = 0;
@@ -165,33 +171,42 @@ export class IncrementalSearch {
       if (from < this.#joinTo) this.#make(base, from, this.#joinTo);
       if (performance.now() >= until) break;
     }
-    if (this.#filled >= n) this.#previous = [];
+    if (this.#filled >= n) this.#forget();
     return this.#filled >= n;
+  }
+
+  /** Lets go of the previous list and its pieces. */
+  #forget(): void {
+    this.#previous = [];
+    this.#previousList = [];
+    this.#previousFirsts = [];
   }
 
   #push(piece: Piece, first: number): void {
     this.#pieces.push(piece);
     this.#firsts.push(first);
-    this.#filled = first + piece.sessions.length;
+    this.#filled = first + piece.starts.length - 1;
   }
 
   /**
    * The next piece of the previous list if `base` holds its run of sessions, with the same
-   * haystacks, from `from` on (as a piece of `base`'s own sessions), or undefined.
+   * haystacks, from `from` on; undefined if not.
    */
   #reuse(base: readonly Session[], from: number): Piece | undefined {
     const piece = this.#previous[this.#next];
     if (piece === undefined) return undefined;
-    const run = piece.sessions;
-    if (from + run.length > base.length) return undefined;
-    for (let k = 0; k < run.length; k++) {
-      const was = run[k]!;
+    const list = this.#previousList;
+    const first = this.#previousFirsts[this.#next]!;
+    const length = piece.starts.length - 1;
+    if (from + length > base.length) return undefined;
+    for (let k = 0; k < length; k++) {
+      const was = list[first + k]!;
       const is = base[from + k]!;
       // Nearly every session is the same object: no call for it.
       if (was !== is && !sameHaystacks(was, is)) return undefined;
     }
     this.#next++;
-    return { ...piece, sessions: base.slice(from, from + run.length) };
+    return piece;
   }
 
   /**
@@ -204,7 +219,9 @@ export class IncrementalSearch {
   #rejoin(base: readonly Session[], from: number): number {
     const previous = this.#previous;
     if (this.#next >= previous.length) return base.length;
-    const heads = previous.slice(this.#next, this.#next + 4).map((piece) => piece.sessions[0]!);
+    const heads = this.#previousFirsts
+      .slice(this.#next, this.#next + 4)
+      .map((first) => this.#previousList[first]!);
     const last = Math.min(base.length, from + RESYNC);
     // The same object first (a session that did not change), then the same key (a new version).
     for (const sameKey of [false, true]) {
@@ -222,7 +239,7 @@ export class IncrementalSearch {
       }
       if ((this.#budget -= last - from) < 0) break;
     }
-    this.#previous = [];
+    this.#forget();
     return base.length;
   }
 
@@ -254,10 +271,7 @@ export class IncrementalSearch {
     const text = parts.join('');
     const own = i === end ? starts : starts.slice(0, k + 1);
     this.#joined += k;
-    this.#push(
-      { sessions: base.slice(from, i), text, starts: own, chars: charsOf(text, own) },
-      from,
-    );
+    this.#push({ text, starts: own, chars: charsOf(text, own) }, from);
   }
 
   /** The sessions holding the ASCII character `code`, into `#at`; returns how many. */
