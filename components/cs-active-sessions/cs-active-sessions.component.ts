@@ -492,8 +492,11 @@ export class CsActiveSessions extends LitElement {
   #viewFrom: unknown[] = [];
   #health = new HealthView(new HealthTracker(), new SessionStore(), 0);
   #cancelCount: (() => void) | undefined;
-  /** The workspace `#cancelCount`'s count is of, and whether to count again once it is done. */
-  #countingFor: string | undefined;
+  /**
+   * The store and workspace `#cancelCount`'s count is of, and whether to count again once it is
+   * done.
+   */
+  #countingFor: [SessionStore, string | undefined] | undefined;
   #countAgain = false;
   #cancelSearchIndex: (() => void) | undefined;
   #cancelPerSessions: (() => void) | undefined;
@@ -569,6 +572,8 @@ export class CsActiveSessions extends LitElement {
     super.disconnectedCallback();
     this.#cancelWarmUp?.();
     clearTimeout(this.#serverSearchTimer);
+    // A count cut short is made again once the element is back.
+    if (this.#cancelCount !== undefined) this.#healthFrom = [];
     this.#cancelCount?.();
     this.#cancelCount = undefined;
     this.#countAgain = false;
@@ -2225,7 +2230,12 @@ export class CsActiveSessions extends LitElement {
     // Counting already, for this workspace: that count is shown once done, then the list is
     // counted again. Live events on a busy broker change the health every 50 ms or so, and a
     // count of 100,000 sessions restarted each time would never be shown.
-    if (this.#cancelCount !== undefined && this.#countingFor === workspace) {
+    const store = this._sessions.store;
+    if (
+      this.#cancelCount !== undefined &&
+      this.#countingFor?.[0] === store &&
+      this.#countingFor[1] === workspace
+    ) {
       this.#countAgain = true;
       return;
     }
@@ -2233,7 +2243,7 @@ export class CsActiveSessions extends LitElement {
     this.#cancelCount = undefined;
     this.#countAgain = false;
     const health = this.#health;
-    const sessions = this._sessions.store.sessions;
+    const sessions = store.sessions;
     const counts = new Map<HealthFilter, number>(HEALTH_FILTERS.map((f) => [f.id, 0]));
     const count = (s: Session) => {
       if (workspace !== undefined && s.workspace !== workspace) return;
@@ -2249,7 +2259,7 @@ export class CsActiveSessions extends LitElement {
       this.#healthCounts = counts;
       return;
     }
-    this.#countingFor = workspace;
+    this.#countingFor = [store, workspace];
     this.#cancelCount = inBackground(sliced(sessions, count), () => {
       this.#cancelCount = undefined;
       this.#healthCounts = counts;

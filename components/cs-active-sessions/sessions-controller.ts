@@ -148,6 +148,8 @@ export class SessionsController implements ReactiveController {
   #cancelGroups: (() => void) | undefined;
   /** Whether the list changed while they were: grouped again once done. */
   #regroupAgain = false;
+  /** Whether a grouping was cut short by the element's removal: done once it is back. */
+  #regroupOnReturn = false;
   #hydrationTimer: ReturnType<typeof setTimeout> | undefined;
   #entryByKey: Map<string, EntryState> | undefined;
   /**
@@ -280,6 +282,9 @@ export class SessionsController implements ReactiveController {
     this.#complete = true;
     this.#entries = entries.map((e) => ({ ...e, sessions: [], total: 0, error: undefined }));
     this.#entryByKey = undefined;
+    // What was being looked at belongs to the sources before.
+    this.#stopHealth();
+    this.#regroupOnReturn = false;
     this.store = new SessionStore();
     this.health = new HealthTracker();
     this.healthVersion++;
@@ -303,6 +308,10 @@ export class SessionsController implements ReactiveController {
     if (this.#entries.length && (!this.store.loaded || !this.#complete)) {
       void this.refresh('initial');
     } else this.#schedule();
+    if (this.#regroupOnReturn) {
+      this.#regroupOnReturn = false;
+      this.#regroup();
+    }
   }
 
   hostDisconnected(): void {
@@ -316,11 +325,8 @@ export class SessionsController implements ReactiveController {
     // A page turn cut short by the removal is not left blocking the next one.
     this.#requestedPage = undefined;
     this.#stopHydration();
-    this.#cancelHealth?.();
-    this.#cancelHealth = undefined;
-    this.#cancelGroups?.();
-    this.#cancelGroups = undefined;
-    this.#regroupAgain = false;
+    this.#regroupOnReturn ||= this.#cancelGroups !== undefined;
+    this.#stopHealth();
     this.loading = false;
     clearTimeout(this.#liveTimer);
     this.#liveTimer = undefined;
@@ -546,18 +552,23 @@ export class SessionsController implements ReactiveController {
     return this.#complete;
   }
 
+  /** Stops looking at a list and grouping its duplicates between frames. */
+  #stopHealth(): void {
+    this.#cancelHealth?.();
+    this.#cancelHealth = undefined;
+    this.#cancelGroups?.();
+    this.#cancelGroups = undefined;
+    this.#regroupAgain = false;
+  }
+
   /**
    * Lets the health tracker see the new list. A large list is looked at just after its rows are
    * painted (diagnosis follows a moment later), not before, and a part at a time: no frame waits
    * for any of it.
    */
   #observeHealth(): void {
-    this.#cancelHealth?.();
-    this.#cancelHealth = undefined;
     // Grouped again once this is done.
-    this.#cancelGroups?.();
-    this.#cancelGroups = undefined;
-    this.#regroupAgain = false;
+    this.#stopHealth();
     const sessions = this.store.sessions;
     const now = Date.now();
     if (sessions.length < DEFER_HEALTH_FROM) {
