@@ -820,10 +820,14 @@ export class SessionsController implements ReactiveController {
       ? (this.store.sessions as Session[])
       : this.store.sessions.filter((s) => this.#owners.get(s.key) === entry);
     entry.total = Math.max(0, entry.total + this.store.sessions.length - before);
-    // Read at once (a session seen connecting is no longer stuck), and again once duplicates
-    // are grouped.
+    // Only the client IDs the events touched are grouped again, at once, unless the whole list
+    // is being grouped (then it is grouped again once that is done).
+    const change = this.store.lastChange;
+    if (this.#cancelGroups === undefined && change !== undefined) {
+      this.health.regroupTouched(this.store.sessions, [...change.added, ...change.gone]);
+    } else this.#regroup();
+    // Read at once (a session seen connecting is no longer stuck).
     this.healthVersion++;
-    this.#regroup();
     return true;
   }
 

@@ -21,7 +21,7 @@ export class DuplicateFinder {
   readonly #groups = new Map<string, Session[]>();
 
   add(s: Session): void {
-    const key = s.workspace === undefined ? s.clientId : `${s.workspace}\u0000${s.clientId}`;
+    const key = groupKeyOf(s);
     const group = this.#groups.get(key);
     if (group) {
       group.push(s);
@@ -42,6 +42,10 @@ export class DuplicateFinder {
     return out;
   }
 }
+
+/** What makes two sessions one group: their workspace and client ID. */
+export const groupKeyOf = (s: Session) =>
+  s.workspace === undefined ? s.clientId : `${s.workspace}\u0000${s.clientId}`;
 
 /** The seed's possible causes of a duplicate, shown in the details. */
 export const DUPLICATE_CAUSES = [

@@ -143,6 +143,25 @@ describe('HealthTracker', () => {
     assert.equal(h.healthOf(s, at(700)).takeover, undefined);
   });
 
+  it('should find a takeover loop from live events alone, and keep it across a poll', () => {
+    const h = new HealthTracker();
+    const first = session({ clientid: 'y', connected_at: at(1), ip_address: '10.0.0.1' });
+    h.observe([first], at(1));
+    // Live connects only, no poll between: the address alternates.
+    const second = session({ clientid: 'y', connected_at: at(2), ip_address: '10.0.0.2' });
+    const third = session({ clientid: 'y', connected_at: at(3), ip_address: '10.0.0.1' });
+    h.observeConnect(second, at(2));
+    h.observeConnect(third, at(3));
+    assert.equal(h.healthOf(third, at(3)).takeover?.flips, 2);
+    // Another client ID taken over twice, then a poll: both within the window, both kept.
+    const z = session({ clientid: 'z', connected_at: at(1) });
+    h.observeDisconnect(z.key, 'takenover', at(4));
+    h.observeDisconnect(z.key, 'takenover', at(5));
+    h.observe([third, z], at(6));
+    assert.equal(h.healthOf(third, at(6)).takeover?.flips, 2);
+    assert.equal(h.healthOf(z, at(6)).takeover?.takenOver, 2);
+  });
+
   it('should flag duplicates and naming', () => {
     const h = new HealthTracker();
     const a = session({ clientid: 'client1', node: 'n1' });
@@ -203,6 +222,63 @@ describe('HealthTracker', () => {
       const stuck = h.healthOf(sessions[i]!, at(20)).stuck;
       if (i < 2500) assert.equal(stuck, undefined, sessions[i]!.clientId);
       else assert.deepEqual(stuck, { lastTraffic: at(0), sinceFirstSeen: true });
+    }
+  });
+
+  it('should group again only the client IDs a change touched, as a whole grouping would', () => {
+    let seed = 5;
+    const rnd = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+    let version = 0;
+    // Few client IDs on several nodes, in two workspaces or none: many groups come and go.
+    const make = (): Session => ({
+      ...session({
+        clientid: `dev-${Math.floor(rnd() * 12)}`,
+        node: pick(['n1', 'n2', 'n3', 'n4']),
+        ip_address: `10.0.0.${++version}`,
+      }),
+      workspace: pick([undefined, 'a', 'b']),
+    });
+    const whole = new HealthTracker();
+    const part = new HealthTracker();
+    let list: Session[] = [];
+    for (let round = 0; round < 400; round++) {
+      const next = list.slice();
+      const added: Session[] = [];
+      const gone: Session[] = [];
+      for (let e = Math.floor(rnd() * 4); e >= 0; e--) {
+        const r = rnd();
+        const at = Math.floor(rnd() * next.length);
+        if (r < 0.3 && next.length > 0) gone.push(...next.splice(at, 1));
+        else if (r < 0.6 && next.length > 0) {
+          // A new version of a session: another address, now and then another workspace.
+          const old = next[at]!;
+          const fresh = {
+            ...old,
+            ip: `10.1.0.${++version}`,
+            workspace: rnd() < 0.3 ? pick([undefined, 'a', 'b']) : old.workspace,
+          };
+          next[at] = fresh;
+          gone.push(old);
+          added.push(fresh);
+        } else {
+          const fresh = make();
+          // A key listed once: a new one on a node it is not on yet.
+          if (next.some((s) => s.key === fresh.key)) continue;
+          next.push(fresh);
+          added.push(fresh);
+        }
+      }
+      whole.observeGroups(next);
+      part.regroupTouched(next, [...added, ...gone]);
+      for (const s of next) {
+        assert.deepEqual(
+          part.healthOf(s, at(0)).duplicate,
+          whole.healthOf(s, at(0)).duplicate,
+          `round ${round}, ${s.key}`,
+        );
+      }
+      list = next;
     }
   });
 });

@@ -381,7 +381,7 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
     });
   });
 
-  it('should diagnose and count while live events come every batch, not start over each time', async () => {
+  it('should flag and count a pair of one client ID while live events keep coming', async () => {
     const el = await fixture<CsActiveSessions>(
       html`<cs-active-sessions
         .source=${new GeneratedSource(N)}
@@ -416,6 +416,8 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
     try {
       // A client ID of the fleet connected on another node: one client ID, two sessions.
       live.applyLive(event('connected', 'pump-0000003', 1000));
+      // A second of events first: what follows is looked at while they go on.
+      await waitUntil(() => n >= 50, 'a second of events', { timeout: 10_000 });
       const duplicates = () =>
         nameOf(healthButton(el, 'Duplicate or takeover') ?? el).replace(/\D/g, '');
       await waitUntil(
@@ -423,8 +425,6 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
         'the pair flagged and counted while the events keep coming',
         { timeout: 15_000 },
       );
-      // Several batches of them came meanwhile.
-      expect(n).to.be.above(10);
     } finally {
       clearInterval(storm);
     }
