@@ -32,6 +32,11 @@ export class DuplicateFinder {
     else this.#first.set(key, s);
   }
 
+  /** Each group of two sessions or more added so far, in the order they were added. */
+  forEachGroup(visit: (group: Session[]) => void): void {
+    this.#groups.forEach(visit);
+  }
+
   /** The groups of the sessions added so far, keyed as `findDuplicates` keys them. */
   groups(): Map<string, Session[]> {
     // Keys as before: workspace, NUL, client ID.

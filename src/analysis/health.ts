@@ -288,9 +288,9 @@ export class HealthTracker {
     for (const s of sessions) {
       if (ids.has(s.clientId) && keys.has(groupKeyOf(s))) finder.add(s);
     }
-    for (const group of finder.groups().values()) {
+    finder.forEachGroup((group) => {
       for (const s of group) duplicates.set(s.key, group);
-    }
+    });
   }
 
   /**
@@ -307,9 +307,9 @@ export class HealthTracker {
         if (performance.now() >= until) return false;
       }
       const duplicates = new Map<string, Session[]>();
-      for (const group of finder.groups().values()) {
+      finder.forEachGroup((group) => {
         for (const s of group) duplicates.set(s.key, group);
-      }
+      });
       this.#duplicates = duplicates;
       return true;
     };
