@@ -159,16 +159,13 @@ export class IncrementalSearch {
     const n = base.length;
     while (this.#filled < n) {
       const from = this.#filled;
-      if (from >= this.#joinTo) {
-        const reused = this.#reuse(base, from);
-        if (reused !== undefined) {
-          this.#push(reused, from);
-          continue;
-        }
-        this.#joinTo = this.#rejoin(base, from);
+      const reused = from >= this.#joinTo ? this.#reuse(base, from) : undefined;
+      if (reused !== undefined) this.#push(reused, from);
+      else {
+        if (from >= this.#joinTo) this.#joinTo = this.#rejoin(base, from);
+        if (from < this.#joinTo) this.#make(base, from, this.#joinTo);
       }
-      // One piece at a time, the clock looked at after each.
-      if (from < this.#joinTo) this.#make(base, from, this.#joinTo);
+      // One piece at a time, reused or made, the clock looked at after each.
       if (performance.now() >= until) break;
     }
     if (this.#filled >= n) this.#forget();

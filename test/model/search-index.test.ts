@@ -180,7 +180,13 @@ describe('incremental search', () => {
         const joined = search.joined - before;
         if (sorted) assert.ok(joined >= next.length * 0.9, `round ${round}: ${joined} joined`);
         else assert.ok(joined <= edits * 3 * 2048, `round ${round}: ${joined} joined`);
-        list = next;
+        // A copy of it: every piece reused, none joined, still a piece at a time between frames.
+        const copy = next.slice();
+        const joinedBefore = search.joined;
+        assert.equal(search.prepare(copy, 0), false);
+        assert.equal(search.prepare(copy), true);
+        assert.equal(search.joined, joinedBefore);
+        list = copy;
       }
     }
   });
