@@ -13,6 +13,7 @@ import { getByRole, nameOf, queryAllByRole, queryByRole } from '../support/by-ro
 import type { LiveEvent } from '../../src/live/emqx-events.js';
 import { flagsIn, rowFor, sessionRows, tick } from '../support/element.js';
 import { GeneratedSource } from '../support/generated.js';
+import type { SessionSource } from '../../src/sources/source.js';
 
 const N = 100_000;
 
@@ -37,21 +38,24 @@ const healthButton = (el: CsActiveSessions, label: string) =>
     nameOf(b).startsWith(`${label} (`),
   );
 
-/** The element with N generated sessions (`style` on it), once all of them are listed. */
-async function renderAll(style = '') {
+/** The element with `source` (`style` on it), once it lists all its `rows` sessions. */
+async function renderWith(source: SessionSource, rows: number, style = '') {
   const el = await fixture<CsActiveSessions>(
     html`<cs-active-sessions
       style=${style}
-      .source=${new GeneratedSource(N)}
+      .source=${source}
       refresh-interval="0"
     ></cs-active-sessions>`,
   );
   const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
-  await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all rows', {
+  await waitUntil(() => grid.getAttribute('aria-rowcount') === String(rows + 1), 'all rows', {
     timeout: 20_000,
   });
   return { el, grid };
 }
+
+/** The element with N generated sessions (`style` on it), once all of them are listed. */
+const renderAll = (style = '') => renderWith(new GeneratedSource(N), N, style);
 
 describe('<cs-active-sessions> at 100,000 sessions', () => {
   afterEach(() => fixtureCleanup());
@@ -195,13 +199,7 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
 
   it('should keep the rows beyond the edges, and a focused row among them, across a refresh', async () => {
     const source = new GeneratedSource(5000);
-    const el = await fixture<CsActiveSessions>(
-      html`<cs-active-sessions .source=${source} refresh-interval="0"></cs-active-sessions>`,
-    );
-    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
-    await waitUntil(() => grid.getAttribute('aria-rowcount') === '5001', 'all rows', {
-      timeout: 20_000,
-    });
+    const { el, grid } = await renderWith(source, 5000);
     await waitUntil(() => sessionRows(el).length > 14, 'the rows beyond the edges');
     // The first row focused, then scrolled just out of view.
     const row = grid.querySelector<HTMLElement>('[role="row"][tabindex="0"]')!;
@@ -360,13 +358,7 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
 
   it('should find duplicates in thousands of sessions between frames, and drop them once gone', async () => {
     const source = new SplitFleet(5000);
-    const el = await fixture<CsActiveSessions>(
-      html`<cs-active-sessions .source=${source} refresh-interval="0"></cs-active-sessions>`,
-    );
-    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
-    await waitUntil(() => grid.getAttribute('aria-rowcount') === '5002', 'all rows', {
-      timeout: 20_000,
-    });
+    const { el, grid } = await renderWith(source, 5001);
     const duplicates = () => nameOf(healthButton(el, 'Duplicate or takeover') ?? el);
     await waitUntil(() => duplicates() === 'Duplicate or takeover (2)', 'the pair found', {
       timeout: 10_000,
@@ -382,16 +374,7 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
   });
 
   it('should flag and count a pair of one client ID while live events keep coming', async () => {
-    const el = await fixture<CsActiveSessions>(
-      html`<cs-active-sessions
-        .source=${new GeneratedSource(N)}
-        refresh-interval="0"
-      ></cs-active-sessions>`,
-    );
-    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
-    await waitUntil(() => grid.getAttribute('aria-rowcount') === String(N + 1), 'all rows', {
-      timeout: 20_000,
-    });
+    const { el } = await renderAll();
     // The first diagnosis done (its counts shown): what follows is the live events' own.
     await waitUntil(
       () => /\(7\d,\d{3}\)/.test(nameOf(healthButton(el, 'Unclear client ID') ?? el)),
