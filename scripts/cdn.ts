@@ -14,7 +14,8 @@
  * - `cs-active-sessions.alerts.js`: the evaluation of alert rules, once there are rules;
  * - `cs-active-sessions.ip.js`: IP and CIDR matching (ipaddr.js), for the IP filter.
  *
- * The script's CSS (the `css` templates) is minified too (scripts/minify-css.ts).
+ * The script's CSS (the `css` templates) is minified too (scripts/minify-css.ts), and the
+ * indentation of its `html` templates goes (scripts/minify-html.ts).
  *
  * In the script, each loader module of src/ (`import('mqtt')`, ...) is swapped for its counterpart
  * in scripts/iife/, which imports the companion file instead. A check fails the build if a part
@@ -26,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'vite';
 import { minifyCssPlugin } from './minify-css.js';
+import { minifyHtmlPlugin } from './minify-html.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const src = (...path: string[]) => normalize(join(root, ...path));
@@ -96,6 +98,7 @@ export async function buildCdn(
     logLevel: 'warn',
     plugins: [
       minifyCssPlugin(),
+      minifyHtmlPlugin(),
       swap('cs-companion-mqtt', src('src', 'live', 'load-mqtt.ts'), iife('load-mqtt.ts')),
       swap('cs-companion-export', src('src', 'export', 'load-export.ts'), iife('load-export.ts')),
       swap('cs-companion-demo', src('src', 'sources', 'load-demo.ts'), iife('load-demo.ts')),
