@@ -2,7 +2,7 @@
  * What the table shows: the sessions of a workspace, narrowed by filters and search, in the
  * chosen order. Pure functions, so a refresh re-applies the same view to fresh data.
  */
-import { collationKey, compareText } from './collation-key.js';
+import { collationKey, collator, compareText } from './collation-key.js';
 import { ipMatches } from './ip-filter.js';
 import type { IpPattern } from './ip-match.js';
 import { searchSessions } from './search.js';
@@ -210,32 +210,120 @@ function flipped(sorted: readonly Session[], column: SortColumn): readonly Sessi
   return out;
 }
 
+/**
+ * An IPv4 address as one number that orders as `compareIp` does (octet by octet; an octet of up
+ * to three digits, as `isOctet` takes, so each gets a thousand), or NaN for anything else.
+ */
+function ipv4Rank(ip: string): number {
+  const parts = unmapped(ip).split('.');
+  if (parts.length !== 4 || !parts.every(isOctet)) return NaN;
+  return (
+    ((Number(parts[0]) * 1000 + Number(parts[1])) * 1000 + Number(parts[2])) * 1000 +
+    Number(parts[3])
+  );
+}
+
+/**
+ * Each transport's place in `localeCompare` order among those of `sessions` (equal places for
+ * texts it finds equal): there are a handful, so they are compared once, not per comparison.
+ */
+function transportRanks(sessions: readonly Session[]): Map<string, number> {
+  const distinct = [...new Set(sessions.map((s) => s.transport ?? ''))].sort((a, b) =>
+    a.localeCompare(b),
+  );
+  const ranks = new Map<string, number>();
+  let rank = 0;
+  distinct.forEach((t, i) => {
+    if (i > 0 && distinct[i - 1]!.localeCompare(t) !== 0) rank++;
+    ranks.set(t, rank);
+  });
+  return ranks;
+}
+
 function sortAnew(sessions: readonly Session[], order: SortOrder): readonly Session[] {
-  // Each session's keys are made once per sort, here, not looked up per comparison; nor kept in
-  // the per-object cache (`sortKeyOf`), which took longer to fill for 100,000 sessions than
-  // making the keys themselves. The order is `comparator(order)`'s.
+  // Each session's values are made once per sort, here, and the comparisons read them from
+  // arrays: no session object is touched unless two tie (a comparison per session and a half
+  // at 100,000 sessions, each reading two objects scattered in memory, was most of a sort).
+  // Nor are they kept in the per-object cache (`sortKeyOf`), which took longer to fill for
+  // 100,000 sessions than making the keys themselves. The order is `comparator(order)`'s.
   const { column } = order;
   const sign = order.direction === 'ascending' ? 1 : -1;
   const text = isText(column) ? column : undefined;
   const n = sessions.length;
-  const own: (string | undefined)[] = new Array(n);
-  const ids: (string | undefined)[] = new Array(n);
+  // The client IDs' keys break ties (null: none). Made in one pass where ties are many (few
+  // values); in a column of nearly unique values (times, addresses), only when first needed:
+  // making 100,000 took longer than the sort itself, and in the comparisons, in random order,
+  // longer still for a column with many ties.
+  const ids: (string | null)[] = new Array(n);
+  const manyTies = column !== 'connectedAt' && column !== 'ip';
+  const idOf = (i: number): string | null => {
+    let id = ids[i];
+    if (id === undefined) ids[i] = id = collationKey(sessions[i]!.clientId) ?? null;
+    return id;
+  };
   const index: number[] = new Array(n);
+  // A text column's collation keys (an IP's, for an address that is not IPv4).
+  const own: (string | undefined)[] | undefined =
+    text || column === 'ip' ? new Array(n) : undefined;
+  // A number per session for the other columns (an IPv4 address's rank; NaN for another).
+  const values = text ? undefined : new Float64Array(n);
+  const transports = column === 'protocol' ? transportRanks(sessions) : undefined;
   for (let i = 0; i < n; i++) {
     const s = sessions[i]!;
-    ids[i] = collationKey(s.clientId);
-    if (text) own[i] = text === 'clientId' ? ids[i] : collationKey(textOf[text](s));
     index[i] = i;
+    if (manyTies) ids[i] = collationKey(s.clientId) ?? null;
+    switch (column) {
+      case 'clientId':
+        own![i] = idOf(i) ?? undefined;
+        break;
+      case 'username':
+      case 'workspace':
+        own![i] = collationKey(textOf[column](s));
+        break;
+      case 'connectedAt':
+        values![i] = s.connectedAt ?? 0;
+        break;
+      case 'subscriptions':
+        values![i] = s.subscriptions ?? -1;
+        break;
+      case 'protocol':
+        // The rank first, the transport's place among the few there are after it.
+        values![i] =
+          (s.protocol ? PROTOCOL_RANK[s.protocol] : -1) * 1e6 + transports!.get(s.transport ?? '')!;
+        break;
+      case 'ip': {
+        const rank = ipv4Rank(s.ip ?? '');
+        values![i] = rank;
+        if (Number.isNaN(rank)) own![i] = collationKey(s.ip ?? '');
+        break;
+      }
+    }
   }
+  const primary = (i: number, j: number): number => {
+    if (values === undefined) {
+      const a = own![i];
+      const b = own![j];
+      if (a !== undefined && b !== undefined) return a < b ? -1 : a > b ? 1 : 0;
+      return collator.compare(textOf[text!](sessions[i]!), textOf[text!](sessions[j]!));
+    }
+    const a = values[i]!;
+    const b = values[j]!;
+    if (column !== 'ip' || (a === a && b === b)) return a - b;
+    // IPv4 addresses first, the rest as text.
+    if (a === a) return -1;
+    if (b === b) return 1;
+    return compareText(sessions[i]!.ip ?? '', sessions[j]!.ip ?? '', own![i], own![j]);
+  };
   index.sort((i, j) => {
+    const first = sign * primary(i, j);
+    if (first) return first;
+    const idA = idOf(i);
+    const idB = idOf(j);
+    if (idA !== null && idB !== null && idA !== idB) return idA < idB ? -1 : 1;
     const a = sessions[i]!;
     const b = sessions[j]!;
     return (
-      sign *
-        (text
-          ? compareText(textOf[text](a), textOf[text](b), own[i], own[j])
-          : compareBy(column, a, b)) ||
-      compareText(a.clientId, b.clientId, ids[i], ids[j]) ||
+      compareText(a.clientId, b.clientId, idA ?? undefined, idB ?? undefined) ||
       (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
     );
   });
@@ -243,7 +331,7 @@ function sortAnew(sessions: readonly Session[], order: SortOrder): readonly Sess
   for (let i = 0; i < n; i++) out[i] = sessions[index[i]!]!;
   if (text) {
     const outKeys: (string | null)[] = new Array(n);
-    for (let i = 0; i < n; i++) outKeys[i] = own[index[i]!] ?? null;
+    for (let i = 0; i < n; i++) outKeys[i] = own![index[i]!] ?? null;
     keysOfSorted.set(out, { column: text, keys: outKeys });
   }
   return out;

@@ -4,7 +4,7 @@ import { sessionFromEmqx } from '../../src/model/emqx-client.js';
 import { ipMatchLoaded, loadIpMatch } from '../../src/model/ip-filter.js';
 import { ipMatches, parseIpPattern } from '../../src/model/ip-match.js';
 import { filterSessions, querySessions, sortSessions } from '../../src/model/query.js';
-import type { Session } from '../../src/model/session.js';
+import type { Session, Transport } from '../../src/model/session.js';
 import { matchesWorkspace } from '../../src/model/workspace.js';
 
 const s = (fields: Record<string, unknown>): Session =>
@@ -139,6 +139,75 @@ describe('sortSessions', () => {
     );
     const byTime = ids(sortSessions(fleet, { column: 'connectedAt', direction: 'descending' }));
     assert.deepEqual(byTime.slice(0, 2), ['b-2', 'a-10']);
+  });
+});
+
+describe('sortSessions against its comparator', () => {
+  it('orders as the comparator does, in every column either way, values odd and tied', async () => {
+    const { comparator } = await import('../../src/model/query.js');
+    let state = 11;
+    // The high bits: the low ones of this generator repeat after a few numbers.
+    const pick = <T>(values: readonly T[]): T => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return values[Math.floor(state / 65536) % values.length]!;
+    };
+    const ips = [
+      '10.0.0.9',
+      '10.0.0.10',
+      '9.255.255.255',
+      '10.0.0.010',
+      '::ffff:10.0.0.9',
+      '999.1.1.1',
+      '2001:db8::1',
+      'a.b.c.d',
+      '1.2.3',
+      '',
+      undefined,
+    ];
+    const fleet: Session[] = Array.from({ length: 3000 }, (_, i) => ({
+      ...s({
+        clientid: pick([
+          'a-1',
+          'A-1',
+          'a-10',
+          'b',
+          'zoë',
+          'Zoe',
+          `c-${i % 97}`,
+          `d-${i}`,
+          '\u0001x',
+        ]),
+        node: pick(['n1', 'n2', `n${i}`]),
+        username: pick([undefined, 'ops', 'OPS', 'dév', 'zoë', '', `u${i % 13}`]),
+      }),
+      ip: pick(ips),
+      subscriptions: pick([0, 2, 7, undefined]),
+      connectedAt: pick([undefined, 0, 5, 1.5, -3, 1_700_000_000_000 + (i % 50), NaN]),
+      protocol: pick([undefined, '3.1', '3.1.1', '5.0'] as const),
+      // Two spellings of one text, which the collator finds equal.
+      transport: pick([undefined, 'TCP', 'WebSocket', 'QUIC', 'e\u0301', '\u00e9'] as const) as
+        Transport | undefined,
+      workspace: pick([undefined, 'plant', 'Plant', 'office', 'ärea']),
+    }));
+    const columns = [
+      'clientId',
+      'username',
+      'workspace',
+      'connectedAt',
+      'ip',
+      'protocol',
+      'subscriptions',
+    ] as const;
+    for (const column of columns) {
+      for (const direction of ['ascending', 'descending'] as const) {
+        const order = { column, direction };
+        assert.deepEqual(
+          sortSessions([...fleet], order).map((x) => x.key),
+          [...fleet].sort(comparator(order)).map((x) => x.key),
+          `${column} ${direction}`,
+        );
+      }
+    }
   });
 });
 
