@@ -1,6 +1,7 @@
 import type { HealthTracker, SessionHealth } from '../../src/analysis/health.js';
 import type { SessionStore } from '../../src/model/session-store.js';
 import type { Session } from '../../src/model/session.js';
+import { ShardedMap } from '../../src/model/sharded-map.js';
 
 /**
  * The health of each session as the tracker last saw them, worked out when first asked: the
@@ -8,7 +9,7 @@ import type { Session } from '../../src/model/session.js';
  * 100,000 sessions before its rows can be painted.
  */
 export class HealthView {
-  readonly #cache = new Map<string, SessionHealth>();
+  readonly #cache = new ShardedMap<SessionHealth>();
   readonly #tracker: HealthTracker;
   readonly #store: SessionStore;
   readonly #now: number;

@@ -1,4 +1,5 @@
 import type { Session } from '../model/session.js';
+import { ShardedMap } from '../model/sharded-map.js';
 
 /**
  * Client IDs held by more than one session within a workspace (two nodes of a split cluster, or
@@ -17,7 +18,7 @@ export function findDuplicates(sessions: readonly Session[]): Map<string, Sessio
  */
 export class DuplicateFinder {
   // First who stands alone (almost everyone, no array each), then only the groups of two or more.
-  readonly #first = new Map<string, Session>();
+  readonly #first = new ShardedMap<Session>();
   readonly #groups = new Map<string, Session[]>();
 
   add(s: Session): void {

@@ -4,6 +4,7 @@
  * per snapshot: duplicates, no keep-alive, queued messages and unclear client IDs.
  */
 import type { Session } from '../model/session.js';
+import { ShardedMap } from '../model/sharded-map.js';
 import { DuplicateFinder, groupKeyOf } from './duplicates.js';
 import { classifyClientId, type NamingHint } from './naming.js';
 
@@ -79,7 +80,7 @@ interface Traffic {
  * made or kept per session.
  */
 class BySource<T> {
-  readonly #sources = new Map<string, Map<string, T>>();
+  readonly #sources = new Map<string, ShardedMap<T>>();
   /** The source part of the last key read, reused while keys share it (no string per session). */
   #lastSource = '';
 
@@ -109,7 +110,7 @@ class BySource<T> {
 
   set(source: string, clientId: string, value: T): void {
     let inner = this.#sources.get(source);
-    if (inner === undefined) this.#sources.set(source, (inner = new Map()));
+    if (inner === undefined) this.#sources.set(source, (inner = new ShardedMap()));
     inner.set(clientId, value);
   }
 
@@ -164,8 +165,8 @@ export class HealthTracker {
   /** Times a session of this source and client ID was taken over or discarded by a newer one. */
   readonly #takenOver = new BySource<number[]>();
   /** Receive counters per session key, and when they last moved. */
-  readonly #traffic = new Map<string, Traffic>();
-  readonly #naming = new Map<string, NamingHint>();
+  readonly #traffic = new ShardedMap<Traffic>();
+  readonly #naming = new ShardedMap<NamingHint>();
   #duplicates = new Map<string, Session[]>();
   /**
    * Client IDs with more than one connection in their history, or taken over (on any source):
@@ -242,7 +243,7 @@ export class HealthTracker {
    */
   pruneInSteps(now: number, present: (key: string) => boolean): (until?: number) => boolean {
     const traffic = this.#traffic;
-    // A Map's iterator survives entries deleted or added between steps.
+    // The keys' iterator survives entries deleted or added between steps.
     const keys = traffic.keys();
     let left = true;
     return (until = Infinity) => {

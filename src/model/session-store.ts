@@ -1,4 +1,5 @@
 import type { Session } from './session.js';
+import { ShardedMap } from './sharded-map.js';
 
 /** Every field `sameSession` compares; the type below fails to compile if one is missing. */
 type Compared =
@@ -103,7 +104,7 @@ export class SessionStore {
    * One slot per key, kept from poll to poll: a poll looks each key up once and rewrites only
    * the slots whose session changed, instead of building a new map of every key.
    */
-  #slots = new Map<string, Slot>();
+  #slots = new ShardedMap<Slot>();
   /** The slots of `sessions`, in its order (what the next poll is compared with first). */
   #order: Slot[] = [];
   /** A large first list not yet given slots, from `#indexedUpTo` on (see `index`). */
