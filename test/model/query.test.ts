@@ -142,6 +142,17 @@ describe('sortSessions', () => {
   });
 });
 
+/** Every column a list sorts by. */
+const SORT_COLUMNS = [
+  'clientId',
+  'username',
+  'workspace',
+  'connectedAt',
+  'ip',
+  'protocol',
+  'subscriptions',
+] as const;
+
 describe('sortSessions against its comparator', () => {
   it('orders as the comparator does, in every column either way, values odd and tied', async () => {
     const { comparator } = await import('../../src/model/query.js');
@@ -189,16 +200,7 @@ describe('sortSessions against its comparator', () => {
         Transport | undefined,
       workspace: pick([undefined, 'plant', 'Plant', 'office', 'ärea']),
     }));
-    const columns = [
-      'clientId',
-      'username',
-      'workspace',
-      'connectedAt',
-      'ip',
-      'protocol',
-      'subscriptions',
-    ] as const;
-    for (const column of columns) {
+    for (const column of SORT_COLUMNS) {
       for (const direction of ['ascending', 'descending'] as const) {
         const order = { column, direction };
         assert.deepEqual(
@@ -233,15 +235,7 @@ describe('sortSessions the other way (a second click on a header)', () => {
       workspace: pick([undefined, 'plant', 'Plant', 'office']),
     }));
   }
-  const columns = [
-    'clientId',
-    'username',
-    'workspace',
-    'connectedAt',
-    'ip',
-    'protocol',
-    'subscriptions',
-  ] as const;
+  const columns = SORT_COLUMNS;
   const keys = (list: readonly Session[]) => list.map((x) => x.key);
 
   it('should give the order a sort made that way gives, for every column and either way', () => {
