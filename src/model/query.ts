@@ -136,19 +136,33 @@ function compareBy(column: SortColumn, a: Session, b: Session): number {
     case 'workspace':
       return compareTextOf(column, a, b);
     case 'connectedAt':
-      return (a.connectedAt ?? 0) - (b.connectedAt ?? 0);
+      return compareNumbers(known(a.connectedAt, 0), known(b.connectedAt, 0));
     case 'ip':
       return compareIp(a.ip ?? '', b.ip ?? '');
     case 'protocol':
       return (
-        (a.protocol ? PROTOCOL_RANK[a.protocol] : -1) -
-          (b.protocol ? PROTOCOL_RANK[b.protocol] : -1) ||
+        protocolRank(a.protocol) - protocolRank(b.protocol) ||
         (a.transport ?? '').localeCompare(b.transport ?? '')
       );
     case 'subscriptions':
-      return (a.subscriptions ?? -1) - (b.subscriptions ?? -1);
+      return compareNumbers(known(a.subscriptions, -1), known(b.subscriptions, -1));
   }
 }
+
+/**
+ * A number, or `unknown` for none or for NaN (a broker's or an import's odd value): NaN compares
+ * as neither less nor more, which is no order (a sort, its turning round and a merge would each
+ * place it differently).
+ */
+const known = (n: number | undefined, unknown: number) =>
+  n === undefined || Number.isNaN(n) ? unknown : n;
+
+/** Two numbers in order, infinities too (their difference may be NaN). */
+const compareNumbers = (a: number, b: number) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A protocol's rank; one this element does not know (an odd import) sorts as none. */
+const protocolRank = (p: ProtocolVersion | undefined) =>
+  p !== undefined && Object.hasOwn(PROTOCOL_RANK, p) ? PROTOCOL_RANK[p] : -1;
 
 /**
  * Sorted copy. Unknown values sort first ascending; ties fall back to the client ID and then the
@@ -228,9 +242,9 @@ function ipv4Rank(ip: string): number {
  * texts it finds equal): there are a handful, so they are compared once, not per comparison.
  */
 function transportRanks(sessions: readonly Session[]): Map<string, number> {
-  const distinct = [...new Set(sessions.map((s) => s.transport ?? ''))].sort((a, b) =>
-    a.localeCompare(b),
-  );
+  const seen = new Set<string>();
+  for (const s of sessions) seen.add(s.transport ?? '');
+  const distinct = [...seen].sort((a, b) => a.localeCompare(b));
   const ranks = new Map<string, number>();
   let rank = 0;
   distinct.forEach((t, i) => {
@@ -281,15 +295,14 @@ function sortAnew(sessions: readonly Session[], order: SortOrder): readonly Sess
         own![i] = collationKey(textOf[column](s));
         break;
       case 'connectedAt':
-        values![i] = s.connectedAt ?? 0;
+        values![i] = known(s.connectedAt, 0);
         break;
       case 'subscriptions':
-        values![i] = s.subscriptions ?? -1;
+        values![i] = known(s.subscriptions, -1);
         break;
       case 'protocol':
         // The rank first, the transport's place among the few there are after it.
-        values![i] =
-          (s.protocol ? PROTOCOL_RANK[s.protocol] : -1) * 1e6 + transports!.get(s.transport ?? '')!;
+        values![i] = protocolRank(s.protocol) * 1e6 + transports!.get(s.transport ?? '')!;
         break;
       case 'ip': {
         const rank = ipv4Rank(s.ip ?? '');
@@ -308,7 +321,7 @@ function sortAnew(sessions: readonly Session[], order: SortOrder): readonly Sess
     }
     const a = values[i]!;
     const b = values[j]!;
-    if (column !== 'ip' || (a === a && b === b)) return a - b;
+    if (column !== 'ip' || (a === a && b === b)) return compareNumbers(a, b);
     // IPv4 addresses first, the rest as text.
     if (a === a) return -1;
     if (b === b) return 1;

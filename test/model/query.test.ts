@@ -4,7 +4,7 @@ import { sessionFromEmqx } from '../../src/model/emqx-client.js';
 import { ipMatchLoaded, loadIpMatch } from '../../src/model/ip-filter.js';
 import { ipMatches, parseIpPattern } from '../../src/model/ip-match.js';
 import { filterSessions, querySessions, sortSessions } from '../../src/model/query.js';
-import type { Session, Transport } from '../../src/model/session.js';
+import type { ProtocolVersion, Session, Transport } from '../../src/model/session.js';
 import { matchesWorkspace } from '../../src/model/workspace.js';
 
 const s = (fields: Record<string, unknown>): Session =>
@@ -155,7 +155,7 @@ const SORT_COLUMNS = [
 
 describe('sortSessions against its comparator', () => {
   it('orders as the comparator does, in every column either way, values odd and tied', async () => {
-    const { comparator } = await import('../../src/model/query.js');
+    const { comparator, mergeSorted } = await import('../../src/model/query.js');
     let state = 11;
     // The high bits: the low ones of this generator repeat after a few numbers.
     const pick = <T>(values: readonly T[]): T => {
@@ -192,9 +192,21 @@ describe('sortSessions against its comparator', () => {
         username: pick([undefined, 'ops', 'OPS', 'dév', 'zoë', '', `u${i % 13}`]),
       }),
       ip: pick(ips),
-      subscriptions: pick([0, 2, 7, undefined]),
-      connectedAt: pick([undefined, 0, 5, 1.5, -3, 1_700_000_000_000 + (i % 50), NaN]),
-      protocol: pick([undefined, '3.1', '3.1.1', '5.0'] as const),
+      subscriptions: pick([0, 2, 7, undefined, NaN]),
+      connectedAt: pick([
+        undefined,
+        0,
+        -0,
+        5,
+        1.5,
+        -3,
+        1_700_000_000_000 + (i % 50),
+        NaN,
+        Infinity,
+      ]),
+      // Versions this element does not know, as an odd import may hold.
+      protocol: pick([undefined, '3.1', '3.1.1', '5.0', '4.0', 'toString'] as const) as
+        ProtocolVersion | undefined,
       // Two spellings of one text, which the collator finds equal.
       transport: pick([undefined, 'TCP', 'WebSocket', 'QUIC', 'e\u0301', '\u00e9'] as const) as
         Transport | undefined,
@@ -203,10 +215,33 @@ describe('sortSessions against its comparator', () => {
     for (const column of SORT_COLUMNS) {
       for (const direction of ['ascending', 'descending'] as const) {
         const order = { column, direction };
+        const expected = [...fleet].sort(comparator(order)).map((x) => x.key);
         assert.deepEqual(
           sortSessions([...fleet], order).map((x) => x.key),
-          [...fleet].sort(comparator(order)).map((x) => x.key),
+          expected,
           `${column} ${direction}`,
+        );
+        // Turned round from the other way, and merged into: the same order (NaN made neither).
+        const input = [...fleet];
+        const other = direction === 'ascending' ? 'descending' : 'ascending';
+        sortSessions(input, { column, direction: other });
+        const turned = sortSessions(input, order);
+        assert.deepEqual(
+          turned.map((x) => x.key),
+          expected,
+          `${column} ${direction}, turned`,
+        );
+        const later = fleet.slice(0, 300);
+        const merged = mergeSorted(
+          sortSessions(fleet.slice(300), order),
+          new Set(),
+          sortSessions(later, order),
+          order,
+        );
+        assert.deepEqual(
+          merged.map((x) => x.key),
+          [...fleet.slice(300), ...later].sort(comparator(order)).map((x) => x.key),
+          `${column} ${direction}, merged`,
         );
       }
     }
