@@ -66,5 +66,16 @@ describe('ShardedMap', () => {
       for (const n of list) assert.ok(n > 100_000 / 32 && n < 100_000 / 8, `${what}: ${list}`);
     }
     assert.ok(['', 'a', 'é', 'ab'].every((k) => shardOf(k) >= 0 && shardOf(k) < 16));
+    // Fleets whose IDs differ in the middle, or only in a few digits, use every Map too.
+    const fleets = {
+      device: (i: number) => `${String(i).padStart(6, '0')}-device`,
+      plant: (i: number) => `plant${i % 10}/line/${String(i).padStart(5, '0')}/01`,
+      gateway: (i: number) => `${i}-gw`,
+    };
+    for (const [what, id] of Object.entries(fleets)) {
+      const list = new Array<number>(16).fill(0);
+      for (let i = 0; i < 100_000; i++) list[shardOf(id(i))]!++;
+      for (const n of list) assert.ok(n > 0 && n < 100_000 / 4, `${what}: ${list}`);
+    }
   });
 });
