@@ -10,8 +10,8 @@
  * `--rate=N`: clients per second in the bulk disconnect (default 500).
  * `--sizes=100000`, `--impls=element,virtualizer`, `--no-real`: measure only part of it.
  *
- * Each time runs from the change (data handed over, a key typed, a header clicked) to the next
- * frame painted with the rows. Measurements after the first rows start 2 s later.
+ * Each time runs from the change (data handed over to a table already painted without rows, a key
+ * typed, a header clicked) to the next frame painted with the rows. Measurements after the first rows start 2 s later.
  */
 import {
   createReadStream,
