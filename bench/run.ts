@@ -69,12 +69,20 @@ const SETTLE_MS = 2000;
  * the mercy of the moment (27–68 ms in runs of one afternoon at 100,000 sessions).
  */
 const REFRESHES = quick ? 1 : 5;
+/**
+ * Loads timed for the first rows, each in a page of its own, whose median is reported: one load
+ * at 100,000 sessions took 23 to 51 ms across runs of one morning. A load that took over
+ * `SLOW_LOAD_MS` (the plain table beyond 1,000 sessions) is not done again.
+ */
+const LOADS = quick ? 1 : 5;
+const SLOW_LOAD_MS = 2000;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist', 'bench');
 const results = join(root, 'bench-results');
 
 /** What one implementation measured at one size. */
 interface Figures {
+  /** The median of `LOADS` loads. */
   firstRows: number;
   keystrokeMedian: number;
   keystrokeP95: number;
@@ -190,7 +198,31 @@ const call = <T>(page: Page, name: string, ...a: unknown[]) =>
     [name, a] as const,
   ) as Promise<T>;
 
+/**
+ * Everything measured at size `n`, the first rows the median of `LOADS` loads: those after the
+ * first, each in a page of its own, once the page of the other measurements is closed.
+ */
 async function measure(browser: Browser, base: string, impl: Impl, n: number): Promise<Figures> {
+  const figures = await measurePage(browser, base, impl, n);
+  const loads = [figures.firstRows];
+  while (loads.length < LOADS && loads[0]! <= SLOW_LOAD_MS) {
+    const page = await openPage(browser, base, impl);
+    try {
+      loads.push(await call<number>(page, 'load', n));
+    } finally {
+      await page.context().close();
+    }
+  }
+  return { ...figures, firstRows: quantile(loads, 0.5) };
+}
+
+/** Everything measured in one page, the first rows of its one load. */
+async function measurePage(
+  browser: Browser,
+  base: string,
+  impl: Impl,
+  n: number,
+): Promise<Figures> {
   const page = await openPage(browser, base, impl);
   try {
     const firstRows = await call<number>(page, 'load', n);
@@ -414,7 +446,7 @@ function report(
   const md = [
     `# cs-active-sessions benchmark${quick ? ' (quick)' : ''}`,
     '',
-    'Times in ms from the change to the next frame painted with its rows (frames at 60 Hz; keystrokes and the rest start 2 s after the first rows; a refresh is the median of 5, 1 s apart, 1 in quick runs); the longest frames are those of the page left alone for 2 s after the first rows and after the refresh, while the element finishes its work between frames, memory in MB (renderer resident, and its private part: resident memory without the pages of Chromium’s own files read from disk; peak = resident high-water mark), measured in one run on this machine against two baselines. A ratio below 1 means the element is faster or smaller.',
+    'Times in ms from the change to the next frame painted with its rows (frames at 60 Hz; keystrokes and the rest start 2 s after the first rows; first rows are the median of 5 loads, each in a page of its own, and a refresh the median of 5, 1 s apart, 1 of each in quick runs); the longest frames are those of the page left alone for 2 s after the first rows and after the refresh, while the element finishes its work between frames, memory in MB (renderer resident, and its private part: resident memory without the pages of Chromium’s own files read from disk; peak = resident high-water mark), measured in one run on this machine against two baselines. A ratio below 1 means the element is faster or smaller.',
     ...rows,
     '\n### Bundles (gzip bytes)\n',
     ...Object.entries(sizes).map(([file, bytes]) => `- ${file}: ${bytes.toLocaleString('en-US')}`),
