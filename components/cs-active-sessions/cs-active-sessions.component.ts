@@ -2244,25 +2244,29 @@ export class CsActiveSessions extends LitElement {
     this.#countAgain = false;
     const health = this.#health;
     const sessions = store.sessions;
-    const counts = new Map<HealthFilter, number>(HEALTH_FILTERS.map((f) => [f.id, 0]));
+    // Over an index, not `for...of`: an array iterator for each session made 5 MB of garbage
+    // at every count of 100,000 sessions.
+    const tally = HEALTH_FILTERS.map(() => 0);
     const count = (s: Session) => {
       if (workspace !== undefined && s.workspace !== workspace) return;
       const h = health.of(s);
-      for (const f of HEALTH_FILTERS) {
-        if (matchesHealth(h, f.id)) counts.set(f.id, counts.get(f.id)! + 1);
+      for (let i = 0; i < HEALTH_FILTERS.length; i++) {
+        if (matchesHealth(h, HEALTH_FILTERS[i]!.id)) tally[i]!++;
       }
     };
+    const counts = () =>
+      new Map<HealthFilter, number>(HEALTH_FILTERS.map((f, i) => [f.id, tally[i]!]));
     // A small list is counted at once; a larger one between frames, the last counts shown
     // meanwhile (each client ID's naming is worked out once: a few microseconds each).
     if (sessions.length <= HEALTH_AT_ONCE) {
       for (const s of sessions) count(s);
-      this.#healthCounts = counts;
+      this.#healthCounts = counts();
       return;
     }
     this.#countingFor = [store, workspace];
     this.#cancelCount = inBackground(sliced(sessions, count), () => {
       this.#cancelCount = undefined;
-      this.#healthCounts = counts;
+      this.#healthCounts = counts();
       this.requestUpdate();
       if (this.#countAgain) {
         this.#countAgain = false;

