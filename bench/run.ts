@@ -36,6 +36,7 @@ import { buildCdn, COMPANIONS, SCRIPT } from '../scripts/cdn.js';
 import { CHROME_ARGS, ensureChrome } from '../scripts/find-chrome.mjs';
 import { bulkDisconnect } from '../src/sources/bulk-disconnect.js';
 import { EmqxSource } from '../src/sources/emqx.js';
+import { quantile } from './quantile.js';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -112,18 +113,28 @@ interface Figures {
   domNodes: number;
 }
 
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-};
 const round = (n: number | undefined) => (n === undefined ? undefined : Math.round(n * 10) / 10);
 
-/** Keystrokes from one character to an exact client ID, then a few other queries. */
+/**
+ * 20 queries (8 in quick runs): keystrokes from one character to an exact client ID (12), then
+ * others, each typed at once: part of a username, a client-ID prefix, an IP (which search does
+ * not look at), the start of one ID, one that matches nothing, a prefix again, the middle of an
+ * organisation's name and another prefix.
+ */
 function queries(n: number): string[] {
   const id = `pump-${String(Math.min(n - 1, 1234)).padStart(7, '0')}`;
   const typed = [...id].map((_, i) => id.slice(0, i + 1));
-  const others = ['org_k7', 'meter', '10.0.4', 'agent-00009', 'zz-none', 'sensor'];
-  return quick ? [...typed.slice(0, 4), ...others.slice(0, 4)] : [...typed, ...others].slice(0, 20);
+  const others = [
+    'org_k7',
+    'meter',
+    '10.0.4',
+    'agent-00009',
+    'zz-none',
+    'sensor',
+    'h5j3n8',
+    'mobile',
+  ];
+  return quick ? [...typed.slice(0, 4), ...others.slice(0, 4)] : [...typed, ...others];
 }
 
 async function buildPages(): Promise<void> {

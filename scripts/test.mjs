@@ -20,6 +20,7 @@ const NODE_TEST_DIRS = [
   'test/extension',
   'test/e2e',
   'test/build',
+  'test/bench',
 ];
 const work = mkdtempSync(join(tmpdir(), 'cs-test-'));
 // Every hardening test appends its figures here (test/support/hardening-report.ts).
