@@ -116,6 +116,8 @@ export class SessionStore {
   #round = 0;
   #updatedAt: number | undefined;
   #change: StoreChange | undefined;
+  /** A `replaceInSteps` not done yet. */
+  #pending: ReplaceJob | undefined;
 
   /** The last change, from the list before it to `sessions`. */
   get lastChange(): StoreChange | undefined {
@@ -197,6 +199,22 @@ export class SessionStore {
    * sessions hashes the keys of those that moved, not of all of them.
    */
   replace(sessions: readonly Session[], at: number = Date.now()): void {
+    this.replaceInSteps(sessions, at).step(Infinity);
+  }
+
+  /**
+   * `replace`, done a slice at a time: the returned job's `step(until)` (a `performance.now()`)
+   * works until then and returns true once the list is in (or the job was cancelled). For a
+   * large poll: comparing every field of 100,000 sessions with the ones kept takes 20–30 ms here,
+   * which would hold up a frame; in steps, it runs between frames.
+   *
+   * Until the job is done, the store is as it was before it: `sessions`, `get` and `lastChange`
+   * say nothing of the new list. A patch or a removal meanwhile puts the list in first (the
+   * poll was taken before it), then itself; another `replace` cancels the job (a newer list
+   * supersedes it).
+   */
+  replaceInSteps(sessions: readonly Session[], at: number = Date.now()): ReplaceJob {
+    this.#pending?.cancel();
     if (this.#unindexed !== undefined) this.index();
     if (sessions.length > INDEX_LATER_FROM && this.#order.length === 0) {
       // A large first list: shown now, indexed between frames (`index`).
@@ -206,7 +224,7 @@ export class SessionStore {
       this.#change = { from: this.#sessions, added: sessions, gone: new Set() };
       this.#sessions = sessions;
       this.#updatedAt = at;
-      return;
+      return { step: () => true, cancel: () => undefined, committed: true };
     }
     const round = ++this.#round;
     const slots = this.#slots;
@@ -215,58 +233,103 @@ export class SessionStore {
     const list: Session[] = [];
     const added: Session[] = [];
     const gone = new Set<Session>();
+    // What the list changes in the store, put in when it is done: until then `get` answers as
+    // before. Sessions that changed, with their slots; new keys, with theirs.
+    const changedSlots: Slot[] = [];
+    const changedTo: Session[] = [];
+    const created = new Map<string, Slot>();
     let next = 0;
-    for (const fresh of sessions) {
-      let slot = previous[next];
-      if (slot !== undefined && slot.session.key === fresh.key && slot.round !== round) {
-        next++;
-      } else {
-        const found = slots.get(fresh.key);
-        if (found === undefined) {
-          const created: Slot = { session: fresh, round, index: order.length };
-          slots.set(fresh.key, created);
-          order.push(created);
-          added.push(fresh);
-          list.push(fresh);
-          continue;
+    let i = 0;
+    let ended = false;
+    const job: ReplaceJob = {
+      committed: false,
+      step: (until) => {
+        if (ended) return true;
+        const n = sessions.length;
+        while (i < n) {
+          const end = Math.min(n, i + 1024);
+          for (; i < end; i++) {
+            const fresh = sessions[i]!;
+            let slot = previous[next];
+            if (slot !== undefined && slot.session.key === fresh.key && slot.round !== round) {
+              next++;
+            } else {
+              const found =
+                slots.get(fresh.key) ?? (created.size > 0 ? created.get(fresh.key) : undefined);
+              if (found === undefined) {
+                const made: Slot = { session: fresh, round, index: order.length };
+                created.set(fresh.key, made);
+                order.push(made);
+                added.push(fresh);
+                list.push(fresh);
+                continue;
+              }
+              // Listed twice: the first entry stays.
+              if (found.round === round) continue;
+              slot = found;
+              next = found.index + 1;
+            }
+            slot.round = round;
+            slot.index = order.length;
+            const old = slot.session;
+            order.push(slot);
+            if (
+              old === fresh ||
+              (old.clientId === fresh.clientId && old.node === fresh.node && sameValues(old, fresh))
+            ) {
+              list.push(old);
+            } else {
+              gone.add(old);
+              changedSlots.push(slot);
+              changedTo.push(fresh);
+              added.push(fresh);
+              list.push(fresh);
+            }
+          }
+          if (performance.now() >= until) break;
         }
-        // Listed twice: the first entry stays.
-        if (found.round === round) continue;
-        slot = found;
-        next = found.index + 1;
-      }
-      slot.round = round;
-      slot.index = order.length;
-      const old = slot.session;
-      if (
-        old !== fresh &&
-        !(old.clientId === fresh.clientId && old.node === fresh.node && sameValues(old, fresh))
-      ) {
-        gone.add(old);
-        slot.session = fresh;
-        added.push(fresh);
-      }
-      order.push(slot);
-      list.push(slot.session);
-    }
-    // Keys this poll did not list: only looked for when there are some.
-    if (order.length < slots.size) {
-      for (const slot of previous) {
-        if (slot.round === round || slots.get(slot.session.key) !== slot) continue;
-        gone.add(slot.session);
-        slots.delete(slot.session.key);
-        slot.round = REMOVED;
-      }
-    }
-    // Everything new (a first poll): the list itself, not a second array of it.
-    this.#change = {
-      from: this.#sessions,
-      added: added.length === list.length ? list : added,
-      gone,
+        if (i < n) return false;
+        // Done: the list goes in.
+        ended = true;
+        this.#pending = undefined;
+        for (let k = 0; k < changedSlots.length; k++) changedSlots[k]!.session = changedTo[k]!;
+        created.forEach((slot, key) => slots.set(key, slot));
+        // Keys this poll did not list: only looked for when there are some.
+        if (order.length < slots.size) {
+          for (const slot of previous) {
+            if (slot.round === round || slots.get(slot.session.key) !== slot) continue;
+            gone.add(slot.session);
+            slots.delete(slot.session.key);
+            slot.round = REMOVED;
+          }
+        }
+        // Everything new (a first poll): the list itself, not a second array of it.
+        this.#change = {
+          from: this.#sessions,
+          added: added.length === list.length ? list : added,
+          gone,
+        };
+        this.#sessions = list;
+        this.#order = order;
+        this.#updatedAt = at;
+        job.committed = true;
+        return true;
+      },
+      // Rounds and places written to slots so far are left: a later poll has a newer round,
+      // and a place is only where a key is looked for first.
+      cancel: () => {
+        if (ended) return;
+        ended = true;
+        if (this.#pending === job) this.#pending = undefined;
+      },
     };
-    this.#sessions = list;
-    this.#order = order;
-    this.#updatedAt = at;
+    this.#pending = job;
+    return job;
+  }
+
+  /** A stepped replace under way puts its list in now (before a patch or removal). */
+  #finishPending(): void {
+    this.#pending?.step(Infinity);
   }
 
   /** Puts one session in (new or updated), keeping list order for an existing key. */
@@ -276,6 +339,7 @@ export class SessionStore {
 
   /** Puts many sessions in and takes others out, in one pass over the list. */
   patch(upserts: readonly Session[], removes: ReadonlySet<string>): void {
+    this.#finishPending();
     if (this.#unindexed !== undefined) this.index();
     const slots = this.#slots;
     const appended: Slot[] = [];
@@ -318,6 +382,7 @@ export class SessionStore {
 
   /** Removes a session; returns whether it was there. */
   remove(key: string): boolean {
+    this.#finishPending();
     if (this.#unindexed !== undefined) this.index();
     const slot = this.#slots.get(key);
     if (slot === undefined) return false;
@@ -343,6 +408,16 @@ export class SessionStore {
     this.#order = order;
     this.#sessions = list;
   }
+}
+
+/** A `SessionStore.replaceInSteps` under way. */
+export interface ReplaceJob {
+  /** Works until `until` (a `performance.now()`); true once the list is in, or cancelled. */
+  step(until: number): boolean;
+  /** Leaves the store as it is; the list never goes in. */
+  cancel(): void;
+  /** Whether the list went in. */
+  committed: boolean;
 }
 
 /** A key's place in the store: its current session and the poll that last listed it. */

@@ -99,7 +99,38 @@ describe('session store', () => {
           if (rand() < 0.15) fresh.reverse();
           if (rand() < 0.1) fresh.sort(() => rand() - 0.5);
           const expected = modelReplace(previous, fresh);
-          store.replace(fresh);
+          const how = rand();
+          if (how < 0.5) store.replace(fresh);
+          else {
+            // In steps, with what may come before its first step.
+            const job = store.replaceInSteps(fresh);
+            assert.equal(store.sessions, previous, `nothing in before its steps, step ${step}`);
+            for (const s of previous) assert.equal(store.get(s.key), s);
+            if (how < 0.6) {
+              // Cancelled (its refresh was overtaken): the store stays as it was.
+              job.cancel();
+              assert.equal(job.step(Infinity), true);
+              assert.equal(job.committed, false);
+              assert.equal(store.sessions, previous);
+              continue;
+            }
+            if (how < 0.7 && expected.list.length > 0) {
+              // A live event before it is done: the poll first, then the event.
+              const upsert = make(pick(sources), Math.floor(rand() * 40), ++version);
+              const removes = new Set([pick(expected.list).key]);
+              store.patch([upsert], removes);
+              assert.equal(job.committed, true);
+              assert.deepEqual(
+                store.sessions,
+                modelPatch(expected.list, [upsert], removes).list,
+                `patch during a poll, step ${step}`,
+              );
+              assert.equal(job.step(Infinity), true);
+              continue;
+            }
+            assert.equal(job.step(Infinity), true);
+            assert.equal(job.committed, true);
+          }
           assert.deepEqual(store.sessions, expected.list, `poll at step ${step}`);
           for (let i = 0; i < expected.list.length; i++) {
             assert.equal(store.sessions[i], expected.list[i], `object kept at ${i}, step ${step}`);
@@ -180,6 +211,94 @@ describe('session store', () => {
       assert.equal(store.sessions.length, expected, act);
       for (const x of store.sessions) assert.equal(store.get(x.key), x, act);
     }
+  });
+
+  describe('a poll put in a slice at a time', () => {
+    const N = 6000;
+    /** A store holding `N` sessions, and a poll of them: 1 % changed, 10 gone, 10 new. */
+    function setUp() {
+      const store = new SessionStore();
+      const first = Array.from({ length: N }, (_, i) => make('a', i, 1));
+      store.replace(first);
+      store.index();
+      const fresh = first
+        .filter((_, i) => i % 600 !== 7)
+        .map((s, i) => make('a', Number(s.clientId.slice(1)), i % 100 === 3 ? 2 : 1));
+      for (let k = 0; k < 10; k++) fresh.splice(k * 500, 0, make('a', N + k, 1));
+      return { store, first, fresh, expected: modelReplace(first, fresh) };
+    }
+    const changedKey = (fresh: Session[]) => fresh.find((s) => s.connectedAt === 2)!.key;
+
+    it('changes nothing until its last step, then is what replace would be', () => {
+      const { store, first, fresh, expected } = setUp();
+      const before = store.lastChange;
+      const job = store.replaceInSteps(fresh, 1234);
+      let steps = 0;
+      while (!job.step(performance.now() - 1)) {
+        steps++;
+        assert.equal(store.sessions, first);
+        assert.equal(store.lastChange, before);
+        assert.equal(store.get(changedKey(fresh))?.connectedAt, 1, 'the kept version');
+        assert.equal(store.get(fresh[0]!.key), undefined, 'a new key is not in yet');
+      }
+      assert.ok(steps >= 5, `in steps (${steps})`);
+      assert.equal(job.committed, true);
+      assert.equal(store.updatedAt, 1234);
+      assert.deepEqual(store.sessions, expected.list);
+      expected.list.forEach((s, i) => assert.equal(store.sessions[i], s));
+      assert.deepEqual(new Set(store.lastChange!.added), new Set(expected.added));
+      assert.deepEqual(store.lastChange!.gone, expected.gone);
+      assert.equal(store.lastChange!.from, first);
+      for (const s of store.sessions) assert.equal(store.get(s.key), s);
+      assert.equal(store.get(first[7]!.key), undefined, 'a key gone is out');
+    });
+
+    it('puts its list in first when a patch or removal comes half-way', () => {
+      for (const act of ['patch', 'remove'] as const) {
+        const { store, fresh, expected } = setUp();
+        const job = store.replaceInSteps(fresh);
+        job.step(performance.now() - 1);
+        job.step(performance.now() - 1);
+        assert.equal(job.committed, false);
+        const key = changedKey(fresh);
+        if (act === 'patch') {
+          const live = make('a', N + 50, 3);
+          store.patch([live], new Set([key]));
+          assert.deepEqual(store.sessions, modelPatch(expected.list, [live], new Set([key])).list);
+        } else {
+          assert.equal(store.remove(key), true);
+          assert.deepEqual(
+            store.sessions,
+            expected.list.filter((s) => s.key !== key),
+          );
+        }
+        assert.equal(job.committed, true, act);
+        assert.equal(job.step(performance.now() - 1), true, act);
+        for (const s of store.sessions) assert.equal(store.get(s.key), s);
+      }
+    });
+
+    it('leaves the store as it was when cancelled or overtaken half-way', () => {
+      for (const act of ['cancel', 'replace'] as const) {
+        const { store, first, fresh } = setUp();
+        const job = store.replaceInSteps(fresh);
+        job.step(performance.now() - 1);
+        job.step(performance.now() - 1);
+        if (act === 'cancel') job.cancel();
+        // A newer poll: every session once more, a few changed.
+        const newer = first.map((s, i) => make('a', Number(s.clientId.slice(1)), i % 7 ? 1 : 4));
+        if (act === 'cancel') assert.equal(store.sessions, first, 'cancelled: as it was');
+        store.replace(newer);
+        assert.equal(job.step(Infinity), true);
+        assert.equal(job.committed, false, act);
+        const expected = modelReplace(first, newer);
+        assert.deepEqual(store.sessions, expected.list, act);
+        expected.list.forEach((s, i) => assert.equal(store.sessions[i], s, act));
+        assert.deepEqual(store.lastChange!.gone, expected.gone, act);
+        for (const s of store.sessions) assert.equal(store.get(s.key), s);
+        assert.equal(store.get(fresh[0]!.key), undefined, `${act}: its new keys never went in`);
+      }
+    });
   });
 
   it('looks up only the sessions that moved when a poll keeps the order', () => {
