@@ -217,6 +217,44 @@ const api = {
     }, settleTable);
   },
 
+  /**
+   * A refresh as `refresh` makes it, and the time of each frame from the one before it to the
+   * one painted with it: whether the refresh held a frame up (a poll's merge done between frames
+   * holds none, however long it takes in all).
+   */
+  async refreshFrames(share: number): Promise<number[]> {
+    let change: () => void | Promise<void>;
+    let settle: () => Promise<void>;
+    if (element) {
+      source!.change(share, ++polls);
+      change = () => element!.refresh();
+      settle = settleElement;
+    } else {
+      const step = Math.round(1 / share);
+      const fresh = baselineRows.map((s, i) =>
+        i % step === 0 ? { ...s, connectedAt: (s.connectedAt ?? 0) + 1000 } : { ...s },
+      );
+      change = () => {
+        table!.sessions = fresh;
+      };
+      settle = settleTable;
+    }
+    collect();
+    const times: number[] = [];
+    let last = await frame();
+    let running = true;
+    const onFrame = (now: number) => {
+      times.push(now - last);
+      last = now;
+      if (running) requestAnimationFrame(onFrame);
+    };
+    requestAnimationFrame(onFrame);
+    await change();
+    await settle();
+    running = false;
+    return times;
+  },
+
   async exportCsv(): Promise<number> {
     if (element) {
       return timed(

@@ -14,6 +14,7 @@ import type { LiveEvent } from '../../src/live/emqx-events.js';
 import { flagsIn, rowFor, sessionRows, tick } from '../support/element.js';
 import { GeneratedSource } from '../support/generated.js';
 import type { SessionSource } from '../../src/sources/source.js';
+import type { SessionStore } from '../../src/model/session-store.js';
 
 const N = 100_000;
 
@@ -227,6 +228,105 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
     expect(sessionRows(el).length).to.equal(before);
     expect(el.shadowRoot!.activeElement).to.equal(row);
     expect(row.getAttribute('aria-rowindex')).to.equal('2');
+  });
+
+  /** The element's store and its entry points for live events and ended sessions. */
+  const controllerOf = (el: CsActiveSessions) =>
+    (
+      el as unknown as {
+        _sessions: {
+          store: SessionStore;
+          applyLive(e: LiveEvent): void;
+          removeSessions(keys: readonly string[]): void;
+        };
+      }
+    )._sessions;
+
+  /**
+   * Refreshes after 1 % of the fleet reconnected, calling `during` in each frame until the
+   * refresh is done; returns how many frames went by.
+   */
+  async function refreshWith(el: CsActiveSessions, source: GeneratedSource, during: () => void) {
+    source.change(0.01, 2);
+    let frames = 0;
+    let refreshing = true;
+    const onFrame = () => {
+      if (!refreshing) return;
+      frames++;
+      during();
+      requestAnimationFrame(onFrame);
+    };
+    requestAnimationFrame(onFrame);
+    await el.refresh();
+    refreshing = false;
+    return frames;
+  }
+
+  it('should match a poll of 100,000 sessions between frames, its rows shown once matched', async () => {
+    const source = new GeneratedSource(N);
+    const { el, grid } = await renderWith(source, N);
+    const { store } = controllerOf(el);
+    const before = store.sessions;
+    const first = before[0]!;
+    const seen = new Set<readonly unknown[]>();
+    const frames = await refreshWith(el, source, () => seen.add(store.sessions));
+    // Frames were painted while the poll was matched, each with the last poll's list.
+    expect(frames).to.be.greaterThan(0);
+    expect([...seen]).to.deep.equal([before]);
+    // Then the poll is in: 1 % changed, the rest the same objects.
+    expect(store.sessions).to.not.equal(before);
+    expect(store.sessions.length).to.equal(N);
+    expect(store.get(first.key)).to.not.equal(first);
+    expect(store.get(first.key)!.connectedAt).to.equal(first.connectedAt! + 2000);
+    expect(store.lastChange!.added.length).to.equal(N / 100);
+    expect(store.get(before[1]!.key)).to.equal(before[1]);
+    await el.updateComplete;
+    expect(grid.getAttribute('aria-rowcount')).to.equal(String(N + 1));
+  });
+
+  it('should keep a live event or an ended session that comes while a poll is being matched', async () => {
+    const source = new GeneratedSource(N);
+    const { el } = await renderWith(source, N);
+    const controller = controllerOf(el);
+    const { store } = controller;
+    const before = store.sessions;
+    // A connection the poll does not know of, reported live in its first frame.
+    let sent = false;
+    await refreshWith(el, source, () => {
+      if (sent) return;
+      sent = true;
+      controller.applyLive({
+        kind: 'connected',
+        node: 'emqx@10.0.9.1',
+        clientId: 'live-newcomer',
+        payload: {
+          clientid: 'live-newcomer',
+          ipaddress: '10.0.9.2',
+          proto_ver: 4,
+          connected_at: Date.now(),
+        },
+        reason: undefined,
+      });
+    });
+    await waitUntil(() => store.sessions.some((s) => s.clientId === 'live-newcomer'), 'live');
+    expect(store.sessions.length).to.equal(N + 1);
+    expect(store.get(before[0]!.key)!.connectedAt).to.equal(before[0]!.connectedAt! + 2000);
+
+    // A session ended by an action while the next poll is matched: that poll is dropped (it
+    // predates the action), and the session stays out.
+    const now = store.sessions;
+    const ended = now[5]!;
+    let removed = false;
+    await refreshWith(el, source, () => {
+      if (removed) return;
+      removed = true;
+      controller.removeSessions([ended.key]);
+    });
+    expect(removed).to.equal(true);
+    expect(store.get(ended.key)).to.equal(undefined);
+    expect(store.sessions.length).to.equal(N);
+    // The dropped poll's changes are not half put in: every other session is as it was.
+    expect(store.sessions.filter((s, i) => s !== now[i + (i >= 5 ? 1 : 0)])).to.deep.equal([]);
   });
 
   it('should render the rows a scroll jumps to before the rows beyond them', async () => {
