@@ -189,6 +189,11 @@ export class SessionsController implements ReactiveController {
   #liveTimer: ReturnType<typeof setTimeout> | undefined;
   /** Live events seen while a poll is in flight, to apply again over its older snapshot. */
   #liveDuringPoll: LiveEvent[] | undefined;
+  /**
+   * Whether a poll is being merged between frames (`SessionStore.replaceInSteps`): live events
+   * and details wait until it is in.
+   */
+  #merging = false;
 
   constructor(host: ReactiveControllerHost, callbacks: SessionsControllerCallbacks) {
     this.#host = host;
@@ -420,8 +425,19 @@ export class SessionsController implements ReactiveController {
       this.store.sessions.length > 0
     ) {
       const job = this.store.replaceInSteps(listed);
-      if (!(await this.#replaced(job, abort.signal)) || entries !== this.#entries) return;
-      replaced = true;
+      this.#merging = true;
+      let merged: boolean;
+      try {
+        merged = await this.#replaced(job, abort.signal);
+      } finally {
+        this.#merging = false;
+      }
+      // Overtaken (a newer refresh, an action, the element removed): dropped as a whole, as
+      // the list is while it is on its way. Nothing else puts the store's list in meanwhile
+      // (live events and details wait), so the store is as it was.
+      if (abort.signal.aborted || entries !== this.#entries) return;
+      // Cancelled by anything else (another replace of the store): the poll goes in at once.
+      replaced = merged;
     }
 
     let failedNow: ListError | undefined;
@@ -472,7 +488,7 @@ export class SessionsController implements ReactiveController {
 
   /**
    * Runs a stepped replace: a first slice now, the rest between frames. Resolves whether its
-   * list went in; false when the refresh was overtaken (aborted), which cancels it.
+   * list went in; false when it was cancelled: by the refresh's abort, or by another replace.
    */
   #replaced(job: ReplaceJob, signal: AbortSignal): Promise<boolean> {
     if (signal.aborted) {
@@ -484,7 +500,7 @@ export class SessionsController implements ReactiveController {
       const onAbort = () => {
         stop();
         job.cancel();
-        resolve(false);
+        resolve(job.committed);
       };
       const stop = inBackground(
         (until) => job.step(until),
@@ -722,6 +738,11 @@ export class SessionsController implements ReactiveController {
     const flush = () => {
       this.#hydrationTimer = undefined;
       if (run.signal.aborted || entries !== this.#entries) return;
+      // Not while a poll is merged: that poll's lists and the store must go in together.
+      if (this.#merging) {
+        schedule();
+        return;
+      }
       for (const [key, entry] of removes) {
         if (!this.#owners.has(key)) continue;
         entry.sessions = entry.sessions.filter((s) => s.key !== key);
@@ -813,6 +834,12 @@ export class SessionsController implements ReactiveController {
 
   #flushLive(): void {
     this.#liveTimer = undefined;
+    // Not while a poll is merged (its snapshot and its sources' lists must go in together):
+    // the events wait, and are applied again on top of that poll when it is in.
+    if (this.#merging) {
+      this.#liveTimer = setTimeout(() => this.#flushLive(), LIVE_BATCH_MS);
+      return;
+    }
     const events = this.#liveQueue;
     this.#liveQueue = [];
     if (this.#applyEvents(events)) this.#host.requestUpdate();

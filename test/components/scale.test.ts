@@ -236,6 +236,7 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
       el as unknown as {
         _sessions: {
           store: SessionStore;
+          totalActive: number;
           applyLive(e: LiveEvent): void;
           removeSessions(keys: readonly string[]): void;
         };
@@ -308,8 +309,11 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
         reason: undefined,
       });
     });
+    expect(sent).to.equal(true);
     await waitUntil(() => store.sessions.some((s) => s.clientId === 'live-newcomer'), 'live');
     expect(store.sessions.length).to.equal(N + 1);
+    // Counted too: the poll's count, and the live connection on top of it.
+    expect(controller.totalActive).to.equal(N + 1);
     expect(store.get(before[0]!.key)!.connectedAt).to.equal(before[0]!.connectedAt! + 2000);
 
     // A session ended by an action while the next poll is matched: that poll is dropped (it
@@ -325,6 +329,7 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
     expect(removed).to.equal(true);
     expect(store.get(ended.key)).to.equal(undefined);
     expect(store.sessions.length).to.equal(N);
+    expect(controller.totalActive).to.equal(N);
     // The dropped poll's changes are not half put in: every other session is as it was.
     expect(store.sessions.filter((s, i) => s !== now[i + (i >= 5 ? 1 : 0)])).to.deep.equal([]);
   });
