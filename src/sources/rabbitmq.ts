@@ -107,7 +107,15 @@ export class RabbitMQSource implements SessionSource {
         : `/vhosts/${vhostPath(this.#options.vhost)}/connections`;
     for (let page = 1; page <= MAX_PAGES; page++) {
       const query = new URLSearchParams({ page: String(page), page_size: String(this.#pageSize) });
-      const body = await this.#api.page(`${path}?${query}`, { signal }, 'the connection list');
+      let body;
+      try {
+        body = await this.#api.page(`${path}?${query}`, { signal }, 'the connection list');
+      } catch (e) {
+        // Connections closed while the list was walked, so it has fewer pages than the first
+        // said: a page past its end is where the list ends, not a failure of it.
+        if (page > 1 && e instanceof SourceError && e.details.code === 'page_out_of_range') break;
+        throw e;
+      }
       let added = 0;
       for (const raw of body['items']) {
         const c = connectionFromRabbit(raw, this.#normalize());

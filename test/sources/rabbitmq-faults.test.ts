@@ -176,6 +176,57 @@ describe(
       }
     });
 
+    it('ends a list at a page past its end (connections closed while it was walked)', async () => {
+      // Two connections at least, one per page: the list asks for a second page. RabbitMQ's
+      // own answer when that page no longer exists (the list shrank after the first page).
+      const clients = await Promise.all(
+        [1, 2].map((n) => rabbit.connect({ clientId: `${tag}-paged-${n}` })),
+      );
+      try {
+        const paged = new RabbitMQSource({
+          baseUrl: proxy.url,
+          username: rabbit.info().user,
+          password: rabbit.info().password,
+          pageSize: 1,
+        });
+        await waitFor(
+          async () =>
+            (await paged.list()).sessions.filter((x) => x.clientId.includes(`${tag}-paged-`))
+              .length === 2,
+          'both listed',
+        );
+        proxy.setFaults([
+          {
+            path: CONNECTIONS,
+            query: 'page=2&',
+            status: 400,
+            times: 1,
+            body: {
+              error: 'page_out_of_range',
+              reason: 'Page out of range, page: 2 page size: 1, len: 1',
+            },
+          },
+        ]);
+        const since = Date.now();
+        const { sessions } = await paged.list();
+        assert.equal(sessions.length, 1, 'the first page');
+        assert.deepEqual(
+          listRequests(since).map((r) => r.fault),
+          [undefined, 'status 400'],
+          'the list stopped at the page past its end',
+        );
+        figures.faults++;
+        // Any other refusal of a later page still fails the list.
+        proxy.setFaults([{ path: CONNECTIONS, query: 'page=2&', status: 400, times: 1 }]);
+        const e = await failure(paged.list());
+        assert.equal(e.kind, 'bad-request');
+        figures.faults++;
+      } finally {
+        proxy.setFaults([]);
+        await Promise.all(clients.map((c) => c.client.endAsync(true)));
+      }
+    });
+
     it('says already gone for a connection whose client left after the list', async () => {
       const id = `${tag}-left`;
       const c = await rabbit.connect({ clientId: id });

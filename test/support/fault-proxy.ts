@@ -16,12 +16,16 @@ import type { TestRunnerPlugin } from '@web/test-runner';
 export interface Fault {
   /** The request's path without its query; `*` matches anything (e.g. `/api/connections/*`). */
   path: string;
+  /** Only requests whose query holds this text (e.g. `page=2&`). */
+  query?: string;
   /** Only this method (default: any but `OPTIONS`, so CORS preflights pass). */
   method?: string;
   /** How many matching requests get the fault (default: every one). */
   times?: number;
   /** Answer with this status (401, 403, 404, 429, 500, 502, 503, ...) instead of forwarding. */
   status?: number;
+  /** With `status`: this JSON body (a broker's own error), instead of an injected one. */
+  body?: unknown;
   /** `Retry-After` on the status answer (seconds, or an HTTP date). */
   retryAfter?: number | string;
   /** With `status`: an HTML error page (this title) instead of a JSON error body. */
@@ -84,12 +88,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const log: LoggedRequest[] = [];
   const timers = new Set<ReturnType<typeof setTimeout>>();
 
-  const take = (method: string, pathname: string) => {
+  const take = (method: string, path: string) => {
+    const [pathname = '', query = ''] = path.split('?', 2);
     const i = armed.findIndex(
       (f) =>
         f.left > 0 &&
         (f.method ? f.method.toUpperCase() === method : method !== 'OPTIONS') &&
-        f.re.test(pathname),
+        f.re.test(pathname) &&
+        (f.query === undefined || `${query}&`.includes(f.query)),
     );
     if (i < 0) return undefined;
     const fault = armed[i]!;
@@ -104,7 +110,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const entry: LoggedRequest = { t: Date.now(), method, path, status: 0 };
       log.push(entry);
       const body = await readBody(req);
-      const fault = take(method, path.replace(/\?.*$/, ''));
+      const fault = take(method, path);
       // The page calls across origins: injected answers carry what RabbitMQ's CORS would.
       const cors = {
         'access-control-allow-origin': req.headers.origin ?? '*',
@@ -121,7 +127,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           res.writeHead(fault.status, headers).end(HTML_PAGE(fault.status, fault.html));
         } else {
           headers['content-type'] = 'application/json';
-          const said = { error: `injected_${fault.status}`, reason: REASON[fault.status] ?? '' };
+          const said = fault.body ?? {
+            error: `injected_${fault.status}`,
+            reason: REASON[fault.status] ?? '',
+          };
           res.writeHead(fault.status, headers).end(JSON.stringify(said));
         }
         return;
