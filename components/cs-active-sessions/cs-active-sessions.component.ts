@@ -1,5 +1,5 @@
 import type { MessageRef } from '../../src/sources/messages.js';
-import { inBackground, sliced } from './background-work.js';
+import { inBackground, sliced, SLICE_MS } from './background-work.js';
 import { RowWindow } from './row-window.js';
 import { Task, TaskStatus } from '@lit/task';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
@@ -11,6 +11,7 @@ import { ipMatchLoaded, loadIpMatch, type IpMatch } from '../../src/model/ip-fil
 import {
   mergeSorted,
   querySessions,
+  sortInSteps,
   type SessionFilters,
   type SortColumn,
   type SortOrder,
@@ -104,6 +105,15 @@ const errorMessage = (error: unknown, t: Texts = EN_TEXTS) =>
 
 /** A row's key: its DOM (and focus) follows its session as rows scroll or the list changes. */
 const keyOf = (session: Session) => session.key;
+
+/** A sort of the view before search under way between frames (`#sortBase`). */
+interface SortJob {
+  /** What the view is made from: the sort is of it. */
+  inputs: unknown[];
+  /** The sorted view, once done. */
+  sorted: readonly Session[] | undefined;
+  cancel: () => void;
+}
 
 /** The list of rows while there are none to show. */
 const NO_ROWS: readonly Session[] = [];
@@ -475,6 +485,9 @@ export class CsActiveSessions extends LitElement {
   /** The view before search, and what it was computed from. */
   #base: readonly Session[] = [];
   #baseFrom: unknown[] = [];
+  /** The order `#base` is in (what the headers say), and a sort of it under way, if any. */
+  #baseSort: SortOrder | undefined;
+  #sortJob: SortJob | undefined;
   readonly #search = new IncrementalSearch();
   #pendingFrom: readonly Session[] | undefined;
   #pendingRows = 0;
@@ -579,6 +592,10 @@ export class CsActiveSessions extends LitElement {
     this.#countAgain = false;
     this.#cancelSearchIndex?.();
     this.#searchIndexedFrom = undefined;
+    // A sort cut short is made again once the element is back.
+    this.#sortJob?.cancel();
+    this.#sortJob = undefined;
+    this.#baseFrom = [];
     this.#cancelPerSessions?.();
     this.#perSessionsCounting = undefined;
     clearInterval(this.#clock);
@@ -587,6 +604,42 @@ export class CsActiveSessions extends LitElement {
     this.#run?.abort();
     this.#exportRun?.abort();
     this._details.abort();
+  }
+
+  /**
+   * Puts `list` in `sort`'s order as `#base`, made from `inputs`. A sort of a large list (80 ms
+   * and more at 100,000 sessions) is done between frames while the rows stay as they are (the
+   * headers saying the order they are in, the grid busy): returns true while it is under way.
+   * At once: a short list, a list turned round, and a view where no rows are shown yet (the
+   * first list: its rows wait for their order rather than show an empty table).
+   */
+  #sortBase(list: readonly Session[], sort: SortOrder | undefined, inputs: unknown[]): boolean {
+    const job = this.#sortJob;
+    if (job !== undefined && job.inputs.every((v, i) => v === inputs[i])) {
+      if (job.sorted === undefined) return true;
+      this.#sortJob = undefined;
+      this.#base = job.sorted;
+      return false;
+    }
+    job?.cancel();
+    this.#sortJob = undefined;
+    const step = sortInSteps(list, sort);
+    const sorted =
+      step(performance.now() + SLICE_MS) ?? (this.#base.length === 0 ? step(Infinity) : undefined);
+    if (sorted !== undefined) {
+      this.#base = sorted;
+      return false;
+    }
+    const next: SortJob = { inputs, sorted: undefined, cancel: () => undefined };
+    next.cancel = inBackground(
+      (until) => {
+        next.sorted = step(until);
+        return next.sorted !== undefined;
+      },
+      () => this.requestUpdate(),
+    );
+    this.#sortJob = next;
+    return true;
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -671,9 +724,17 @@ export class CsActiveSessions extends LitElement {
       // (after every poll) does not remake the list, nor the search's keys over it.
       this._healthFilters.length > 0 ? this.#health : undefined,
     ];
-    if (baseInputs.some((v, i) => v !== this.#baseFrom[i])) {
+    const baseChanged = baseInputs.some((v, i) => v !== this.#baseFrom[i]);
+    if (!baseChanged && this.#sortJob) {
+      // Back to the view shown (the header clicked back) before its sort was done.
+      this.#sortJob.cancel();
+      this.#sortJob = undefined;
+    }
+    if (baseChanged) {
       const previous = this.#baseFrom;
-      this.#baseFrom = baseInputs;
+      // Left as it was while a sort is under way: the view is made again at each update until
+      // the sort is done (and then from it).
+      let sorting = false;
       const healthFilters = this._healthFilters;
       const topic = this._topic;
       // A refresh alone (same view, sorted, no health or topic filter): merge the sessions that
@@ -703,13 +764,11 @@ export class CsActiveSessions extends LitElement {
           view,
         );
         this.#base = mergeSorted(this.#base, (s) => kept.has(s), added, this._sort!);
-      } else
-        this.#base = querySessions(store.sessions, {
+      } else {
+        const narrowed = querySessions(store.sessions, {
           workspace,
           filters: this._filters,
           search: '',
-          // Server mode: the page is what the broker found, in the broker's order.
-          sort: server ? undefined : this._sort,
           match:
             healthFilters.length || topic
               ? (s) =>
@@ -721,6 +780,16 @@ export class CsActiveSessions extends LitElement {
                   (!topic || topic.refs.has(`${s.node ?? ''}\u0000${s.clientId}`))
               : undefined,
         });
+        // Server mode: the page is what the broker found, in the broker's order.
+        sorting = this.#sortBase(narrowed, server ? undefined : this._sort, baseInputs);
+      }
+      if (!sorting) {
+        this.#baseFrom = baseInputs;
+        this.#baseSort = server ? undefined : this._sort;
+        // A sort under way for other inputs is no longer wanted.
+        this.#sortJob?.cancel();
+        this.#sortJob = undefined;
+      }
       this.#inWorkspaceCount =
         workspace === undefined
           ? store.sessions.length
@@ -2360,7 +2429,9 @@ export class CsActiveSessions extends LitElement {
             : nothing
         }
         ${columns.map((c) => {
-          const sorted = this._sort?.column === c.id ? this._sort.direction : undefined;
+          // The order the rows are in: while a sort is under way, the one before it.
+          const shown = this.#sortJob ? this.#baseSort : this._sort;
+          const sorted = shown?.column === c.id ? shown.direction : undefined;
           return html`<div
             role="columnheader"
             part="header-cell"
@@ -2623,7 +2694,7 @@ export class CsActiveSessions extends LitElement {
       aria-label=${this.#texts.s.activeSessions}
       aria-multiselectable=${this.#selectable() ? 'true' : nothing}
       aria-rowcount=${this.#rowCount()}
-      aria-busy=${loading ? 'true' : 'false'}
+      aria-busy=${loading || this.#sortJob !== undefined ? 'true' : 'false'}
       style="--cs-columns: ${gridColumns(columns, this.#selectable())}"
       @click=${this._onGridClick}
       @keydown=${this._onGridKeydown}

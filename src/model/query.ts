@@ -184,6 +184,95 @@ export function sortSessions(
   return out;
 }
 
+/** Sessions per run sorted at once in `sortInSteps`, and per look at the clock. */
+const RUN = 1024;
+
+/**
+ * `sortSessions`, a slice at a time: call the returned function with a `performance.now()` to
+ * stop at; it returns the sorted copy once done (the very one `sortSessions` would, cached
+ * alike), else undefined. For a large list, whose sort (80 ms and more at 100,000 sessions
+ * here) would hold up frames: the values are made a slice at a time, runs of sessions sorted
+ * each at once, then merged, a slice at a time. Turning a sorted list round, or sorting a short
+ * one, is done at the first call.
+ */
+export function sortInSteps(
+  sessions: readonly Session[],
+  order: SortOrder | undefined,
+): (until: number) => readonly Session[] | undefined {
+  const n = sessions.length;
+  const last = order && lastSorts.get(sessions);
+  if (
+    !order ||
+    n <= RUN ||
+    (last && last.order.column === order.column && last.order.direction !== order.direction)
+  ) {
+    let out: readonly Session[] | undefined;
+    return () => (out ??= sortSessions(sessions, order));
+  }
+  const plan = sortPlan(sessions, order);
+  let index: number[] = new Array(n);
+  let spare: number[] = new Array(n);
+  let made = 0;
+  let ran = 0;
+  // The merge under way: runs of `width` from `lo`, the one at `lo` and the next, read at
+  // `i` and `j` into `spare` at `k`.
+  let width = RUN;
+  let lo = 0;
+  let mid = 0;
+  let hi = 0;
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  let merging = false;
+  let out: readonly Session[] | undefined;
+  return (until) => {
+    while (out === undefined) {
+      if (made < n) {
+        const end = Math.min(n, made + RUN);
+        plan.prepare(made, end);
+        for (let x = made; x < end; x++) index[x] = x;
+        made = end;
+      } else if (ran < n) {
+        const end = Math.min(n, ran + RUN);
+        const run = index.slice(ran, end).sort(plan.compare);
+        for (let x = 0; x < run.length; x++) index[ran + x] = run[x]!;
+        ran = end;
+      } else if (width >= n) {
+        out = plan.finish(index);
+        lastSorts.set(sessions, { order: order, sorted: out });
+        break;
+      } else if (!merging && lo >= n) {
+        // A pass done: the next merges runs twice as long.
+        [index, spare] = [spare, index];
+        width *= 2;
+        lo = 0;
+      } else {
+        if (!merging) {
+          mid = Math.min(n, lo + width);
+          hi = Math.min(n, lo + 2 * width);
+          i = lo;
+          j = mid;
+          k = lo;
+          merging = true;
+        }
+        const stop = Math.min(hi, k + RUN);
+        while (k < stop) {
+          spare[k++] =
+            i < mid && (j >= hi || plan.compare(index[i]!, index[j]!) <= 0)
+              ? index[i++]!
+              : index[j++]!;
+        }
+        if (k >= hi) {
+          merging = false;
+          lo = hi;
+        }
+      }
+      if (performance.now() >= until) break;
+    }
+    return out;
+  };
+}
+
 /**
  * The last sort of each list (while the list is kept): sorted again by the same column the other
  * way (a second click on a column's header), it is turned round rather than sorted again.
@@ -254,7 +343,28 @@ function transportRanks(sessions: readonly Session[]): Map<string, number> {
   return ranks;
 }
 
+/**
+ * What a sort of `sessions` compares, made in `prepare` (in any slices, all before the first
+ * comparison), the comparison of two sessions by their places in `sessions`, and the sorted
+ * copy from the sorted places (`finish`).
+ */
+interface SortPlan {
+  prepare(from: number, to: number): void;
+  compare(i: number, j: number): number;
+  finish(index: readonly number[]): readonly Session[];
+}
+
 function sortAnew(sessions: readonly Session[], order: SortOrder): readonly Session[] {
+  const n = sessions.length;
+  const plan = sortPlan(sessions, order);
+  plan.prepare(0, n);
+  const index: number[] = new Array(n);
+  for (let i = 0; i < n; i++) index[i] = i;
+  index.sort(plan.compare);
+  return plan.finish(index);
+}
+
+function sortPlan(sessions: readonly Session[], order: SortOrder): SortPlan {
   // Each session's values are made once per sort, here, and the comparisons read them from
   // arrays: no session object is touched unless two tie (a comparison per session and a half
   // at 100,000 sessions, each reading two objects scattered in memory, was most of a sort).
@@ -275,43 +385,43 @@ function sortAnew(sessions: readonly Session[], order: SortOrder): readonly Sess
     if (id === undefined) ids[i] = id = collationKey(sessions[i]!.clientId) ?? null;
     return id;
   };
-  const index: number[] = new Array(n);
   // A text column's collation keys (an IP's, for an address that is not IPv4).
   const own: (string | undefined)[] | undefined =
     text || column === 'ip' ? new Array(n) : undefined;
   // A number per session for the other columns (an IPv4 address's rank; NaN for another).
   const values = text ? undefined : new Float64Array(n);
   const transports = column === 'protocol' ? transportRanks(sessions) : undefined;
-  for (let i = 0; i < n; i++) {
-    const s = sessions[i]!;
-    index[i] = i;
-    if (manyTies) ids[i] = collationKey(s.clientId) ?? null;
-    switch (column) {
-      case 'clientId':
-        own![i] = idOf(i) ?? undefined;
-        break;
-      case 'username':
-      case 'workspace':
-        own![i] = collationKey(textOf[column](s));
-        break;
-      case 'connectedAt':
-        values![i] = known(s.connectedAt, 0);
-        break;
-      case 'subscriptions':
-        values![i] = known(s.subscriptions, -1);
-        break;
-      case 'protocol':
-        // The rank first, the transport's place among the few there are after it.
-        values![i] = protocolRank(s.protocol) * 1e6 + transports!.get(s.transport ?? '')!;
-        break;
-      case 'ip': {
-        const rank = ipv4Rank(s.ip ?? '');
-        values![i] = rank;
-        if (Number.isNaN(rank)) own![i] = collationKey(s.ip ?? '');
-        break;
+  const prepare = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const s = sessions[i]!;
+      if (manyTies) ids[i] = collationKey(s.clientId) ?? null;
+      switch (column) {
+        case 'clientId':
+          own![i] = idOf(i) ?? undefined;
+          break;
+        case 'username':
+        case 'workspace':
+          own![i] = collationKey(textOf[column](s));
+          break;
+        case 'connectedAt':
+          values![i] = known(s.connectedAt, 0);
+          break;
+        case 'subscriptions':
+          values![i] = known(s.subscriptions, -1);
+          break;
+        case 'protocol':
+          // The rank first, the transport's place among the few there are after it.
+          values![i] = protocolRank(s.protocol) * 1e6 + transports!.get(s.transport ?? '')!;
+          break;
+        case 'ip': {
+          const rank = ipv4Rank(s.ip ?? '');
+          values![i] = rank;
+          if (Number.isNaN(rank)) own![i] = collationKey(s.ip ?? '');
+          break;
+        }
       }
     }
-  }
+  };
   const primary = (i: number, j: number): number => {
     if (values === undefined) {
       const a = own![i];
@@ -327,7 +437,7 @@ function sortAnew(sessions: readonly Session[], order: SortOrder): readonly Sess
     if (b === b) return 1;
     return compareText(sessions[i]!.ip ?? '', sessions[j]!.ip ?? '', own![i], own![j]);
   };
-  index.sort((i, j) => {
+  const compare = (i: number, j: number): number => {
     const first = sign * primary(i, j);
     if (first) return first;
     const idA = idOf(i);
@@ -339,15 +449,18 @@ function sortAnew(sessions: readonly Session[], order: SortOrder): readonly Sess
       compareText(a.clientId, b.clientId, idA ?? undefined, idB ?? undefined) ||
       (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
     );
-  });
-  const out: Session[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = sessions[index[i]!]!;
-  if (text) {
-    const outKeys: (string | null)[] = new Array(n);
-    for (let i = 0; i < n; i++) outKeys[i] = own![index[i]!] ?? null;
-    keysOfSorted.set(out, { column: text, keys: outKeys });
-  }
-  return out;
+  };
+  const finish = (index: readonly number[]): readonly Session[] => {
+    const out: Session[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = sessions[index[i]!]!;
+    if (text) {
+      const outKeys: (string | null)[] = new Array(n);
+      for (let i = 0; i < n; i++) outKeys[i] = own![index[i]!] ?? null;
+      keysOfSorted.set(out, { column: text, keys: outKeys });
+    }
+    return out;
+  };
+  return { prepare, compare, finish };
 }
 
 /** The order of `sortSessions` as a comparator. */

@@ -9,6 +9,7 @@ import '../support/fresh-storage.js';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
 import { sessionKey } from '../../src/model/session.js';
+import { keyFromAttribute } from '../../components/cs-active-sessions/session-row.js';
 import { getByRole, nameOf, queryAllByRole, queryByRole } from '../support/by-role.js';
 import type { LiveEvent } from '../../src/live/emqx-events.js';
 import { flagsIn, rowFor, sessionRows, tick } from '../support/element.js';
@@ -332,6 +333,63 @@ describe('<cs-active-sessions> at 100,000 sessions', () => {
     expect(controller.totalActive).to.equal(N);
     // The dropped poll's changes are not half put in: every other session is as it was.
     expect(store.sessions.filter((s, i) => s !== now[i + (i >= 5 ? 1 : 0)])).to.deep.equal([]);
+  });
+
+  it('should sort 100,000 sessions between frames, rows and headers as they were until then', async () => {
+    const { el, grid } = await renderAll();
+    const { store } = controllerOf(el);
+    const header = (name: string) => getByRole(grid, 'columnheader', name);
+    const connectedAt = header('Connected at');
+    const button = () => connectedAt.querySelector('button')!;
+    // The first rows (those beyond the edges come a little later, whatever the order).
+    const firstKeys = () =>
+      sessionRows(el)
+        .slice(0, 10)
+        .map((r) => r.dataset['key']);
+    const before = firstKeys();
+    const timesOfRows = () =>
+      sessionRows(el).map((r) => store.get(keyFromAttribute(r.dataset['key']!))!);
+    // Frames while the sort is under way: the rows as they were, the header saying so.
+    let frames = 0;
+    let unchanged = true;
+    let sorting = true;
+    const onFrame = () => {
+      if (!sorting) return;
+      if (connectedAt.getAttribute('aria-sort') === 'ascending') return;
+      frames++;
+      if (grid.getAttribute('aria-busy') !== 'true') unchanged = false;
+      if (JSON.stringify(firstKeys()) !== JSON.stringify(before)) unchanged = false;
+      requestAnimationFrame(onFrame);
+    };
+    button().click();
+    await el.updateComplete;
+    requestAnimationFrame(onFrame);
+    await waitUntil(() => connectedAt.getAttribute('aria-sort') === 'ascending', 'sorted', {
+      timeout: 20_000,
+    });
+    sorting = false;
+    expect(frames).to.be.greaterThan(0);
+    expect(unchanged).to.equal(true);
+    await el.updateComplete;
+    expect(grid.getAttribute('aria-busy')).to.equal('false');
+    const times = timesOfRows().map((s) => s.connectedAt!);
+    expect(times).to.deep.equal([...times].sort((a, b) => a - b));
+    expect(firstKeys()).to.not.deep.equal(before);
+
+    // Clicked again before that sort is done, and again: the last click's order, not stuck.
+    header('Client ID').querySelector('button')!.click();
+    await el.updateComplete;
+    expect(grid.getAttribute('aria-busy')).to.equal('true');
+    button().click();
+    await el.updateComplete;
+    button().click();
+    await waitUntil(() => connectedAt.getAttribute('aria-sort') === 'descending', 'descending', {
+      timeout: 20_000,
+    });
+    await waitUntil(() => grid.getAttribute('aria-busy') === 'false', 'not busy');
+    const down = timesOfRows().map((s) => s.connectedAt!);
+    expect(down).to.deep.equal([...down].sort((a, b) => b - a));
+    expect(getByRole(grid, 'columnheader', 'Client ID').getAttribute('aria-sort')).to.equal(null);
   });
 
   it('should render the rows a scroll jumps to before the rows beyond them', async () => {

@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import { sessionFromEmqx } from '../../src/model/emqx-client.js';
 import { ipMatchLoaded, loadIpMatch } from '../../src/model/ip-filter.js';
 import { ipMatches, parseIpPattern } from '../../src/model/ip-match.js';
-import { filterSessions, querySessions, sortSessions } from '../../src/model/query.js';
+import { filterSessions, querySessions, sortInSteps, sortSessions } from '../../src/model/query.js';
 import type { ProtocolVersion, Session, Transport } from '../../src/model/session.js';
 import { matchesWorkspace } from '../../src/model/workspace.js';
 
@@ -231,7 +231,34 @@ describe('sortSessions against its comparator', () => {
           expected,
           `${column} ${direction}, turned`,
         );
+        // A slice at a time (a few hundred sessions per call here): the same order, kept to
+        // be turned round as a sort's is.
+        const stepped = [...fleet];
+        const step = sortInSteps(stepped, order);
+        let calls = 1;
+        let got: readonly Session[] | undefined;
+        while (!(got = step(performance.now() - 1))) calls++;
+        assert.ok(calls > 6, `${column} ${direction}: in steps (${calls})`);
+        assert.deepEqual(
+          got.map((x) => x.key),
+          expected,
+          `${column} ${direction}, in steps`,
+        );
+        assert.equal(step(Infinity), got, 'done once');
+        assert.deepEqual(
+          sortSessions(stepped, { column, direction: other }).map((x) => x.key),
+          [...fleet].sort(comparator({ column, direction: other })).map((x) => x.key),
+          `${column} ${direction}, in steps, turned`,
+        );
         const later = fleet.slice(0, 300);
+        const rest = sortInSteps(fleet.slice(300), order);
+        let sortedRest: readonly Session[] | undefined;
+        while (!(sortedRest = rest(performance.now() - 1)));
+        assert.deepEqual(
+          mergeSorted(sortedRest, new Set(), sortSessions(later, order), order).map((x) => x.key),
+          [...fleet.slice(300), ...later].sort(comparator(order)).map((x) => x.key),
+          `${column} ${direction}, in steps, merged`,
+        );
         const merged = mergeSorted(
           sortSessions(fleet.slice(300), order),
           new Set(),
