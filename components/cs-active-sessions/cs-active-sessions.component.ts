@@ -110,6 +110,8 @@ const keyOf = (session: Session) => session.key;
 interface SortJob {
   /** What the view is made from: the sort is of it. */
   inputs: unknown[];
+  /** The order it puts the view in. */
+  sort: SortOrder | undefined;
   /** The sorted view, once done. */
   sorted: readonly Session[] | undefined;
   cancel: () => void;
@@ -593,9 +595,11 @@ export class CsActiveSessions extends LitElement {
     this.#cancelSearchIndex?.();
     this.#searchIndexedFrom = undefined;
     // A sort cut short is made again once the element is back.
-    this.#sortJob?.cancel();
-    this.#sortJob = undefined;
-    this.#baseFrom = [];
+    if (this.#sortJob !== undefined) {
+      this.#sortJob.cancel();
+      this.#sortJob = undefined;
+      this.#baseFrom = [];
+    }
     this.#cancelPerSessions?.();
     this.#perSessionsCounting = undefined;
     clearInterval(this.#clock);
@@ -610,27 +614,25 @@ export class CsActiveSessions extends LitElement {
    * Puts `list` in `sort`'s order as `#base`, made from `inputs`. A sort of a large list (80 ms
    * and more at 100,000 sessions) is done between frames while the rows stay as they are (the
    * headers saying the order they are in, the grid busy): returns true while it is under way.
-   * At once: a short list, a list turned round, and a view where no rows are shown yet (the
+   * Only when the order alone changed (`orderOnly`: the same rows, in another order); at once
+   * besides: a short list, a list turned round, and a view where no rows are shown yet (the
    * first list: its rows wait for their order rather than show an empty table).
    */
-  #sortBase(list: readonly Session[], sort: SortOrder | undefined, inputs: unknown[]): boolean {
-    const job = this.#sortJob;
-    if (job !== undefined && job.inputs.every((v, i) => v === inputs[i])) {
-      if (job.sorted === undefined) return true;
-      this.#sortJob = undefined;
-      this.#base = job.sorted;
-      return false;
-    }
-    job?.cancel();
-    this.#sortJob = undefined;
+  #sortBase(
+    list: readonly Session[],
+    sort: SortOrder | undefined,
+    inputs: unknown[],
+    orderOnly: boolean,
+  ): boolean {
     const step = sortInSteps(list, sort);
     const sorted =
-      step(performance.now() + SLICE_MS) ?? (this.#base.length === 0 ? step(Infinity) : undefined);
+      step(performance.now() + SLICE_MS) ??
+      (!orderOnly || this.#base.length === 0 ? step(Infinity) : undefined);
     if (sorted !== undefined) {
       this.#base = sorted;
       return false;
     }
-    const next: SortJob = { inputs, sorted: undefined, cancel: () => undefined };
+    const next: SortJob = { inputs, sort, sorted: undefined, cancel: () => undefined };
     next.cancel = inBackground(
       (until) => {
         next.sorted = step(until);
@@ -640,6 +642,11 @@ export class CsActiveSessions extends LitElement {
     );
     this.#sortJob = next;
     return true;
+  }
+
+  /** The order the rows are in: while a sort is under way, the one before it. */
+  #shownSort(): SortOrder | undefined {
+    return this.#sortJob !== undefined ? this.#baseSort : this._sort;
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -724,16 +731,28 @@ export class CsActiveSessions extends LitElement {
       // (after every poll) does not remake the list, nor the search's keys over it.
       this._healthFilters.length > 0 ? this.#health : undefined,
     ];
-    const baseChanged = baseInputs.some((v, i) => v !== this.#baseFrom[i]);
-    if (!baseChanged && this.#sortJob) {
-      // Back to the view shown (the header clicked back) before its sort was done.
-      this.#sortJob.cancel();
-      this.#sortJob = undefined;
+    // A sort under way: done, its view goes in as made from its inputs (what changed since is
+    // taken below, as any change); still going, the view waits for it while only the sessions
+    // (polls, live events) or the health changed meanwhile, which would otherwise start it
+    // again and again, never done; anything else (another order, a filter) cancels it.
+    const job = this.#sortJob;
+    let waiting = false;
+    if (job !== undefined) {
+      if (job.sorted !== undefined) {
+        this.#sortJob = undefined;
+        this.#base = job.sorted;
+        this.#baseFrom = job.inputs;
+        this.#baseSort = job.sort;
+      } else if (baseInputs.every((v, i) => i === 1 || i === 7 || v === job.inputs[i])) {
+        waiting = true;
+      } else {
+        job.cancel();
+        this.#sortJob = undefined;
+      }
     }
-    if (baseChanged) {
+    if (!waiting && baseInputs.some((v, i) => v !== this.#baseFrom[i])) {
       const previous = this.#baseFrom;
-      // Left as it was while a sort is under way: the view is made again at each update until
-      // the sort is done (and then from it).
+      // Left as it was while a sort is under way.
       let sorting = false;
       const healthFilters = this._healthFilters;
       const topic = this._topic;
@@ -780,15 +799,18 @@ export class CsActiveSessions extends LitElement {
                   (!topic || topic.refs.has(`${s.node ?? ''}\u0000${s.clientId}`))
               : undefined,
         });
-        // Server mode: the page is what the broker found, in the broker's order.
-        sorting = this.#sortBase(narrowed, server ? undefined : this._sort, baseInputs);
+        // Server mode: the page is what the broker found, in the broker's order. Only a new
+        // order is sorted between frames: a new filter or workspace shows its rows at once
+        // (the rows shown and the controls that act on them must be of one view).
+        const sort = server ? undefined : this._sort;
+        const orderOnly =
+          previous.length === baseInputs.length &&
+          baseInputs.every((v, i) => i === 4 || v === previous[i]);
+        sorting = this.#sortBase(narrowed, sort, baseInputs, orderOnly);
       }
       if (!sorting) {
         this.#baseFrom = baseInputs;
         this.#baseSort = server ? undefined : this._sort;
-        // A sort under way for other inputs is no longer wanted.
-        this.#sortJob?.cancel();
-        this.#sortJob = undefined;
       }
       this.#inWorkspaceCount =
         workspace === undefined
@@ -1008,7 +1030,9 @@ export class CsActiveSessions extends LitElement {
   }
 
   private _onSortClick(column: Column): void {
-    const current = this._sort?.column === column.id ? this._sort.direction : undefined;
+    // From the order the rows are in, as the headers say it (a sort may be under way).
+    const shown = this.#shownSort();
+    const current = shown?.column === column.id ? shown.direction : undefined;
     this._sort = {
       column: column.id,
       direction: current === 'ascending' ? 'descending' : 'ascending',
@@ -2429,8 +2453,7 @@ export class CsActiveSessions extends LitElement {
             : nothing
         }
         ${columns.map((c) => {
-          // The order the rows are in: while a sort is under way, the one before it.
-          const shown = this.#sortJob ? this.#baseSort : this._sort;
+          const shown = this.#shownSort();
           const sorted = shown?.column === c.id ? shown.direction : undefined;
           return html`<div
             role="columnheader"
@@ -2710,7 +2733,12 @@ export class CsActiveSessions extends LitElement {
   #renderRows(rows: boolean): TemplateResult {
     const visible = rows ? this.#visible : NO_ROWS;
     // What the user asked to see: a new search, sort, filter or page (not a refresh).
-    const view = [this.#viewFrom, this._sort, this._sessions.mode, this._sessions.server.index];
+    const view = [
+      this.#viewFrom,
+      this.#shownSort(),
+      this._sessions.mode,
+      this._sessions.server.index,
+    ];
     const { first, end, height, top } = this.#rowWindow.layout(visible.length, view);
     const renderItem = this.#renderItem;
     return html`<div

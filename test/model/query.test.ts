@@ -245,8 +245,11 @@ describe('sortSessions against its comparator', () => {
           `${column} ${direction}, in steps`,
         );
         assert.equal(step(Infinity), got, 'done once');
+        // Turned round at once, as a sort's result is (not sorted again in steps).
+        const turnedAtOnce = sortInSteps(stepped, { column, direction: other })(-Infinity);
+        assert.ok(turnedAtOnce !== undefined, `${column} ${direction}, in steps, turned at once`);
         assert.deepEqual(
-          sortSessions(stepped, { column, direction: other }).map((x) => x.key),
+          turnedAtOnce.map((x) => x.key),
           [...fleet].sort(comparator({ column, direction: other })).map((x) => x.key),
           `${column} ${direction}, in steps, turned`,
         );
