@@ -655,6 +655,12 @@ export class CsActiveSessions extends LitElement {
       void this._storage.use(this.storageKey || 'default').then(async (settings) => {
         this.#applySettings(settings);
         this.#settingsLoaded = true;
+        // What the user changed before the settings arrived (kept over them) is saved now:
+        // otherwise only a later change would save it.
+        if (this.#touched.size > 0) {
+          this.#touched.clear();
+          this.#saveSettings();
+        }
         this._alerts.restore(await this._storage.alerts());
       });
     }

@@ -343,6 +343,30 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     await expect(again).to.be.accessible();
   });
 
+  it('should remember a sort chosen before the remembered settings were read', async () => {
+    broker = await startBroker();
+    await connectClients(broker, [plain('b-2'), plain('a-1'), plain('c-3')]);
+    const key = uniqueKey();
+    const el = await render(broker, key);
+    // At once after the first render: the settings are still being read from storage.
+    const grid = getByRole(el.shadowRoot!, 'grid', 'Active sessions');
+    getByRole(grid, 'button', 'Client ID').click();
+    await waitForRows(el, 3);
+    await waitUntil(() => orderOf(el).join() === 'a-1,b-2,c-3', 'sorted');
+    await new Promise((r) => setTimeout(r, 600)); // the settings read back and the sort saved
+    fixtureCleanup();
+
+    const again = await render(broker, key);
+    await waitForRows(again, 3);
+    await waitUntil(() => orderOf(again).join() === 'a-1,b-2,c-3', 'sorted as before');
+    const header = getByRole(
+      getByRole(again.shadowRoot!, 'grid', 'Active sessions'),
+      'columnheader',
+      'Client ID',
+    );
+    expect(header.getAttribute('aria-sort')).to.equal('ascending');
+  });
+
   it('should remember sort and columns per storage key, with attributes winning', async () => {
     broker = await startBroker();
     await connectClients(broker, [plain('b-2'), plain('a-1'), plain('c-3')]);
