@@ -114,6 +114,30 @@ function sortedBy(header: HTMLElement): () => Promise<void> {
   };
 }
 
+/**
+ * The time of each frame from the one before `change` to the one painted with its outcome
+ * (`settled`), the untimed garbage collected first: whether the change held a frame up.
+ */
+async function framesDuring(
+  change: () => void | Promise<void>,
+  settled: () => Promise<void>,
+): Promise<number[]> {
+  collect();
+  const times: number[] = [];
+  let last = await frame();
+  let running = true;
+  const onFrame = (now: number) => {
+    times.push(now - last);
+    last = now;
+    if (running) requestAnimationFrame(onFrame);
+  };
+  requestAnimationFrame(onFrame);
+  await change();
+  await settled();
+  running = false;
+  return times;
+}
+
 const api = {
   /**
    * Prepares `n` sessions and puts the implementation on the page, painted without rows (the
@@ -252,20 +276,7 @@ const api = {
       };
       settle = settleTable;
     }
-    collect();
-    const times: number[] = [];
-    let last = await frame();
-    let running = true;
-    const onFrame = (now: number) => {
-      times.push(now - last);
-      last = now;
-      if (running) requestAnimationFrame(onFrame);
-    };
-    requestAnimationFrame(onFrame);
-    change();
-    await settle();
-    running = false;
-    return times;
+    return framesDuring(change, settle);
   },
 
   /**
@@ -290,20 +301,7 @@ const api = {
       };
       settle = settleTable;
     }
-    collect();
-    const times: number[] = [];
-    let last = await frame();
-    let running = true;
-    const onFrame = (now: number) => {
-      times.push(now - last);
-      last = now;
-      if (running) requestAnimationFrame(onFrame);
-    };
-    requestAnimationFrame(onFrame);
-    await change();
-    await settle();
-    running = false;
-    return times;
+    return framesDuring(change, settle);
   },
 
   async exportCsv(): Promise<number> {
