@@ -9,7 +9,12 @@ import type { ExportDetail } from '../../components/cs-active-sessions/events.js
 import { sessionsFromJsonExport } from '../../src/export/export.js';
 import { sessionFromEmqx } from '../../src/model/emqx-client.js';
 import type { Session } from '../../src/model/session.js';
-import { dbName, openStorage, type HistorySample } from '../../src/storage/db.js';
+import {
+  dbName,
+  openStorage,
+  type HistorySample,
+  type StoredSettings,
+} from '../../src/storage/db.js';
 import type { SessionSource } from '../../src/sources/source.js';
 import {
   connectClients,
@@ -38,6 +43,20 @@ async function render(broker: BrokerInfo, storageKey: string, extra: { operator?
       storage-key=${storageKey}
     ></cs-active-sessions>`,
   );
+}
+
+/** Waits until the settings stored for `storageKey` pass `check` (as saved by the element). */
+async function savedSettings(
+  storageKey: string,
+  check: (settings: StoredSettings) => boolean,
+  what: string,
+) {
+  const storage = await openStorage(storageKey);
+  try {
+    await waitUntil(async () => check(await storage.settings()), what, { timeout: 10_000 });
+  } finally {
+    storage.close();
+  }
 }
 
 /** Opens the Export menu and picks a format, as a person would; resolves with the event. */
@@ -353,7 +372,7 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     getByRole(grid, 'button', 'Client ID').click();
     await waitForRows(el, 3);
     await waitUntil(() => orderOf(el).join() === 'a-1,b-2,c-3', 'sorted');
-    await new Promise((r) => setTimeout(r, 600)); // the settings read back and the sort saved
+    await savedSettings(key, (s) => s.sort?.column === 'clientId', 'the sort saved');
     fixtureCleanup();
 
     const again = await render(broker, key);
@@ -389,7 +408,15 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     await el.updateComplete;
     expect(headerNames(grid)).not.to.include('IP address');
     getByRole(el.shadowRoot!, 'switch', 'Auto-refresh').click();
-    await new Promise((r) => setTimeout(r, 600)); // the settings read back and these saved
+    await savedSettings(
+      key,
+      (s) =>
+        s.sort?.column === 'clientId' &&
+        s.autoRefresh === false &&
+        s.columns !== undefined &&
+        !s.columns.includes('ip'),
+      'the settings read back and these saved',
+    );
     fixtureCleanup();
 
     const again = await render(broker, key);
@@ -425,7 +452,7 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     await waitForRows(el, 3);
     expect(orderOf(el).join()).not.to.equal('c-3,b-2,a-1');
     getByRole(el.shadowRoot!, 'switch', 'Auto-refresh').click();
-    await new Promise((r) => setTimeout(r, 600)); // saved: the settings had been read back
+    await savedSettings(key, (s) => s.autoRefresh === false, 'saved: the settings read back');
     const clientIdHeader = getByRole(
       getByRole(el.shadowRoot!, 'grid', 'Active sessions'),
       'button',
@@ -484,7 +511,11 @@ describe('<cs-active-sessions> export, history, audit and settings', () => {
     await sendKeys({ type: '127.0.0.16/28' });
     getByRole(el.shadowRoot!, 'button', 'Add IP filter').click();
     await waitUntil(() => orderOf(el).join() === 'twenty', 'filtered by IP');
-    await new Promise((r) => setTimeout(r, 600)); // the settings read back and these saved
+    await savedSettings(
+      key,
+      (s) => s.filters?.ip?.includes('127.0.0.16/28') === true,
+      'the settings read back and the filter saved',
+    );
     fixtureCleanup();
 
     const again = await render(broker, key);
