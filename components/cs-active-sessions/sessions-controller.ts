@@ -92,7 +92,7 @@ export interface ServerPaging {
  * From this many sessions, a poll is matched with the sessions kept between frames
  * (`SessionStore.replaceInSteps`): at 20,000, comparing them takes about 5 ms here.
  */
-export const REPLACE_IN_STEPS_FROM = 20_000;
+const REPLACE_IN_STEPS_FROM = 20_000;
 /** From this many sessions, the health tracker looks at a new list after its rows are painted. */
 const DEFER_HEALTH_FROM = 500;
 /** Sessions the health tracker looks at per slice of work. */
