@@ -639,6 +639,7 @@ export class CsActiveSessions extends LitElement {
         return next.sorted !== undefined;
       },
       () => this.requestUpdate(),
+      { urgent: true },
     );
     this.#sortJob = next;
     return true;

@@ -508,6 +508,7 @@ export class SessionsController implements ReactiveController {
           signal.removeEventListener('abort', onAbort);
           resolve(job.committed);
         },
+        { urgent: true },
       );
       signal.addEventListener('abort', onAbort, { once: true });
     });
