@@ -46,9 +46,9 @@ const quick = args.has('--quick');
 const option = (name: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 /**
- * The memory a full run needs available to measure N = 1,000,000: the element's renderer peaked
- * at 2.2 GB there, the virtualizer's more (the plain table is not measured beyond 100,000), and
- * the rest of the machine keeps running.
+ * The memory a full run needs available to measure N = 1,000,000: the renderer peaked at 1.7 to
+ * 2.2 GB there with the element, 3.3 GB with the virtualizer (the plain table is not measured
+ * beyond 100,000), and the rest of the machine keeps running.
  */
 const MILLION_NEEDS = 8 * 1024 ** 3;
 const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
