@@ -10,6 +10,7 @@ import { EmqxSource } from '../../src/sources/emqx.js';
 import { asReceived, GeneratedSource, generatedSessions } from '../../test/support/generated.js';
 import type { Session } from '../../src/model/session.js';
 import type { PlainTable, VirtualizerTable } from './baselines.js';
+import { framesSpanned } from '../targets.js';
 import './baselines.js';
 
 const params = new URLSearchParams(location.search);
@@ -17,16 +18,17 @@ const impl = params.get('impl') ?? 'element';
 const app = document.querySelector('#app')!;
 const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
 /**
- * Resolves once the next frame has been painted: a message posted from its animation-frame
- * callback is handled after that frame's rendering.
+ * Resolves once the next frame has been painted, with that frame's time (its animation-frame
+ * timestamp): a message posted from its animation-frame callback is handled after that frame's
+ * rendering.
  */
 const painted = () =>
-  new Promise<void>((resolve) =>
-    requestAnimationFrame(() => {
+  new Promise<number>((resolve) =>
+    requestAnimationFrame((at) => {
       const channel = new MessageChannel();
       channel.port1.onmessage = () => {
         channel.port1.close();
-        resolve();
+        resolve(at);
       };
       channel.port2.postMessage(null);
     }),
@@ -40,7 +42,7 @@ const painted = () =>
  * that second try would count one frame early: only a baseline could gain from it.
  */
 const paintedWith = (check: () => boolean, limitMs = 600_000) =>
-  new Promise<void>((resolve, reject) => {
+  new Promise<number>((resolve, reject) => {
     const end = performance.now() + limitMs;
     // A check that throws ends the wait with its error instead of leaving it pending.
     const attempt = (step: () => void) => {
@@ -50,14 +52,14 @@ const paintedWith = (check: () => boolean, limitMs = 600_000) =>
         reject(error as Error);
       }
     };
-    const onFrame = () =>
+    const onFrame = (at: number) =>
       attempt(() => {
         const before = check();
         const channel = new MessageChannel();
         channel.port1.onmessage = () =>
           attempt(() => {
             channel.port1.close();
-            if (before || check()) resolve();
+            if (before || check()) resolve(at);
             else if (performance.now() > end) reject(new Error('timed out'));
             else requestAnimationFrame(onFrame);
           });
@@ -83,34 +85,49 @@ const rowCount = () => grid()?.getAttribute('aria-rowcount');
  */
 const collect = () => (globalThis as { gc?: () => void }).gc?.();
 
-async function timed(change: () => void | Promise<void>, done: () => Promise<void>) {
+/** The frames the last `timed` change spanned (see `timed`). */
+let lastFrames = NaN;
+
+/**
+ * Times `change` to the end of the frame painted with its outcome (`done` resolves then, with
+ * that frame's animation-frame timestamp), in ms; and counts the display's frames it spanned,
+ * kept for `counted`: 1 when the outcome was painted before the first frame after the change
+ * (60 Hz) was over, 2 when within the next, and so on. The ms include the wait from the change
+ * to that first frame, up to a frame's length wherever the change falls between two, whatever
+ * the implementation: a change that took no time at all would read "2 frames" by its ms about
+ * as often as not. The count leaves that wait out, and counts every frame after it, painted or
+ * not (a change that held the page up for 200 ms spans 12 or 13): `framesSpanned`.
+ */
+async function timed(change: () => void | Promise<void>, done: () => Promise<number>) {
   collect();
   const start = performance.now();
   await change();
-  await done();
-  return performance.now() - start;
+  const paintedAt = await done();
+  const end = performance.now();
+  lastFrames = framesSpanned(start, paintedAt, end);
+  return end - start;
 }
 
 async function settleTable() {
   await table!.updateComplete;
-  await painted();
+  return painted();
 }
 
 async function settleElement() {
   await element!.updateComplete;
-  await painted();
+  return painted();
 }
 
 /**
  * What waits for the element's rows in the order a click on `header` asks for: its header says
  * the order once the rows are in it (until then, the one before).
  */
-function sortedBy(header: HTMLElement): () => Promise<void> {
+function sortedBy(header: HTMLElement): () => Promise<number> {
   const cell = header.closest('[role="columnheader"]')!;
   const wanted = cell.getAttribute('aria-sort') === 'ascending' ? 'descending' : 'ascending';
   return async () => {
     await element!.updateComplete;
-    await paintedWith(() => cell.getAttribute('aria-sort') === wanted);
+    return paintedWith(() => cell.getAttribute('aria-sort') === wanted);
   };
 }
 
@@ -120,7 +137,7 @@ function sortedBy(header: HTMLElement): () => Promise<void> {
  */
 async function framesDuring(
   change: () => void | Promise<void>,
-  settled: () => Promise<void>,
+  settled: () => Promise<unknown>,
 ): Promise<number[]> {
   collect();
   const times: number[] = [];
@@ -218,7 +235,7 @@ const api = {
       async () => {
         await table!.updateComplete;
         // The virtualizer renders its rows a frame or more after its host.
-        await paintedWith(() => !!table!.shadowRoot!.querySelector('.row'));
+        return paintedWith(() => !!table!.shadowRoot!.querySelector('.row'));
       },
     );
   },
@@ -236,6 +253,14 @@ const api = {
       },
       () => paintedWith(() => Number(rowCount()) >= n + 1),
     );
+  },
+
+  /**
+   * The display's frames the last timed change spanned, from the first after it (1) to the one
+   * its outcome was painted in (see `timed`).
+   */
+  counted(): number {
+    return lastFrames;
   },
 
   /** Types a query (replacing the previous one) and times it to the rows painted. */
@@ -297,7 +322,7 @@ const api = {
    */
   async sortFrames(): Promise<number[]> {
     let change: () => void;
-    let settle: () => Promise<void>;
+    let settle: () => Promise<unknown>;
     if (element) {
       const header = element.shadowRoot!.querySelectorAll<HTMLButtonElement>(
         '[role="columnheader"] button.sort',
@@ -320,7 +345,7 @@ const api = {
    */
   async refreshFrames(share: number): Promise<number[]> {
     let change: () => void | Promise<void>;
-    let settle: () => Promise<void>;
+    let settle: () => Promise<unknown>;
     if (element) {
       source!.change(share, ++polls);
       change = () => element!.refresh();
