@@ -548,7 +548,8 @@ function report(
       const frames = (figures: Figures | undefined) => {
         const ms = figures?.[key];
         if (!timeLike || ms === undefined) return undefined;
-        return figures!.counted[key as keyof Counted] ?? framesOf(ms);
+        const counted = figures!.counted[key as keyof Counted];
+        return counted !== undefined && Number.isFinite(counted) ? counted : framesOf(ms);
       };
       entries[key] = {
         element: round(e),
@@ -580,7 +581,7 @@ function report(
   const md = [
     `# cs-active-sessions benchmark${quick ? ' (quick)' : ''}`,
     '',
-    'Times in ms from the change to the next frame painted with its rows (frames at 60 Hz: a change’s are the display’s frames it spanned, from the first after it, 1, to the one its outcome was painted in, counted in the page, where its ms also hold the wait for that first frame; a frame time’s, its length in frames; keystrokes and the rest start 2 s after the first rows; first rows are the median of 5 loads, each in a page of its own once the page has settled (a page just opened runs 2 to 5 times slower for about a second, while the browser starts it), one where it took over 2 s, and a refresh the median of 5, 1 s apart, 1 of each in quick runs); the longest frames after the first rows and after the refresh are those of the page left alone for 2 s, while the element finishes its work between frames, and the longest frame during a refresh or a sort is that of the frames from the one before it to the one painted with it (for a refresh the median of 5, 1 in quick runs; a sort by usernames, the baselines’ one column the other way); medians and p95s are nearest-rank; memory in MB (renderer resident, and its private part: resident memory without the pages of Chromium’s own files read from disk; peak = resident high-water mark), measured in one run on this machine against two baselines. A ratio below 1 means the element is faster or smaller.',
+    'Times in ms from the change to the next frame painted with its rows (frames at 60 Hz: a change’s are the display’s frames it spanned, from the first after it, 1, to the one its outcome was painted in, counted in the page, where its ms also hold the wait for that first frame; each change starts at its own point of a frame, spread evenly over it; a median or p95 of frames is taken over the counts, apart from that of the ms; a frame time’s frames are its length in frames; keystrokes and the rest start 2 s after the first rows; first rows are the median of 5 loads, each in a page of its own once the page has settled (a page just opened runs 2 to 5 times slower for about a second, while the browser starts it), one where it took over 2 s, and a refresh the median of 5, 1 s apart, 1 of each in quick runs); the longest frames after the first rows and after the refresh are those of the page left alone for 2 s, while the element finishes its work between frames, and the longest frame during a refresh or a sort is that of the frames from the one before it to the one painted with it (for a refresh the median of 5, 1 in quick runs; a sort by usernames, the baselines’ one column the other way); medians and p95s are nearest-rank; memory in MB (renderer resident, and its private part: resident memory without the pages of Chromium’s own files read from disk; peak = resident high-water mark), measured in one run on this machine against two baselines. A ratio below 1 means the element is faster or smaller.',
     '',
     targetsMarkdown(targets),
     ...rows,

@@ -10,7 +10,7 @@ import { EmqxSource } from '../../src/sources/emqx.js';
 import { asReceived, GeneratedSource, generatedSessions } from '../../test/support/generated.js';
 import type { Session } from '../../src/model/session.js';
 import type { PlainTable, VirtualizerTable } from './baselines.js';
-import { framesSpanned } from '../targets.js';
+import { FRAME_MS, framesSpanned } from '../targets.js';
 import './baselines.js';
 
 const params = new URLSearchParams(location.search);
@@ -87,6 +87,27 @@ const collect = () => (globalThis as { gc?: () => void }).gc?.();
 
 /** The frames the last `timed` change spanned (see `timed`). */
 let lastFrames = NaN;
+/** The golden ratio's fractional part: steps of it spread points evenly over an interval. */
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+/** Changes timed so far in this page (see `atPhase`). */
+let changes = 0;
+
+/**
+ * Waits for a frame to be painted, then until `phase` (0 to 1) of a frame's length after that
+ * frame's start. A change's count of frames depends on how much of the frame is left when it
+ * comes (`framesSpanned` leaves that wait out): changes that each came just after a frame was
+ * painted, as one measurement follows another, would all have had most of a frame left, and
+ * work of nearly two frames would count as one. So each timed change starts at the next of a
+ * sequence of points spread evenly over the frame (steps of the golden ratio), alike for every
+ * implementation.
+ */
+async function atPhase(phase: number): Promise<void> {
+  const at = await painted();
+  let target = at + phase * FRAME_MS;
+  if (performance.now() >= target) target += FRAME_MS;
+  // A timer is not that precise.
+  while (performance.now() < target);
+}
 
 /**
  * Times `change` to the end of the frame painted with its outcome (`done` resolves then, with
@@ -96,10 +117,12 @@ let lastFrames = NaN;
  * to that first frame, up to a frame's length wherever the change falls between two, whatever
  * the implementation: a change that took no time at all would read "2 frames" by its ms about
  * as often as not. The count leaves that wait out, and counts every frame after it, painted or
- * not (a change that held the page up for 200 ms spans 12 or 13): `framesSpanned`.
+ * not (a change that held the page up for 200 ms spans 12 or 13): `framesSpanned`. Each change
+ * starts at its own point of a frame (`atPhase`).
  */
 async function timed(change: () => void | Promise<void>, done: () => Promise<number>) {
   collect();
+  await atPhase((changes++ * GOLDEN) % 1);
   const start = performance.now();
   await change();
   const paintedAt = await done();
