@@ -200,7 +200,7 @@ export function checkTargets(
 
 const en = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
-/** A result's value as the report writes it: `19.5 ms (2 frames)`, `300.6 MB`, `63.1 KB`. */
+/** A result's value as the report writes it: `19.5 ms, 1 frame (2 by its ms)`, `300.6 MB`, `63.1 KB`. */
 function valueText(r: TargetResult): string {
   if (r.value === undefined) return 'not measured';
   switch (r.unit) {
