@@ -427,7 +427,7 @@ function sortPlan(sessions: readonly Session[], order: SortOrder): SortPlan {
       const a = own![i];
       const b = own![j];
       if (a !== undefined && b !== undefined) return a < b ? -1 : a > b ? 1 : 0;
-      return collator.compare(textOf[text!](sessions[i]!), textOf[text!](sessions[j]!));
+      return collator().compare(textOf[text!](sessions[i]!), textOf[text!](sessions[j]!));
     }
     const a = values[i]!;
     const b = values[j]!;
