@@ -61,8 +61,18 @@ interface Connection {
   seenAt: number;
 }
 
-interface Traffic {
-  /** Packets and bytes received when last seen: a change is traffic. */
+/**
+ * What is kept per session key from one observation to the next: its receive counters and their
+ * history, and its client ID's naming once asked for. One record and one lookup per session, not
+ * a map for each: at 100,000 sessions a map of their keys is about 2 MB, and every health count
+ * looked each session up in both.
+ */
+interface KeyState {
+  /**
+   * Packets and bytes received when last seen: a change is traffic. Both undefined: the broker
+   * has reported no counters for the session, and the record's times stay where they were
+   * made (it is never stuck).
+   */
   packets: number | undefined;
   bytes: number | undefined;
   /** When the counters last moved (or were first seen), relative to the tracker's epoch. */
@@ -71,6 +81,8 @@ interface Traffic {
   moved: boolean;
   /** The latest observation: stuck means observed still, not merely not looked at. */
   seenAt: number;
+  /** The naming of the session's client ID, worked out when its health is first asked for. */
+  naming: NamingHint | undefined;
 }
 
 /**
@@ -164,9 +176,8 @@ export class HealthTracker {
   readonly #connections = new BySource<History>();
   /** Times a session of this source and client ID was taken over or discarded by a newer one. */
   readonly #takenOver = new BySource<number[]>();
-  /** Receive counters per session key, and when they last moved. */
-  readonly #traffic = new ShardedMap<Traffic>();
-  readonly #naming = new ShardedMap<NamingHint>();
+  /** Per session key: receive counters, when they last moved, and naming. */
+  readonly #keys = new ShardedMap<KeyState>();
   #duplicates = new Map<string, Session[]>();
   /**
    * Client IDs with more than one connection in their history, or taken over (on any source):
@@ -204,25 +215,30 @@ export class HealthTracker {
     for (let i = from; i < end; i++) {
       const s = sessions[i]!;
       this.#observeConnection(s, now);
-      if (s.recvPackets !== undefined || s.recvBytes !== undefined) {
-        const t = this.#traffic.get(s.key);
+      const t = this.#keys.get(s.key);
+      if (t === undefined) {
         // First sight: we cannot know when it last moved, so count from now.
-        if (!t)
-          this.#traffic.set(s.key, {
-            packets: s.recvPackets,
-            bytes: s.recvBytes,
-            changedAt: at,
-            moved: false,
-            seenAt: at,
-          });
-        else {
-          t.seenAt = at;
-          if (t.packets !== s.recvPackets || t.bytes !== s.recvBytes) {
-            t.packets = s.recvPackets;
-            t.bytes = s.recvBytes;
-            t.changedAt = at;
-            t.moved = true;
-          }
+        this.#keys.set(s.key, {
+          packets: s.recvPackets,
+          bytes: s.recvBytes,
+          changedAt: at,
+          moved: false,
+          seenAt: at,
+          naming: undefined,
+        });
+      } else if (s.recvPackets !== undefined || s.recvBytes !== undefined) {
+        t.seenAt = at;
+        if (t.packets === undefined && t.bytes === undefined) {
+          // Counters reported for the first time: their first sight.
+          t.packets = s.recvPackets;
+          t.bytes = s.recvBytes;
+          t.changedAt = at;
+          t.moved = false;
+        } else if (t.packets !== s.recvPackets || t.bytes !== s.recvBytes) {
+          t.packets = s.recvPackets;
+          t.bytes = s.recvBytes;
+          t.changedAt = at;
+          t.moved = true;
         }
       }
     }
@@ -235,14 +251,14 @@ export class HealthTracker {
   }
 
   /**
-   * The part of `finishObserve` that forgets: the traffic of sessions no longer `present`, and
+   * The part of `finishObserve` that forgets: what is kept of sessions no longer `present`, and
    * connections and takeovers older than the takeover window. Returns a step to call until it
    * returns true, each time with a `performance.now()` to stop at (without one, to the end):
    * over a large list it is a lookup per session. Done at once with the grouping below, the two
    * held a frame up for about 30 ms after every poll of 100,000 sessions.
    */
   pruneInSteps(now: number, present: (key: string) => boolean): (until?: number) => boolean {
-    const traffic = this.#traffic;
+    const traffic = this.#keys;
     // The keys' iterator survives entries deleted or added between steps.
     const keys = traffic.keys();
     let left = true;
@@ -320,7 +336,7 @@ export class HealthTracker {
   observeConnect(session: Session, now: number): void {
     this.#observeConnection(session, now);
     // A new connection has sent its CONNECT: traffic counts from here.
-    this.#traffic.delete(session.key);
+    this.#keys.delete(session.key);
   }
 
   /** Records a live `disconnected` event with its reason. */
@@ -333,7 +349,7 @@ export class HealthTracker {
         now,
       ]);
     }
-    this.#traffic.delete(key);
+    this.#keys.delete(key);
   }
 
   /**
@@ -341,17 +357,23 @@ export class HealthTracker {
    * so a session with nothing to report (nearly every one) costs no allocation at all.
    */
   healthOf(s: Session, now: number): SessionHealth {
-    let naming = this.#naming.get(s.clientId);
-    if (!naming) {
+    // A session not observed (a page of the broker's in server mode, one just connected) has
+    // no record: its naming is worked out again each time, and no record is made for it.
+    const t = this.#keys.get(s.key);
+    let naming = t?.naming;
+    if (naming === undefined) {
       naming = classifyClientId(s.clientId);
-      if (this.#naming.size > 200_000) this.#naming.clear();
-      this.#naming.set(s.clientId, naming);
+      if (t !== undefined) t.naming = naming;
     }
     const group = this.#duplicates.get(s.key);
     const takeover = this.#takeover(s, now);
     const queued = s.queuedMessages ?? 0;
-    const t = s.keepAlive !== undefined && s.keepAlive > 0 ? this.#traffic.get(s.key) : undefined;
-    const stuck = t !== undefined && t.seenAt - t.changedAt > STUCK_FACTOR * s.keepAlive! * 1000;
+    // A record without counters was seen once only (`seenAt` moves with counters alone).
+    const stuck =
+      t !== undefined &&
+      s.keepAlive !== undefined &&
+      s.keepAlive > 0 &&
+      t.seenAt - t.changedAt > STUCK_FACTOR * s.keepAlive * 1000;
     // Nothing to report: the one shared, frozen object of its naming.
     if (!group && !takeover && s.keepAlive !== 0 && !(queued > 0) && !stuck) return plain(naming);
     const h: SessionHealth = { naming };

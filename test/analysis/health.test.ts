@@ -49,7 +49,33 @@ describe('HealthTracker', () => {
     assert.ok(h.healthOf(moved, at(28)).stuck);
     const bare = sessionFromEmqx({ clientid: 'live-only', node: 'n1', keepalive: 5 })!;
     h.observe([bare], at(0));
+    h.observe([bare], at(50));
     assert.equal(h.healthOf(bare, at(100)).stuck, undefined);
+  });
+
+  it('should count a session whose counters come later from when they came', () => {
+    const h = new HealthTracker();
+    const bare = sessionFromEmqx({ clientid: 'late', node: 'n1', keepalive: 10 })!;
+    h.observe([bare], at(0));
+    h.observe([bare], at(100));
+    assert.equal(h.healthOf(bare, at(100)).stuck, undefined);
+    const counted = session({ clientid: 'late', keepalive: 10 });
+    h.observe([counted], at(200));
+    h.observe([counted], at(214));
+    assert.equal(h.healthOf(counted, at(214)).stuck, undefined);
+    h.observe([counted], at(216));
+    assert.deepEqual(h.healthOf(counted, at(216)).stuck, {
+      lastTraffic: at(200),
+      sinceFirstSeen: true,
+    });
+  });
+
+  it('should name the client ID of a session it never observed', () => {
+    const h = new HealthTracker();
+    h.observe([session({ clientid: 'sensor-0001' })], at(0));
+    const unseen = session({ clientid: 'client1' });
+    assert.equal(h.healthOf(unseen, at(0)).naming.quality, 'unclear');
+    assert.equal(h.healthOf(unseen, at(0)).naming.quality, 'unclear');
   });
 
   it('should flag keep-alive 0 and queued messages', () => {
