@@ -7,9 +7,103 @@ import { ShardedMap } from '../model/sharded-map.js';
  * look. Keyed by workspace and client ID; sessions without a workspace form one group.
  */
 export function findDuplicates(sessions: readonly Session[]): Map<string, Session[]> {
-  const finder = new DuplicateFinder();
-  for (const s of sessions) finder.add(s);
-  return finder.groups();
+  const search = new DuplicateSearch(sessions);
+  search.step();
+  return search.finder.groups();
+}
+
+/** Sessions per look at the clock in `DuplicateSearch.step`. */
+const STEP = 1024;
+
+/**
+ * The duplicates of a list found a part at a time (`step(until)` until it returns true), in two
+ * passes over it. The first sets a bit for the hash of each client ID, and a second bit where a
+ * hash comes again; the second hands the finder only the sessions whose hash came again. Nearly
+ * every client ID of a fleet is unique, so the finder's map holds a few percent of the list, not
+ * all of it: a map of 100,000 client IDs is about 2 MB of the renderer, made again after every
+ * poll, where the bits are 512 KB, with no string hashed by the engine.
+ */
+export class DuplicateSearch {
+  readonly finder = new DuplicateFinder();
+  readonly #sessions: readonly Session[];
+  readonly #sieve: ClientIdSieve;
+  #pass = 0;
+  #i = 0;
+
+  constructor(sessions: readonly Session[]) {
+    this.#sessions = sessions;
+    this.#sieve = new ClientIdSieve(sessions.length);
+  }
+
+  /** Works until `until` (a `performance.now()`); returns whether every session was looked at. */
+  step(until = Infinity): boolean {
+    const sessions = this.#sessions;
+    const sieve = this.#sieve;
+    while (this.#pass < 2) {
+      let i = this.#i;
+      while (i < sessions.length) {
+        const end = Math.min(sessions.length, i + STEP);
+        if (this.#pass === 0) {
+          for (; i < end; i++) sieve.add(sessions[i]!.clientId);
+        } else {
+          for (; i < end; i++) {
+            const s = sessions[i]!;
+            if (sieve.seenTwice(s.clientId)) this.finder.add(s);
+          }
+        }
+        if (i < sessions.length && performance.now() >= until) {
+          this.#i = i;
+          return false;
+        }
+      }
+      this.#pass++;
+      this.#i = 0;
+    }
+    return true;
+  }
+}
+
+/**
+ * A bit per hash of the client IDs added, and one per hash added twice or more: a client ID added
+ * twice is always `seenTwice`; one added once is only where another's hash shares its bit (about
+ * one in sixteen, with at least 16 bits per client ID).
+ */
+export class ClientIdSieve {
+  readonly #mask: number;
+  readonly #once: Uint32Array;
+  readonly #twice: Uint32Array;
+
+  /** For about `n` client IDs. */
+  constructor(n: number) {
+    let bits = 1024;
+    // Up to 2^25 bits (4 MB each): past 2 million client IDs, more share a bit.
+    while (bits < n * 16 && bits < 1 << 25) bits *= 2;
+    this.#mask = bits - 1;
+    this.#once = new Uint32Array(bits >>> 5);
+    this.#twice = new Uint32Array(bits >>> 5);
+  }
+
+  add(clientId: string): void {
+    const h = hashOf(clientId) & this.#mask;
+    const word = h >>> 5;
+    const bit = 1 << (h & 31);
+    if ((this.#once[word]! & bit) !== 0) this.#twice[word]! |= bit;
+    else this.#once[word]! |= bit;
+  }
+
+  seenTwice(clientId: string): boolean {
+    const h = hashOf(clientId) & this.#mask;
+    return (this.#twice[h >>> 5]! & (1 << (h & 31))) !== 0;
+  }
+}
+
+/** FNV-1a of the string's code units, its bits mixed down to the low ones the sieve uses. */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x45d9f3b);
+  return h ^ (h >>> 16);
 }
 
 /**

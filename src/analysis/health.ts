@@ -5,7 +5,7 @@
  */
 import type { Session } from '../model/session.js';
 import { ShardedMap } from '../model/sharded-map.js';
-import { DuplicateFinder, groupKeyOf } from './duplicates.js';
+import { DuplicateFinder, DuplicateSearch, groupKeyOf } from './duplicates.js';
 import { classifyClientId, type NamingHint } from './naming.js';
 
 /** How far back connection changes count towards a takeover loop. */
@@ -315,16 +315,11 @@ export class HealthTracker {
    * found before stay until the last step puts the new ones in place.
    */
   groupsInSteps(sessions: readonly Session[]): (until?: number) => boolean {
-    const finder = new DuplicateFinder();
-    let i = 0;
+    const search = new DuplicateSearch(sessions);
     return (until = Infinity) => {
-      while (i < sessions.length) {
-        const end = Math.min(sessions.length, i + STEP);
-        for (; i < end; i++) finder.add(sessions[i]!);
-        if (performance.now() >= until) return false;
-      }
+      if (!search.step(until)) return false;
       const duplicates = new Map<string, Session[]>();
-      finder.forEachGroup((group) => {
+      search.finder.forEachGroup((group) => {
         for (const s of group) duplicates.set(s.key, group);
       });
       this.#duplicates = duplicates;
