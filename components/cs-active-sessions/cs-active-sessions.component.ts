@@ -2357,7 +2357,7 @@ export class CsActiveSessions extends LitElement {
     const counts = () =>
       new Map<HealthFilter, number>(HEALTH_FILTERS.map((f, i) => [f.id, tally[i]!]));
     // A small list is counted at once; a larger one between frames, the last counts shown
-    // meanwhile (each client ID's naming is worked out once: a few microseconds each).
+    // meanwhile (the naming of each session observed is worked out once: a few microseconds each).
     if (sessions.length <= HEALTH_AT_ONCE) {
       for (const s of sessions) count(s);
       this.#healthCounts = counts();

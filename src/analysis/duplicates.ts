@@ -21,7 +21,8 @@ const STEP = 1024;
  * hash comes again; the second hands the finder only the sessions whose hash came again. Nearly
  * every client ID of a fleet is unique, so the finder's map holds a few percent of the list, not
  * all of it: a map of 100,000 client IDs is about 2 MB of the renderer, made again after every
- * poll, where the bits are 512 KB, with no string hashed by the engine.
+ * poll, where the bits are 512 KB, and only the client IDs that came through are hashed by the
+ * engine for the map.
  */
 export class DuplicateSearch {
   readonly finder = new DuplicateFinder();
@@ -107,8 +108,8 @@ function hashOf(text: string): number {
 }
 
 /**
- * `findDuplicates` a session at a time: a list of 100,000 is a hash of each client ID, too long
- * for one frame, so it can be given in parts between frames.
+ * The groups of the sessions given to it one at a time, keyed by workspace and client ID (what
+ * `DuplicateSearch` hands it after the sieve, and the sessions a live change touched).
  */
 export class DuplicateFinder {
   // First who stands alone (almost everyone, no array each), then only the groups of two or more.

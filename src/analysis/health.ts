@@ -14,7 +14,7 @@ export const TAKEOVER_WINDOW_MS = 10 * 60_000;
 export const TAKEOVER_FLIPS = 2;
 /** Keep-alive multiple after which a silent session counts as stuck (MQTT's own 1.5). */
 export const STUCK_FACTOR = 1.5;
-/** Sessions per look at the clock in the work done in steps (`pruneInSteps`, `groupsInSteps`). */
+/** Entries per look at the clock in `pruneInSteps`. */
 const STEP = 1024;
 
 export interface SessionHealth {
@@ -258,9 +258,9 @@ export class HealthTracker {
    * held a frame up for about 30 ms after every poll of 100,000 sessions.
    */
   pruneInSteps(now: number, present: (key: string) => boolean): (until?: number) => boolean {
-    const traffic = this.#keys;
+    const records = this.#keys;
     // The keys' iterator survives entries deleted or added between steps.
-    const keys = traffic.keys();
+    const keys = records.keys();
     let left = true;
     return (until = Infinity) => {
       let n = 0;
@@ -270,7 +270,7 @@ export class HealthTracker {
           left = false;
           break;
         }
-        if (!present(next.value)) traffic.delete(next.value);
+        if (!present(next.value)) records.delete(next.value);
         if ((++n & (STEP - 1)) === 0 && performance.now() >= until) return false;
       }
       this.#prune(now);
@@ -363,7 +363,7 @@ export class HealthTracker {
     const group = this.#duplicates.get(s.key);
     const takeover = this.#takeover(s, now);
     const queued = s.queuedMessages ?? 0;
-    // A record without counters was seen once only (`seenAt` moves with counters alone).
+    // A record without counters keeps `seenAt === changedAt` (`seenAt` moves with counters alone).
     const stuck =
       t !== undefined &&
       s.keepAlive !== undefined &&

@@ -2,7 +2,7 @@
  * Sorting 100,000 client IDs with `Intl.Collator` costs a collator call per comparison. For the
  * strings IDs and usernames nearly always are (printable ASCII), a key computed once per string
  * compares with plain `<` exactly as the collator would: characters are mapped to the collator's
- * own ranks (read from it at start-up, so locale data decides), case folded, and each run of
+ * own ranks (read from it when it is made, so locale data decides), case folded, and each run of
  * digits becomes its length and value, as numeric collation compares them. Anything else
  * (non-ASCII, control characters) has no key and is compared by the collator itself.
  */

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ClientIdSieve, DuplicateSearch, findDuplicates } from '../../src/analysis/duplicates.js';
+import {
+  ClientIdSieve,
+  DuplicateFinder,
+  DuplicateSearch,
+  findDuplicates,
+} from '../../src/analysis/duplicates.js';
 import type { Session } from '../../src/model/session.js';
 import { generatedSessions } from '../support/generated.js';
 
@@ -21,45 +26,50 @@ describe('ClientIdSieve', () => {
 });
 
 describe('DuplicateSearch', () => {
-  /** Groups as a plain map of every client ID finds them, in the same order. */
-  function byMap(sessions: readonly Session[]): Map<string, string[]> {
-    const all = new Map<string, Session[]>();
-    for (const s of sessions) {
-      const key = `${s.workspace ?? ''}\u0000${s.clientId}`;
-      all.set(key, [...(all.get(key) ?? []), s]);
-    }
-    return new Map(
-      [...all].filter(([, g]) => g.length > 1).map(([k, g]) => [k, g.map((s) => s.key)]),
-    );
+  /** The groups a one-pass `DuplicateFinder` over every session finds. */
+  function onePass(sessions: readonly Session[]): [string, string[]][] {
+    const finder = new DuplicateFinder();
+    for (const s of sessions) finder.add(s);
+    return [...finder.groups()].map(([key, group]) => [key, group.map((s) => s.key)]);
   }
 
-  it('should find the groups a map of every client ID finds, a part at a time', () => {
+  it('should find the groups one pass over every session finds, a part at a time', () => {
+    const workspaces = [undefined, '', 'w'];
     const sessions: Session[] = generatedSessions(20_000).map((s, i) => ({
       ...s,
-      workspace: i % 2 === 0 ? undefined : 'w',
+      workspace: workspaces[i % 3],
     }));
     // Client IDs on a second node, in the same workspace and in another one.
     for (let i = 0; i < 20_000; i += 997) {
       sessions.push({ ...sessions[i]!, key: `${sessions[i]!.key}-n2`, node: 'n2' });
       sessions.push({ ...sessions[i]!, key: `${sessions[i]!.key}-w3`, workspace: 'w3' });
     }
+    // Client IDs no generator makes: empty, non-ASCII, a NUL, each twice.
+    for (const clientId of ['', 'Gerät-ü', '😀', 'a\u0000b']) {
+      for (const node of ['n1', 'n2']) {
+        sessions.push({ ...sessions[0]!, key: `x\u0000${node}\u0000${clientId}`, clientId, node });
+      }
+    }
     const search = new DuplicateSearch(sessions);
     let steps = 1;
     while (!search.step(0)) steps++;
     assert.ok(steps >= 4, `in parts (${steps} steps)`);
-    const found = new Map<string, string[]>();
-    search.finder.forEachGroup((g) =>
-      found.set(
-        `${g[0]!.workspace ?? ''}\u0000${g[0]!.clientId}`,
-        g.map((s) => s.key),
-      ),
-    );
-    const expected = byMap(sessions);
-    assert.equal(expected.size, Math.ceil(20_000 / 997));
+    const expected = onePass(sessions);
+    assert.equal(expected.length, Math.ceil(20_000 / 997) + 4);
     assert.deepEqual(
-      [...found].sort(([a], [b]) => (a < b ? -1 : 1)),
-      [...expected].sort(([a], [b]) => (a < b ? -1 : 1)),
+      [...search.finder.groups()].map(([key, group]) => [key, group.map((s) => s.key)]),
+      expected,
     );
-    assert.equal(findDuplicates(sessions).size, expected.size);
+    assert.deepEqual(
+      [...findDuplicates(sessions)].map(([key, group]) => [key, group.map((s) => s.key)]),
+      expected,
+    );
+  });
+
+  it('should be done at once with an empty list', () => {
+    const search = new DuplicateSearch([]);
+    assert.equal(search.step(0), true);
+    assert.equal(search.step(0), true);
+    assert.equal(search.finder.groups().size, 0);
   });
 });

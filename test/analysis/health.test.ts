@@ -70,12 +70,35 @@ describe('HealthTracker', () => {
     });
   });
 
-  it('should name the client ID of a session it never observed', () => {
+  it('should name the client ID of a session it never observed, and keep nothing of it', () => {
     const h = new HealthTracker();
     h.observe([session({ clientid: 'sensor-0001' })], at(0));
-    const unseen = session({ clientid: 'client1' });
+    const unseen = session({ clientid: 'client1', keepalive: 10 });
     assert.equal(h.healthOf(unseen, at(0)).naming.quality, 'unclear');
     assert.equal(h.healthOf(unseen, at(0)).naming.quality, 'unclear');
+    // Its first observation is its first sight, whatever was asked of it before.
+    h.observe([unseen], at(14));
+    h.observe([unseen], at(30));
+    assert.deepEqual(h.healthOf(unseen, at(30)).stuck, {
+      lastTraffic: at(14),
+      sinceFirstSeen: true,
+    });
+    assert.equal(h.healthOf(unseen, at(30)).naming.quality, 'unclear');
+  });
+
+  it('should count traffic afresh from a new connection or a disconnect', () => {
+    const h = new HealthTracker();
+    const s = session({ clientid: 'sensor-0002', keepalive: 10 });
+    h.observe([s], at(0));
+    h.observeConnect(s, at(14));
+    h.observe([s], at(16));
+    h.observe([s], at(20));
+    assert.equal(h.healthOf(s, at(20)).stuck, undefined, 'counted from the connect');
+    h.observe([s], at(32));
+    assert.deepEqual(h.healthOf(s, at(32)).stuck, { lastTraffic: at(16), sinceFirstSeen: true });
+    h.observeDisconnect(s.key, 'normal', at(33));
+    h.observe([s], at(40));
+    assert.equal(h.healthOf(s, at(40)).stuck, undefined, 'counted from the disconnect');
   });
 
   it('should flag keep-alive 0 and queued messages', () => {
