@@ -606,9 +606,11 @@ export class SessionsController implements ReactiveController {
   }
 
   #withoutHidden(sessions: Session[]): Session[] {
-    return this.#hidden.size === 0
-      ? sessions
-      : sessions.filter((x) => !this.#hidden.has(x.clientId));
+    if (this.#hidden.size === 0) return sessions;
+    // Compared, not looked up in the set: the engine would hash the client ID of every session
+    // of every poll (native memory kept with each string, see src/analysis/client-id-map.ts).
+    const hidden = [...this.#hidden];
+    return sessions.filter((x) => !hidden.includes(x.clientId));
   }
 
   /** Whether a client ID is one the list leaves out (the element's own live connection). */

@@ -5,6 +5,7 @@
  */
 import type { Session } from '../model/session.js';
 import { ShardedMap } from '../model/sharded-map.js';
+import { ClientIdMap, hashClientId } from './client-id-map.js';
 import { DuplicateFinder, DuplicateSearch, groupKeyOf } from './duplicates.js';
 import { classifyClientId, type NamingHint } from './naming.js';
 
@@ -54,6 +55,7 @@ export function matchesHealth(h: SessionHealth, filter: HealthFilter): boolean {
  * take a number object of their own).
  */
 interface Connection {
+  clientId: string;
   /** The session's connected-at, relative to the tracker's epoch. */
   connectedAt: number;
   ip: string | undefined;
@@ -83,6 +85,14 @@ interface KeyState {
   seenAt: number;
   /** The naming of the session's client ID, worked out when its health is first asked for. */
   naming: NamingHint | undefined;
+  /** `hashClientId` of its client ID: how the tracker's maps by client ID find it. */
+  idHash: number;
+}
+
+/** Times a session of a client ID was taken over or discarded by a newer one. */
+interface TakenOver {
+  clientId: string;
+  times: number[];
 }
 
 /**
@@ -92,9 +102,14 @@ interface KeyState {
  * made or kept per session.
  */
 class BySource<T> {
-  readonly #sources = new Map<string, ShardedMap<T>>();
+  readonly #sources = new Map<string, ClientIdMap<T>>();
+  readonly #clientIdOf: (value: T) => string;
   /** The source part of the last key read, reused while keys share it (no string per session). */
   #lastSource = '';
+
+  constructor(clientIdOf: (value: T) => string) {
+    this.#clientIdOf = clientIdOf;
+  }
 
   /** The source part of a session's key; the whole key when it is not built the usual way. */
   sourceOf(s: Session): string {
@@ -116,30 +131,25 @@ class BySource<T> {
     return this.#lastSource;
   }
 
-  get(source: string, clientId: string): T | undefined {
-    return this.#sources.get(source)?.get(clientId);
+  /** The value of a client ID (with its `hashClientId`) of a source. */
+  get(source: string, hash: number, clientId: string): T | undefined {
+    return this.#sources.get(source)?.get(hash, clientId);
   }
 
-  set(source: string, clientId: string, value: T): void {
+  set(source: string, hash: number, clientId: string, value: T): void {
     let inner = this.#sources.get(source);
-    if (inner === undefined) this.#sources.set(source, (inner = new ShardedMap()));
-    inner.set(clientId, value);
+    if (inner === undefined) this.#sources.set(source, (inner = new ClientIdMap(this.#clientIdOf)));
+    inner.set(hash, clientId, value);
   }
 
-  has(source: string, clientId: string): boolean {
-    return this.#sources.get(source)?.has(clientId) ?? false;
+  has(source: string, hash: number, clientId: string): boolean {
+    return this.#sources.get(source)?.has(hash, clientId) ?? false;
   }
 
   /** Calls `keep` on every entry; one it returns undefined for is dropped, another replaces it. */
-  update(keep: (value: T, clientId: string) => T | undefined): void {
-    // `forEach`, not `for...of`: no entry array and result object per entry (one per session).
-    // A Map may drop or replace the entry it is visiting.
+  update(keep: (value: T, hash: number) => T | undefined): void {
     this.#sources.forEach((inner, source) => {
-      inner.forEach((value, clientId) => {
-        const kept = keep(value, clientId);
-        if (kept === undefined) inner.delete(clientId);
-        else if (kept !== value) inner.set(clientId, kept);
-      });
+      inner.update((value, _clientId, hash) => keep(value, hash));
       if (inner.size === 0) this.#sources.delete(source);
     });
   }
@@ -159,6 +169,8 @@ function partsOfKey(sessionKey: string): { source: string; clientId: string } {
 type History = Connection | Connection[];
 const asList = (h: History | undefined): Connection[] =>
   h === undefined ? [] : Array.isArray(h) ? h : [h];
+/** The client ID of a history (a list is never empty). */
+const clientIdOfHistory = (h: History) => (Array.isArray(h) ? h[0]! : h).clientId;
 
 /** The health of a session with nothing to report but its naming: one shared object per hint. */
 const plainHealth = new Map<NamingHint, SessionHealth>();
@@ -173,9 +185,9 @@ function plain(naming: NamingHint): SessionHealth {
 
 export class HealthTracker {
   /** Connection history per source and client ID: what a takeover loop leaves. */
-  readonly #connections = new BySource<History>();
+  readonly #connections = new BySource<History>(clientIdOfHistory);
   /** Times a session of this source and client ID was taken over or discarded by a newer one. */
-  readonly #takenOver = new BySource<number[]>();
+  readonly #takenOver = new BySource<TakenOver>((t) => t.clientId);
   /** Per session key: receive counters, when they last moved, and naming. */
   readonly #keys = new ShardedMap<KeyState>();
   #duplicates = new Map<string, Session[]>();
@@ -185,7 +197,7 @@ export class HealthTracker {
    * its history by source and client ID (two lookups and a key taken apart, for each of
    * 100,000 sessions at every count of their health).
    */
-  #suspects = new Set<string>();
+  #suspects = new Set<number>();
   /** The first observation's time: what the times kept per session count from. */
   #epoch: number | undefined;
 
@@ -214,8 +226,10 @@ export class HealthTracker {
     const at = this.#since(now);
     for (let i = from; i < end; i++) {
       const s = sessions[i]!;
-      this.#observeConnection(s, now);
       const t = this.#keys.get(s.key);
+      // The client ID's hash is worked out once per key, at first sight.
+      const idHash = t === undefined ? hashClientId(s.clientId) : t.idHash;
+      this.#observeConnection(s, now, idHash);
       if (t === undefined) {
         // First sight: we cannot know when it last moved, so count from now.
         this.#keys.set(s.key, {
@@ -225,6 +239,7 @@ export class HealthTracker {
           moved: false,
           seenAt: at,
           naming: undefined,
+          idHash,
         });
       } else if (s.recvPackets !== undefined || s.recvBytes !== undefined) {
         t.seenAt = at;
@@ -291,10 +306,12 @@ export class HealthTracker {
    */
   regroupTouched(sessions: readonly Session[], touched: Iterable<Session>): void {
     const ids = new Set<string>();
+    const hashes = new Set<number>();
     const keys = new Set<string>();
     const duplicates = this.#duplicates;
     for (const s of touched) {
       ids.add(s.clientId);
+      hashes.add(hashClientId(s.clientId));
       keys.add(groupKeyOf(s));
       // Its group as it was: every member's entry goes, the group is made again below.
       const group = duplicates.get(s.key);
@@ -302,7 +319,10 @@ export class HealthTracker {
     }
     if (ids.size === 0) return;
     const finder = new DuplicateFinder();
+    // The hash first: the client IDs of the whole list are not hashed by the engine (see
+    // client-id-map.ts), only those that share a hash with one touched.
     for (const s of sessions) {
+      if (!hashes.has(hashClientId(s.clientId))) continue;
       if (ids.has(s.clientId) && keys.has(groupKeyOf(s))) finder.add(s);
     }
     finder.forEachGroup((group) => {
@@ -329,7 +349,7 @@ export class HealthTracker {
 
   /** Records a live `connected` event. */
   observeConnect(session: Session, now: number): void {
-    this.#observeConnection(session, now);
+    this.#observeConnection(session, now, hashClientId(session.clientId));
     // A new connection has sent its CONNECT: traffic counts from here.
     this.#keys.delete(session.key);
   }
@@ -338,11 +358,10 @@ export class HealthTracker {
   observeDisconnect(key: string, reason: string | undefined, now: number): void {
     if (reason === 'takenover' || reason === 'discarded') {
       const { source, clientId } = partsOfKey(key);
-      this.#suspects.add(clientId);
-      this.#takenOver.set(source, clientId, [
-        ...(this.#takenOver.get(source, clientId) ?? []),
-        now,
-      ]);
+      const hash = hashClientId(clientId);
+      this.#suspects.add(hash);
+      const times = this.#takenOver.get(source, hash, clientId)?.times ?? [];
+      this.#takenOver.set(source, hash, clientId, { clientId, times: [...times, now] });
     }
     this.#keys.delete(key);
   }
@@ -361,7 +380,7 @@ export class HealthTracker {
       if (t !== undefined) t.naming = naming;
     }
     const group = this.#duplicates.get(s.key);
-    const takeover = this.#takeover(s, now);
+    const takeover = this.#takeover(s, now, t);
     const queued = s.queuedMessages ?? 0;
     // A record without counters keeps `seenAt === changedAt` (`seenAt` moves with counters alone).
     const stuck =
@@ -382,13 +401,13 @@ export class HealthTracker {
     return h;
   }
 
-  #observeConnection(s: Session, now: number): void {
+  #observeConnection(s: Session, now: number, idHash: number): void {
     if (s.connectedAt === undefined) return;
     const seenAt = this.#since(now);
     const connectedAt = this.#since(s.connectedAt);
     const connections = this.#connections;
     const source = connections.sourceOf(s);
-    const history = connections.get(source, s.clientId);
+    const history = connections.get(source, idHash, s.clientId);
     // The same connection seen again (two nodes of a split cluster each hold one, so it need
     // not be the latest); a live event may have lacked the IP.
     const known = Array.isArray(history)
@@ -400,29 +419,33 @@ export class HealthTracker {
       if (known.ip === undefined) known.ip = s.ip;
       return;
     }
-    const connection: Connection = { connectedAt, ip: s.ip, seenAt };
+    const connection: Connection = { clientId: s.clientId, connectedAt, ip: s.ip, seenAt };
     if (history === undefined) {
-      connections.set(source, s.clientId, connection);
+      connections.set(source, idHash, s.clientId, connection);
       return;
     }
     const list = asList(history);
     list.push(connection);
     if (list.length > 50) list.shift();
-    connections.set(source, s.clientId, list);
-    this.#suspects.add(s.clientId);
+    connections.set(source, idHash, s.clientId, list);
+    this.#suspects.add(idHash);
   }
 
-  #takeover(s: Session, now: number): SessionHealth['takeover'] {
-    if (!this.#suspects.has(s.clientId)) return undefined;
+  #takeover(s: Session, now: number, t: KeyState | undefined): SessionHealth['takeover'] {
+    // `size` first: even a lookup in an empty set costs (see client-id-map.ts).
+    if (this.#suspects.size === 0) return undefined;
+    const idHash = t !== undefined ? t.idHash : hashClientId(s.clientId);
+    // A client ID whose hash is another's suspect's is looked up all the same, and found clean.
+    if (!this.#suspects.has(idHash)) return undefined;
     const source = this.#connections.sourceOf(s);
-    const all = this.#connections.get(source, s.clientId);
+    const all = this.#connections.get(source, idHash, s.clientId);
     // One connection and never taken over: nothing to look at (the common case, by far).
-    if (!Array.isArray(all) && !this.#takenOver.has(source, s.clientId)) return undefined;
+    if (!Array.isArray(all) && !this.#takenOver.has(source, idHash, s.clientId)) return undefined;
     const since = now - TAKEOVER_WINDOW_MS;
     const seenSince = this.#since(since);
     const history = asList(all).filter((c) => c.seenAt >= seenSince);
-    const takenOver = (this.#takenOver.get(source, s.clientId) ?? []).filter(
-      (t) => t >= since,
+    const takenOver = (this.#takenOver.get(source, idHash, s.clientId)?.times ?? []).filter(
+      (at) => at >= since,
     ).length;
     let flips = 0;
     for (let i = 1; i < history.length; i++) {
@@ -441,20 +464,21 @@ export class HealthTracker {
     const since = now - TAKEOVER_WINDOW_MS;
     const seenSince = this.#since(since);
     // Made again from what is kept.
-    const suspects = new Set<string>();
-    this.#connections.update((history, clientId) => {
+    const suspects = new Set<number>();
+    this.#connections.update((history, hash) => {
       if (!Array.isArray(history)) return history.seenAt >= seenSince ? history : undefined;
       // Histories are in the order seen: most hold nothing old, and are left as they are.
       const kept = history.every((c) => c.seenAt >= seenSince)
         ? history
         : history.filter((c) => c.seenAt >= seenSince);
-      if (kept.length > 1) suspects.add(clientId);
+      if (kept.length > 1) suspects.add(hash);
       return kept.length === 0 ? undefined : kept.length === 1 ? kept[0] : kept;
     });
-    this.#takenOver.update((times, clientId) => {
-      const kept = times.filter((t) => t >= since);
-      if (kept.length) suspects.add(clientId);
-      return kept.length ? kept : undefined;
+    this.#takenOver.update((taken, hash) => {
+      const kept = taken.times.filter((t) => t >= since);
+      if (kept.length === 0) return undefined;
+      suspects.add(hash);
+      return kept.length === taken.times.length ? taken : { clientId: taken.clientId, times: kept };
     });
     this.#suspects = suspects;
   }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { findDuplicates } from '../../src/analysis/duplicates.js';
 import { HealthTracker, matchesHealth } from '../../src/analysis/health.js';
 import { sessionFromEmqx } from '../../src/model/emqx-client.js';
+import { collidingClientIds } from '../support/colliding.js';
 import type { Session } from '../../src/model/session.js';
 
 const at = (s: number) => Date.UTC(2026, 0, 1, 0, 0, s);
@@ -119,6 +120,28 @@ describe('HealthTracker', () => {
     assert.equal(matchesHealth(h.healthOf(noKeepAlive, at(1)), 'queued'), false);
     assert.equal(h.healthOf(queued, at(1)).queued, 2);
     assert.equal(matchesHealth(h.healthOf(queued, at(1)), 'no-keepalive'), false);
+  });
+
+  it('should keep apart the histories of two client IDs with one hash', () => {
+    const [a, b] = collidingClientIds();
+    const h = new HealthTracker();
+    const seen = (clientid: string, n: number, ip: string) =>
+      session({ clientid, connected_at: at(n), ip_address: ip });
+    // One of them flips between two addresses; the other stays connected.
+    const steady = seen(b, 0, '10.0.9.9');
+    h.observe([seen(a, 1, '10.0.0.1'), steady], at(1));
+    h.observe([seen(a, 2, '10.0.0.2'), steady], at(2));
+    h.observe([seen(a, 3, '10.0.0.1'), steady], at(3));
+    assert.equal(h.healthOf(seen(a, 3, '10.0.0.1'), at(3)).takeover?.flips, 2);
+    assert.equal(h.healthOf(steady, at(3)).takeover, undefined);
+    // Taken over: the other one, alone.
+    const other = new HealthTracker();
+    other.observe([seen(a, 1, '10.0.0.1'), seen(b, 1, '10.0.0.5')], at(1));
+    other.observeDisconnect(seen(b, 1, '10.0.0.5').key, 'takenover', at(2));
+    other.observeDisconnect(seen(b, 1, '10.0.0.5').key, 'takenover', at(3));
+    other.observe([seen(a, 1, '10.0.0.1'), seen(b, 4, '10.0.0.5')], at(4));
+    assert.equal(other.healthOf(seen(b, 4, '10.0.0.5'), at(4)).takeover?.takenOver, 2);
+    assert.equal(other.healthOf(seen(a, 1, '10.0.0.1'), at(4)).takeover, undefined);
   });
 
   it('should find a takeover loop from connections alternating between addresses', () => {
