@@ -98,8 +98,8 @@ interface TakenOver {
 /**
  * Takeover history is per broker and client ID, not per node: in a cluster the two fighting
  * devices may land on different nodes. It is kept by source (the part of a session's key before
- * node and client ID: `source \0 node \0 client ID`), then by client ID, so no key of its own is
- * made or kept per session.
+ * node and client ID: `source \0 node \0 client ID`), then by client ID (by its hash: see
+ * client-id-map.ts), so no key of its own is made or kept per session.
  */
 class BySource<T> {
   readonly #sources = new Map<string, ClientIdMap<T>>();
