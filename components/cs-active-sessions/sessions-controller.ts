@@ -608,7 +608,7 @@ export class SessionsController implements ReactiveController {
   #withoutHidden(sessions: Session[]): Session[] {
     if (this.#hidden.size === 0) return sessions;
     // Compared, not looked up in the set: the engine would hash the client ID of every session
-    // of every poll (native memory kept with each string, see src/analysis/client-id-map.ts).
+    // of every poll (native memory for each string hashed, see src/analysis/client-id-map.ts).
     const hidden = [...this.#hidden];
     return sessions.filter((x) => !hidden.includes(x.clientId));
   }

@@ -1,5 +1,6 @@
 import type { Session } from '../model/session.js';
 import { ShardedMap } from '../model/sharded-map.js';
+import { hashClientId } from './client-id-map.js';
 
 /**
  * Client IDs held by more than one session within a workspace (two nodes of a split cluster, or
@@ -85,7 +86,7 @@ export class ClientIdSieve {
   }
 
   add(clientId: string): void {
-    const h = hashOf(clientId) & this.#mask;
+    const h = hashClientId(clientId) & this.#mask;
     const word = h >>> 5;
     const bit = 1 << (h & 31);
     if ((this.#once[word]! & bit) !== 0) this.#twice[word]! |= bit;
@@ -93,18 +94,9 @@ export class ClientIdSieve {
   }
 
   seenTwice(clientId: string): boolean {
-    const h = hashOf(clientId) & this.#mask;
+    const h = hashClientId(clientId) & this.#mask;
     return (this.#twice[h >>> 5]! & (1 << (h & 31))) !== 0;
   }
-}
-
-/** FNV-1a of the string's code units, its bits mixed down to the low ones the sieve uses. */
-function hashOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x45d9f3b);
-  return h ^ (h >>> 16);
 }
 
 /**

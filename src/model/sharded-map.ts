@@ -3,7 +3,7 @@
  * copying its whole table in one call: the entry that takes a Map of string keys past 65,536
  * took 14–17 ms here, and past 32,768 about half that, a dropped frame in the middle of work
  * meant to take 4 ms a turn. The Maps of the sessions of a large list (the store's slots, the
- * health tracker's records per key and its connections) grow while the first list is looked at
+ * health tracker's records per key, cached health) grow while the first list is looked at
  * between frames; split, each copy is a sixteenth of that.
  *
  * Iteration visits one Map after another: it is in insertion order within each only. Use it where
