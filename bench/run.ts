@@ -134,6 +134,15 @@ interface Figures {
    */
   memoryPrivateAfterLoadMb: number | undefined;
   memoryPeakMb: number | undefined;
+  /**
+   * The peak as it was before the export (through the load, searches, sorts and refreshes),
+   * and before the scroll (the export too): which part of the page's work reached it. Each
+   * refresh's answer is a new object with new strings for every session, beside the sessions
+   * shown; an export builds its file beside them; a scroll leaves the rows it scrolled past for
+   * the browser to collect.
+   */
+  memoryPeakBeforeExportMb: number | undefined;
+  memoryPeakBeforeScrollMb: number | undefined;
   domNodes: number;
   /** The frames each timed change spanned, counted (see `timedCall`), as its figure above. */
   counted: Counted;
@@ -357,7 +366,9 @@ async function measurePage(
     // The longest frame while the list is sorted by another column.
     await call<number[]>(page, 'frames', 1000);
     const longestFrameDuringSort = Math.max(...(await call<number[]>(page, 'sortFrames')));
+    const beforeExport = await rendererMemory(browser);
     const csvExport = await timedCall(page, 'exportCsv');
+    const beforeScroll = await rendererMemory(browser);
     const frames = await call<number[]>(page, 'scroll', quick ? 15 : 40);
     const peak = await rendererMemory(browser);
     return {
@@ -378,6 +389,8 @@ async function measurePage(
       memoryAfterLoadMb: afterLoad.rss,
       memoryPrivateAfterLoadMb: afterLoad.private,
       memoryPeakMb: peak.peak,
+      memoryPeakBeforeExportMb: beforeExport.peak,
+      memoryPeakBeforeScrollMb: beforeScroll.peak,
       domNodes,
       counted: {
         firstRows: load.frames,

@@ -7,7 +7,7 @@ import Papa from 'papaparse';
 import '../../components/cs-active-sessions/cs-active-sessions.js';
 import type { CsActiveSessions } from '../../components/cs-active-sessions/cs-active-sessions.js';
 import { EmqxSource } from '../../src/sources/emqx.js';
-import { asReceived, GeneratedSource, generatedSessions } from '../../test/support/generated.js';
+import { GeneratedSource } from '../../test/support/generated.js';
 import type { Session } from '../../src/model/session.js';
 import type { PlainTable, VirtualizerTable } from './baselines.js';
 import { FRAME_MS, framesSpanned } from '../targets.js';
@@ -74,6 +74,17 @@ let source: GeneratedSource | undefined;
 let baselineRows: Session[] = [];
 /** Polls so far: each reconnects its share of sessions once more. */
 let polls = 1;
+
+/**
+ * A baseline's next poll: the answer the element's source would give (`GeneratedSource`, every
+ * session a new object with new strings, as a broker's answer is), made before the timed region
+ * as the element's is, and the rows the baseline shows from then on (its export's too).
+ */
+async function nextAnswer(share: number): Promise<Session[]> {
+  source!.change(share, ++polls);
+  baselineRows = (await source!.list()).sessions;
+  return baselineRows;
+}
 
 const grid = () => element?.shadowRoot?.querySelector('[role="grid"]');
 const rowCount = () => grid()?.getAttribute('aria-rowcount');
@@ -242,7 +253,9 @@ const api = {
         () => paintedWith(() => !!grid()?.querySelector('[role="row"][aria-rowindex="2"]')),
       );
     }
-    baselineRows = asReceived(generatedSessions(n));
+    // The same generated answers as the element's source gives it (see `nextAnswer`).
+    source = new GeneratedSource(n);
+    baselineRows = (await source.list()).sessions;
     table = document.createElement(impl === 'plain' ? 'plain-table' : 'virtualizer-table') as
       PlainTable | VirtualizerTable;
     app.append(table);
@@ -329,10 +342,7 @@ const api = {
         () => settleElement(),
       );
     }
-    const step = Math.round(1 / share);
-    const fresh = baselineRows.map((s, i) =>
-      i % step === 0 ? { ...s, connectedAt: (s.connectedAt ?? 0) + 1000 } : { ...s },
-    );
+    const fresh = await nextAnswer(share);
     return timed(() => {
       table!.sessions = fresh;
     }, settleTable);
@@ -374,10 +384,7 @@ const api = {
       change = () => element!.refresh();
       settle = settleElement;
     } else {
-      const step = Math.round(1 / share);
-      const fresh = baselineRows.map((s, i) =>
-        i % step === 0 ? { ...s, connectedAt: (s.connectedAt ?? 0) + 1000 } : { ...s },
-      );
+      const fresh = await nextAnswer(share);
       change = () => {
         table!.sessions = fresh;
       };

@@ -53,47 +53,59 @@ export function generatedSessions(n: number, sourceId?: string): Session[] {
 }
 
 /**
- * Sessions as a source hands them over: its strings come out of `JSON.parse` (each one flat in
+ * A session as a source hands it over: its strings come out of `JSON.parse` (each one flat in
  * memory), where the generator's come out of template literals (ropes of their parts, slower to
  * compare and hash). The benchmark times the table's work on what a broker's answer gives it.
+ * Made as the sources make theirs, by an object literal in one order of fields (so every session
+ * has the same shape).
  */
-export function asReceived(sessions: readonly Session[]): Session[] {
-  // One session at a time, as pages come; each made as the sources make theirs, by an object
-  // literal in one order of fields (so every session has the same shape).
-  return sessions.map((x) => {
-    const p = JSON.parse(JSON.stringify(x)) as Session;
-    return {
-      key: p.key,
-      clientId: p.clientId,
-      username: p.username ?? undefined,
-      displayUsername: p.displayUsername ?? undefined,
-      workspace: undefined,
-      node: p.node,
-      connected: p.connected,
-      connectedAt: p.connectedAt,
-      ip: p.ip,
-      port: p.port,
-      protocol: p.protocol,
-      transport: p.transport,
-      tls: p.tls,
-      listener: p.listener,
-      subscriptions: p.subscriptions,
-      cleanSession: p.cleanSession,
-      keepAlive: p.keepAlive,
-      expiryInterval: p.expiryInterval,
-      queuedMessages: p.queuedMessages,
-      queueMax: p.queueMax,
-      queueDropped: p.queueDropped,
-      inflight: p.inflight,
-      inflightMax: p.inflightMax,
-      recvMessages: p.recvMessages,
-      sentMessages: p.sentMessages,
-      recvPackets: p.recvPackets,
-      sentPackets: p.sentPackets,
-      recvBytes: p.recvBytes,
-      sentBytes: p.sentBytes,
-    };
-  });
+function received(x: Session): Session {
+  const p = JSON.parse(JSON.stringify(x)) as Session;
+  return {
+    key: p.key,
+    clientId: p.clientId,
+    username: p.username ?? undefined,
+    displayUsername: p.displayUsername ?? undefined,
+    workspace: undefined,
+    node: p.node,
+    connected: p.connected,
+    connectedAt: p.connectedAt,
+    ip: p.ip,
+    port: p.port,
+    protocol: p.protocol,
+    transport: p.transport,
+    tls: p.tls,
+    listener: p.listener,
+    subscriptions: p.subscriptions,
+    cleanSession: p.cleanSession,
+    keepAlive: p.keepAlive,
+    expiryInterval: p.expiryInterval,
+    queuedMessages: p.queuedMessages,
+    queueMax: p.queueMax,
+    queueDropped: p.queueDropped,
+    inflight: p.inflight,
+    inflightMax: p.inflightMax,
+    recvMessages: p.recvMessages,
+    sentMessages: p.sentMessages,
+    recvPackets: p.recvPackets,
+    sentPackets: p.sentPackets,
+    recvBytes: p.recvBytes,
+    sentBytes: p.sentBytes,
+  };
+}
+
+/**
+ * `n` generated sessions as a source hands them over (`received`), each one generated, then
+ * received, as pages come: the generator's own copy of the whole fleet is never held beside the
+ * answer, as no source holds two copies of what it lists.
+ */
+function receivedSessions(
+  n: number,
+  make: (i: number) => Session = (i) => generatedSession(i),
+): Session[] {
+  const out: Session[] = [];
+  for (let i = 0; i < n; i++) out.push(received(make(i)));
+  return out;
 }
 
 /**
@@ -117,7 +129,7 @@ export class GeneratedSource implements SessionSource {
     return generatedSession(i, this.id, this.#rounds[i]! * 1000);
   }
   #make(): Session[] {
-    return asReceived(Array.from({ length: this.size }, (_, i) => this.#session(i)));
+    return receivedSessions(this.size, (i) => this.#session(i));
   }
   /**
    * Makes `share` of the sessions reconnect (a new connected-at) in the next answer, which is
