@@ -107,7 +107,7 @@ interface Figures {
   sort: number;
   /** The same column sorted the other way (a second click on its header). */
   sortOtherWay: number;
-  /** The median of `REFRESHES` refreshes, each with another 1 % of sessions changed. */
+  /** The median of `REFRESHES` refreshes, each with the same 1 % of sessions reconnected again. */
   refreshMerge: number;
   /** The same with a query in the search box (the median of as many). */
   refreshUnderSearch: number;
@@ -137,8 +137,8 @@ interface Figures {
   /**
    * The peak as it was before the export (through the load, searches, sorts and refreshes),
    * and before the scroll (the export too): which part of the page's work reached it. Each
-   * refresh's answer is a new object with new strings for every session, beside the sessions
-   * shown; an export builds its file beside them; a scroll leaves the rows it scrolled past for
+   * refresh's answer is a new object for every session, with its strings as `JSON.parse` makes
+   * them, beside the sessions shown; an export builds its file beside them; a scroll leaves the rows it scrolled past for
    * the browser to collect.
    */
   memoryPeakBeforeExportMb: number | undefined;
@@ -231,6 +231,7 @@ async function rendererMemory(
     };
     const renderers = info.processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
     const pid = Math.max(...renderers);
+    await cdp.detach();
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1]);
     return {
@@ -594,7 +595,7 @@ function report(
   const md = [
     `# cs-active-sessions benchmark${quick ? ' (quick)' : ''}`,
     '',
-    'Times in ms from the change to the next frame painted with its rows (frames at 60 Hz: a change’s are the display’s frames it spanned, from the first after it, 1, to the one its outcome was painted in, counted in the page, where its ms also hold the wait for that first frame; each change starts at its own point of a frame, spread evenly over it; a median or p95 of frames is taken over the counts, apart from that of the ms; a frame time’s frames are its length in frames; keystrokes and the rest start 2 s after the first rows; first rows are the median of 5 loads, each in a page of its own once the page has settled (a page just opened runs 2 to 5 times slower for about a second, while the browser starts it), one where it took over 2 s, and a refresh the median of 5, 1 s apart, 1 of each in quick runs); the longest frames after the first rows and after the refresh are those of the page left alone for 2 s, while the element finishes its work between frames, and the longest frame during a refresh or a sort is that of the frames from the one before it to the one painted with it (for a refresh the median of 5, 1 in quick runs; a sort by usernames, the baselines’ one column the other way); medians and p95s are nearest-rank; memory in MB (renderer resident, and its private part: resident memory without the pages of Chromium’s own files read from disk; peak = resident high-water mark), measured in one run on this machine against two baselines. A ratio below 1 means the element is faster or smaller.',
+    'Times in ms from the change to the next frame painted with its rows (frames at 60 Hz: a change’s are the display’s frames it spanned, from the first after it, 1, to the one its outcome was painted in, counted in the page, where its ms also hold the wait for that first frame; each change starts at its own point of a frame, spread evenly over it; a median or p95 of frames is taken over the counts, apart from that of the ms; a frame time’s frames are its length in frames; keystrokes and the rest start 2 s after the first rows; first rows are the median of 5 loads, each in a page of its own once the page has settled (a page just opened runs 2 to 5 times slower for about a second, while the browser starts it), one where it took over 2 s, and a refresh the median of 5, 1 s apart, 1 of each in quick runs); the longest frames after the first rows and after the refresh are those of the page left alone for 2 s, while the element finishes its work between frames, and the longest frame during a refresh or a sort is that of the frames from the one before it to the one painted with it (for a refresh the median of 5, 1 in quick runs; a sort by usernames, the baselines’ one column the other way); medians and p95s are nearest-rank; memory in MB (renderer resident, and its private part: resident memory without the pages of Chromium’s own files read from disk; peak = resident high-water mark, also as it was just before the export and just before the scroll), measured in one run on this machine against two baselines. A ratio below 1 means the element is faster or smaller.',
     '',
     targetsMarkdown(targets),
     ...rows,

@@ -77,8 +77,9 @@ let polls = 1;
 
 /**
  * A baseline's next poll: the answer the element's source would give (`GeneratedSource`, every
- * session a new object with new strings, as a broker's answer is), made before the timed region
- * as the element's is, and the rows the baseline shows from then on (its export's too).
+ * session a new object, its strings as `JSON.parse` makes them, as a broker's answer is), made
+ * before the timed region as the element's is, and the rows the baseline shows from then on (its
+ * export's too).
  */
 async function nextAnswer(share: number): Promise<Session[]> {
   source!.change(share, ++polls);
@@ -333,7 +334,7 @@ const api = {
     }, settleTable);
   },
 
-  /** A poll in which `share` of the sessions reconnected (others than at the poll before). */
+  /** A poll in which `share` of the sessions reconnected once more (the same ones each poll). */
   async refresh(share: number): Promise<number> {
     if (element) {
       source!.change(share, ++polls);
