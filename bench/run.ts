@@ -138,8 +138,8 @@ interface Figures {
    * The peak as it was before the export (through the load, searches, sorts and refreshes),
    * and before the scroll (the export too): which part of the page's work reached it. Each
    * refresh's answer is a new object for every session, with its strings as `JSON.parse` makes
-   * them, beside the sessions shown; an export builds its file beside them; a scroll leaves the rows it scrolled past for
-   * the browser to collect.
+   * them, beside the sessions shown; an export builds its file beside them; a scroll leaves
+   * memory that only a garbage collection gives back.
    */
   memoryPeakBeforeExportMb: number | undefined;
   memoryPeakBeforeScrollMb: number | undefined;
