@@ -178,10 +178,13 @@ export async function buildExport(
 ): Promise<Blob> {
   const { format, signal } = options;
   const chunkSize = options.chunkSize ?? 2000;
-  // Each chunk as UTF-8 bytes at once: a chunk's text is a rope of its cells, many times its
-  // length in memory, and 100,000 rows of them held until the end would double the page's.
-  const encoder = new TextEncoder();
-  const parts: Uint8Array<ArrayBuffer>[] = [];
+  // Each chunk a Blob of its own at once. A chunk's text is a rope of its cells, many times its
+  // length in memory: 100,000 rows of them held until the end would double the page's. A Blob
+  // takes the text as UTF-8 and Chromium keeps its bytes in the browser process, not the page's.
+  // At 100,000 rows (21 MB of CSV) the export raised the renderer's peak in the bench by 0 and
+  // 15 MB, against 41 and 44 with each chunk kept as a Uint8Array until the end.
+  const parts: Blob[] = [];
+  const part = (text: string) => parts.push(new Blob([text]));
   // Before the first chunk: a CSV library that cannot be loaded fails the export at once.
   const papa = format === 'csv' ? await loadPapa() : undefined;
   if (format === 'json') {
@@ -190,7 +193,7 @@ export async function buildExport(
       workspace: options.workspace,
       count: sessions.length,
     };
-    parts.push(encoder.encode(`${JSON.stringify(head).slice(0, -1)},"sessions":[`));
+    part(`${JSON.stringify(head).slice(0, -1)},"sessions":[`);
   }
   for (let i = 0; i < sessions.length || (i === 0 && format === 'csv'); i += chunkSize) {
     signal?.throwIfAborted();
@@ -198,17 +201,15 @@ export async function buildExport(
       .slice(i, i + chunkSize)
       .map((s) => toRecord(s, options.health?.(s), options.workspaceLabel));
     if (papa) {
-      parts.push(encoder.encode((i === 0 ? '' : '\r\n') + csvOf(papa, records, i === 0)));
+      part((i === 0 ? '' : '\r\n') + csvOf(papa, records, i === 0));
     } else {
-      parts.push(
-        encoder.encode((i === 0 ? '' : ',') + records.map((r) => JSON.stringify(r)).join(',')),
-      );
+      part((i === 0 ? '' : ',') + records.map((r) => JSON.stringify(r)).join(','));
     }
     options.onProgress?.(Math.min(sessions.length, i + chunkSize), sessions.length);
     await yieldToPage();
   }
   signal?.throwIfAborted();
-  parts.push(encoder.encode(format === 'json' ? ']}' : '\r\n'));
+  part(format === 'json' ? ']}' : '\r\n');
   const type = format === 'csv' ? 'text/csv;charset=utf-8' : 'application/json';
   return new Blob(parts, { type });
 }
