@@ -270,11 +270,20 @@ class RendererWatch {
   static async start(browser: Browser, page: Page): Promise<RendererWatch | undefined> {
     const MB = 32;
     try {
+      // A renderer of a page closed just before may exit meanwhile: it reads as NaN, not grown.
+      const rss = (pid: number) => {
+        try {
+          return processMemory(pid).rss;
+        } catch {
+          return NaN;
+        }
+      };
       const candidates = await rendererPids(browser);
-      const before = new Map(candidates.map((pid) => [pid, processMemory(pid).rss]));
+      const before = new Map(candidates.map((pid) => [pid, rss(pid)]));
       await page.evaluate(`window.__benchProbe = new Uint8Array(${MB * 1024 * 1024}).fill(1)`);
       const grown = candidates
-        .map((pid) => ({ pid, by: processMemory(pid).rss - before.get(pid)! }))
+        .map((pid) => ({ pid, by: rss(pid) - before.get(pid)! }))
+        .filter((c) => Number.isFinite(c.by))
         .sort((a, b) => b.by - a.by)[0];
       await page.evaluate('delete window.__benchProbe; globalThis.gc?.()');
       if (!grown || grown.by < MB * 0.75) return undefined;
